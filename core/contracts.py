@@ -1,0 +1,406 @@
+"""Every message that crosses a process boundary: REST bodies, workflow / activity / signal /
+update payloads and agent metadata. JSON field names here are the external contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Speaker = Literal["trainee", "client"]
+Role = Literal["trainee", "supervisor", "admin"]
+Phase = Literal[
+    "starting",
+    "waiting_for_agent",
+    "in_conversation",
+    "finalizing",
+    "evaluating",
+    "completed",
+    "abandoned",
+    "failed",
+]
+TERMINAL_PHASES: frozenset[str] = frozenset({"completed", "abandoned", "failed"})
+SessionState = Literal["active", "completed", "abandoned", "failed"]
+EvaluationStatus = Literal["pending", "ready", "none"]
+EndReason = Literal[
+    "trainee_ended",
+    "participant_disconnected",
+    "room_finished",
+    "agent_shutdown",
+    "agent_error",
+    "time_limit",
+    "max_turns",
+]
+# Reasons a session is abandoned without an evaluation (stored as its end_reason).
+AbandonReason = Literal["agent_unavailable", "no_conversation", "cancelled"]
+Rating = Literal["met", "partly", "not_met"]
+
+# Bounds the workflow enforces on signalled turns (over them a turn is dropped and counted).
+TURN_TEXT_MAX_CHARS = 4000
+TURN_BATCH_MAX = 100
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --- the conversation (agent <-> workflow) ------------------------------------------------
+
+
+class Turn(Contract):
+    seq: int = Field(description="0-based, assigned by the agent; the workflow dedupes by it")
+    speaker: Speaker
+    text: str
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+
+
+class TurnBatch(Contract):
+    turns: Annotated[list[Turn], Field(max_length=TURN_BATCH_MAX)]
+
+
+class EndConversation(Contract):
+    reason: EndReason
+    final_turn_count: int | None = Field(None, ge=0)
+
+
+class AgentJoined(Contract):
+    agent_identity: str = Field(min_length=1, max_length=200)
+
+
+class AgentBriefing(Contract):
+    session_id: UUID
+    scenario_title: str
+    persona_prompt: str
+    opening_line: str
+    deadline: AwareDatetime
+    max_turns: int
+
+
+class AgentJobMetadata(Contract):
+    model_config = ConfigDict(extra="ignore")
+    session_id: UUID
+    workflow_id: str = Field(min_length=1)
+
+
+class SessionStatus(Contract):
+    session_id: UUID
+    phase: Phase
+    turn_count: int
+    persisted_turn_count: int
+    dropped_turns: int
+    end_reason: str | None
+    evaluation_status: EvaluationStatus
+
+
+# --- workflow input / output ----------------------------------------------------------------
+
+
+class SessionLimits(Contract):
+    agent_join_timeout_seconds: float = Field(60.0, gt=0)
+    max_duration_seconds: float = Field(1800.0, gt=0)
+    final_turn_wait_seconds: float = Field(30.0, ge=0)
+    max_turns: int = Field(1000, ge=1)
+    min_trainee_turns: int = Field(2, ge=1)
+    # One persist carries at most this many turns, keeping every payload far below 256 KB.
+    persist_batch_max_turns: int = Field(100, ge=1, le=1000)
+    judge_max_attempts: int = Field(3, ge=1)
+
+
+class StartSession(Contract):
+    session_id: UUID
+    user_id: str
+    scenario_id: UUID | None = None
+    assignment_id: UUID | None = None
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+    limits: SessionLimits = SessionLimits()
+
+    @model_validator(mode="after")
+    def _one_target(self) -> StartSession:
+        if (self.scenario_id is None) == (self.assignment_id is None):
+            raise ValueError("exactly one of scenario_id and assignment_id is required")
+        return self
+
+
+class ScenarioSummary(Contract):
+    id: UUID
+    slug: str
+    title: str
+    briefing: str
+
+
+class SessionReady(Contract):
+    session_id: UUID
+    workflow_id: str
+    attempt: int
+    room_name: str
+    scenario: ScenarioSummary
+
+
+class SessionOutcome(Contract):
+    session_id: UUID
+    phase: Phase
+    end_reason: str | None
+    turn_count: int
+    evaluation: EvaluationSummary | None = None
+
+
+# --- activity payloads ----------------------------------------------------------------------
+
+
+class CreatedSession(Contract):
+    session_id: UUID
+    attempt: int
+    room_name: str
+    scenario_id: UUID
+
+
+class LoadScenario(Contract):
+    scenario_id: UUID | None = None
+    assignment_id: UUID | None = None
+
+
+class ScenarioSnapshot(Contract):
+    id: UUID
+    slug: str
+    version: int
+    title: str
+    briefing: str
+    persona_prompt: str
+    opening_line: str
+
+
+class DispatchAgent(Contract):
+    session_id: UUID
+    workflow_id: str
+    room_name: str
+
+
+class DispatchResult(Contract):
+    dispatched: bool
+    dispatch_id: str | None = None
+
+
+class CloseRoom(Contract):
+    room_name: str
+
+
+class PersistTurns(Contract):
+    session_id: UUID
+    turns: list[Turn]
+
+
+class PersistResult(Contract):
+    inserted: int
+
+
+class MarkPhase(Contract):
+    session_id: UUID
+    phase: Phase
+    status: SessionState = "active"
+    end_reason: str | None = None
+    turn_count: int | None = None
+    started: bool = False
+    ended: bool = False
+
+
+class EvaluateSession(Contract):
+    session_id: UUID
+    judge_max_attempts: int = 3
+
+
+class EvaluationSummary(Contract):
+    session_id: UUID
+    overall_score: float
+    passed: bool
+    evaluator: str
+    fallback: bool
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+class Evidence(Contract):
+    seq: int
+    quote: str
+
+
+class CriterionResult(Contract):
+    id: str
+    title: str
+    weight: float
+    rating: Rating
+    score: float = Field(ge=0, le=100)
+    evidence: list[Evidence]
+    feedback: str
+
+
+class EvaluatorInfo(Contract):
+    name: str
+    version: str
+    fallback: bool = False
+    reason: str | None = None
+
+
+class ScenarioRef(Contract):
+    id: UUID
+    version: int
+
+
+class SkillMetrics(Contract):
+    trainee_turns: int
+    client_turns: int
+    questions: int
+    open_questions: int
+    closed_questions: int
+    reflections: int
+    complex_reflections: int
+    affirmations: int
+    summaries: int
+    advice_without_permission: int
+    trainee_talk_share: float = Field(description="share of words spoken by the trainee, 0-1")
+    longest_trainee_monologue_words: int
+    turns_per_minute: float | None
+    reflection_to_question_ratio: float | None
+
+
+class Evaluation(Contract):
+    session_id: UUID
+    overall_score: float = Field(ge=0, le=100)
+    passed: bool
+    pass_mark: float
+    criteria: list[CriterionResult]
+    metrics: SkillMetrics
+    evaluator: EvaluatorInfo
+    scenario: ScenarioRef
+    created_at: AwareDatetime
+
+
+# --- REST bodies -----------------------------------------------------------------------------
+
+
+class ErrorDetail(Contract):
+    type: str
+    message: str
+    retryable: bool
+
+
+class ErrorBody(Contract):
+    error: ErrorDetail
+
+
+class CreateSessionRequest(Contract):
+    scenario_id: UUID | None = None
+    assignment_id: UUID | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CreateSessionRequest:
+        if (self.scenario_id is None) == (self.assignment_id is None):
+            raise ValueError("give exactly one of scenario_id and assignment_id")
+        return self
+
+
+class LiveKitAccess(Contract):
+    url: str
+    token: str
+
+
+class CreateSessionResponse(Contract):
+    session_id: UUID
+    attempt: int
+    status: SessionState
+    room_name: str
+    scenario: ScenarioSummary
+    livekit: LiveKitAccess | None
+
+
+class SessionView(Contract):
+    session_id: UUID
+    user_id: str
+    scenario: ScenarioSummary
+    scenario_version: int
+    assignment_id: UUID | None
+    attempt: int
+    status: SessionState
+    phase: Phase
+    turn_count: int
+    end_reason: str | None
+    evaluation_status: EvaluationStatus
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+class SessionPage(Contract):
+    items: list[SessionView]
+    next_cursor: str | None
+
+
+class TranscriptView(Contract):
+    session_id: UUID
+    turns: list[Turn]
+
+
+class EvaluationPending(Contract):
+    status: Literal["in_conversation", "pending"]
+    phase: Phase
+
+
+class Accepted(Contract):
+    status: Literal["accepted"] = "accepted"
+
+
+class RubricCriterionView(Contract):
+    id: str
+    title: str
+    weight: float
+    description: str
+
+
+class ScenarioView(Contract):
+    id: UUID
+    slug: str
+    version: int
+    title: str
+    difficulty: str
+    summary: str
+    briefing: str
+
+
+class ScenarioDetail(ScenarioView):
+    pass_mark: float
+    criteria: list[RubricCriterionView]
+
+
+class AssignmentCreate(Contract):
+    scenario_id: UUID
+    trainee_id: str = Field(min_length=1, max_length=200)
+    due_at: AwareDatetime | None = None
+    max_attempts: int = Field(3, ge=1, le=100)
+
+
+class AssignmentView(Contract):
+    id: UUID
+    scenario_id: UUID
+    scenario_slug: str
+    trainee_id: str
+    assigned_by: str
+    due_at: datetime | None
+    max_attempts: int
+    attempts_used: int
+    created_at: datetime
+
+
+class AssignmentPage(Contract):
+    items: list[AssignmentView]
+
+
+class HealthStatus(Contract):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, bool] = {}
+
+
+SessionOutcome.model_rebuild()

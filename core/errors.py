@@ -1,0 +1,65 @@
+"""One error hierarchy. The API renders it into the contract's error body; the workflow
+raises the same type names as non-retryable ApplicationErrors."""
+
+from __future__ import annotations
+
+
+class VoicetrainError(Exception):
+    status_code = 500
+    type = "internal_error"
+    retryable = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(VoicetrainError):
+    status_code = 422
+    type = "invalid_request"
+
+
+class Unauthorized(VoicetrainError):
+    status_code = 401
+    type = "unauthorized"
+
+
+class Forbidden(VoicetrainError):
+    status_code = 403
+    type = "forbidden"
+
+
+class NotFound(VoicetrainError):
+    status_code = 404
+    type = "not_found"
+
+
+class Conflict(VoicetrainError):
+    status_code = 409
+    type = "conflict"
+
+
+class AttemptsExhausted(Conflict):
+    type = "attempts_exhausted"
+
+
+class NoEvaluation(Conflict):
+    type = "no_evaluation"
+
+
+class Unavailable(VoicetrainError):
+    status_code = 503
+    type = "unavailable"
+    retryable = True
+
+
+class ScenarioError(ValueError):
+    """A scenario file that does not validate; the message names the file and the field."""
+
+
+# Workflow/activity business failure types (ApplicationError.type) and their HTTP meaning.
+BUSINESS_ERRORS: dict[str, type[VoicetrainError]] = {
+    "Forbidden": Forbidden,
+    "NotFound": NotFound,
+    "AttemptsExhausted": AttemptsExhausted,
+}

@@ -1,0 +1,175 @@
+"""The one settings object. Every process reads its configuration from here."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+_WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "dev", "test", "voicetrain"}
+
+
+class SettingsError(ValueError):
+    """Configuration that must stop start-up."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="VOICETRAIN_", extra="ignore", populate_by_name=True
+    )
+
+    env: Literal["dev", "test", "production"] = "dev"
+    state_dir: Path = Path(".voicetrain")
+
+    database_url: str | None = None
+    database_pool_size: int = Field(10, ge=1, le=200)
+
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    task_queue: str = "voicetrain"
+    temporal_ui_url: str = "http://127.0.0.1:8233"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    api_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = Field(262_144, ge=1024)
+
+    internal_service_key: SecretStr | None = None
+    jwt_secret: SecretStr | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = "voicetrain"
+    jwt_audience: str = "voicetrain-api"
+    jwt_leeway_seconds: int = Field(30, ge=0, le=300)
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(30.0, gt=0, le=600)
+
+    livekit_url: str | None = Field(
+        None, validation_alias=AliasChoices("LIVEKIT_URL", "VOICETRAIN_LIVEKIT_URL")
+    )
+    livekit_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("LIVEKIT_API_KEY", "VOICETRAIN_LIVEKIT_API_KEY")
+    )
+    livekit_api_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("LIVEKIT_API_SECRET", "VOICETRAIN_LIVEKIT_API_SECRET")
+    )
+    livekit_token_ttl_seconds: int = Field(900, ge=60, le=3600)
+
+    agent_name: str = "voicetrain-client"
+    agent_bridge: Literal["temporal", "http"] = "temporal"
+    agent_stt_model: str = "deepgram/nova-3"
+    agent_llm_model: str | None = None
+    agent_tts_model: str = "cartesia/sonic-2"
+
+    worker_max_concurrent_activities: int = Field(200, ge=1)
+    worker_max_concurrent_workflow_tasks: int = Field(200, ge=1)
+
+    agent_join_timeout_seconds: float = Field(60.0, gt=0)
+    max_duration_seconds: float = Field(1800.0, gt=0)
+    max_turns: int = Field(1000, ge=1, le=5000)
+    final_turn_wait_seconds: float = Field(30.0, ge=0)
+    min_trainee_turns: int = Field(2, ge=1)
+
+    @property
+    def livekit_configured(self) -> bool:
+        return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def jwt_algorithms(self) -> list[str]:
+        # Fixed by configuration, never taken from a token header.
+        return ["RS256"] if self.jwt_jwks_url else ["HS256"]
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        problems: list[str] = []
+        lk = [self.livekit_url, self.livekit_api_key, self.livekit_api_secret]
+        if any(lk) and not all(lk):
+            problems.append(
+                "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together"
+            )
+        if bool(self.llm_base_url) != bool(self.llm_model):
+            problems.append("VOICETRAIN_LLM_BASE_URL and VOICETRAIN_LLM_MODEL must be set together")
+        if self.env != "dev":
+            if not self.database_url:
+                problems.append("VOICETRAIN_DATABASE_URL is required outside dev")
+            if not self.temporal_address:
+                problems.append("VOICETRAIN_TEMPORAL_ADDRESS is required outside dev")
+            if not self.jwt_jwks_url:
+                problems.append(_secret_problem("VOICETRAIN_JWT_SECRET", self.jwt_secret))
+            problems.append(
+                _secret_problem("VOICETRAIN_INTERNAL_SERVICE_KEY", self.internal_service_key)
+            )
+        problems = [p for p in problems if p]
+        if problems:
+            raise SettingsError("invalid voicetrain configuration:\n  - " + "\n  - ".join(problems))
+        return self
+
+
+def _secret_problem(name: str, value: SecretStr | None) -> str:
+    if value is None:
+        return f"{name} is required outside dev (at least {MIN_SECRET_LENGTH} random characters)"
+    raw = value.get_secret_value()
+    if len(raw) < MIN_SECRET_LENGTH or raw.lower() in _WEAK_SECRETS or len(set(raw)) < 8:
+        return f"{name} is too weak: use at least {MIN_SECRET_LENGTH} random characters"
+    return ""
+
+
+def _dev_state(settings: Settings) -> Settings:
+    """In dev, unset secrets are generated once and kept under the state dir, and the
+    addresses of a running dev stack are picked up, so every dev process agrees."""
+    state = settings.state_dir
+    state.mkdir(parents=True, exist_ok=True)
+    secrets_file = state / "secrets.json"
+    stored: dict[str, str] = {}
+    if secrets_file.exists():
+        stored = json.loads(secrets_file.read_text())
+    changed = False
+    for key in ("jwt_secret", "internal_service_key"):
+        if key not in stored:
+            stored[key] = secrets.token_urlsafe(48)
+            changed = True
+    if changed:
+        secrets_file.write_text(json.dumps(stored, indent=2))
+        secrets_file.chmod(0o600)
+    update: dict[str, object] = {}
+    if settings.jwt_secret is None and not settings.jwt_jwks_url:
+        update["jwt_secret"] = SecretStr(stored["jwt_secret"])
+    if settings.internal_service_key is None:
+        update["internal_service_key"] = SecretStr(stored["internal_service_key"])
+    stack_file = state / "stack.json"
+    if stack_file.exists():
+        stack = json.loads(stack_file.read_text())
+        if settings.database_url is None and stack.get("database_url"):
+            update["database_url"] = stack["database_url"]
+        if settings.temporal_address is None and stack.get("temporal_address"):
+            update["temporal_address"] = stack["temporal_address"]
+    return settings.model_copy(update=update)
+
+
+def load_settings(**overrides: object) -> Settings:
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if settings.env == "dev":
+        settings = _dev_state(settings)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
