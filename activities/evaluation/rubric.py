@@ -1,0 +1,98 @@
+"""The deterministic rubric evaluator: transcript + rubric -> Evaluation. Pure and versioned."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from activities.evaluation.metrics import compute_metrics, skills_by_turn
+from core.contracts import CriterionResult, Evaluation, EvaluatorInfo, Evidence, Rating, ScenarioRef, Turn
+from core.scenarios import CriterionDef, Rubric
+
+EVALUATOR_NAME = "voicetrain-rubric"
+EVALUATOR_VERSION = "1.0.0"
+MAX_EVIDENCE = 3
+RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
+
+
+def _evidence_turns(criterion: CriterionDef, trainee: Sequence[Turn], skills: dict[int, set[str]]) -> list[Turn]:
+    patterns = [re.compile(p, re.IGNORECASE) for p in criterion.patterns]
+    wanted = set(criterion.skills)
+    return [
+        t
+        for t in trainee
+        if any(p.search(t.text) for p in patterns) or (wanted & skills[t.seq])
+    ]
+
+
+def _rating(criterion: CriterionDef, count: int) -> Rating:
+    if count >= criterion.met_at:
+        return "met"
+    if count >= criterion.partly_at:
+        return "partly"
+    return "not_met"
+
+
+def _feedback(criterion: CriterionDef, rating: Rating, evidence: list[Turn]) -> str:
+    base = getattr(criterion.feedback, rating)
+    if not evidence:
+        return base
+    where = ", ".join(f"turn {t.seq}" for t in evidence[:MAX_EVIDENCE])
+    return f"{base} (Seen in {len(evidence)} of your turns: {where}.)"
+
+
+def score_criteria(turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResult]:
+    trainee = sorted((t for t in turns if t.speaker == "trainee"), key=lambda t: t.seq)
+    by_turn = skills_by_turn(trainee)
+    names = {seq: set(s.names) for seq, s in by_turn.items()}
+    results = []
+    for criterion in rubric.criteria:
+        found = _evidence_turns(criterion, trainee, names)
+        rating = _rating(criterion, len(found))
+        results.append(
+            CriterionResult(
+                id=criterion.id,
+                title=criterion.title,
+                weight=criterion.weight,
+                rating=rating,
+                score=RATING_SCORE[rating],
+                evidence=[Evidence(seq=t.seq, quote=t.text) for t in found[:MAX_EVIDENCE]],
+                feedback=_feedback(criterion, rating, found),
+            )
+        )
+    return results
+
+
+def overall(criteria: Sequence[CriterionResult]) -> float:
+    total_weight = sum(c.weight for c in criteria)
+    return round(sum(c.weight * c.score for c in criteria) / total_weight, 1) if total_weight else 0.0
+
+
+def evaluate(
+    *,
+    session_id: UUID,
+    turns: Sequence[Turn],
+    rubric: Rubric,
+    scenario_id: UUID,
+    scenario_version: int,
+    created_at: datetime,
+    criteria: list[CriterionResult] | None = None,
+    evaluator: EvaluatorInfo | None = None,
+) -> Evaluation:
+    """Score a transcript. `criteria`/`evaluator` let an LLM judgment replace the rubric scoring;
+    the deterministic metrics are always computed here."""
+    scored = criteria if criteria is not None else score_criteria(turns, rubric)
+    score = overall(scored)
+    return Evaluation(
+        session_id=session_id,
+        overall_score=score,
+        passed=score >= rubric.pass_mark,
+        pass_mark=rubric.pass_mark,
+        criteria=scored,
+        metrics=compute_metrics(turns),
+        evaluator=evaluator or EvaluatorInfo(name=EVALUATOR_NAME, version=EVALUATOR_VERSION),
+        scenario=ScenarioRef(id=scenario_id, version=scenario_version),
+        created_at=created_at,
+    )

@@ -1,0 +1,142 @@
+"""Detection of counseling micro-skills in a trainee's utterance.
+
+Everything here is pattern-based and deterministic, so it is explainable and reproducible, and
+has known limits (documented in docs/evaluation.md): it reads surface forms, so a reflection
+phrased unusually ("Exhausting.") is missed, sarcasm is not understood, and a question without a
+question mark or interrogative opener is not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_LEAD_IN = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|alright|right|i wonder|i.m curious)[,\s]+)+", re.I)
+
+_OPEN_Q = re.compile(
+    r"^(what|how|why|where|when|who|which|in what way|tell me|describe|walk me through|help me understand"
+    r"|talk (to me )?about|(could|can|would|will) you (tell|say|describe|share|walk|talk|help me)"
+    r"|i.d like to hear|what.s|how.s)\b",
+    re.I,
+)
+_CLOSED_Q = re.compile(
+    r"^(do|does|did|is|isn.t|are|aren.t|was|were|have|has|had|can|could|will|would|should|shall|may|might|am"
+    r"|any|anything|don.t|didn.t|haven.t|won.t|right)\b",
+    re.I,
+)
+_PERMISSION = re.compile(
+    r"\b(would it be (ok|okay|alright|all right) (if|for me to)|may i (share|offer|suggest|tell|ask)"
+    r"|can i (share|offer|suggest|tell)|do you mind if i|would you like (me to share|to hear|some (information|ideas)))",
+    re.I,
+)
+_REFLECTION = re.compile(
+    r"^(it sounds like|sounds like|it seems|it feels like|you.re feeling|you feel|you felt|you sound|so you"
+    r"|you.re saying|you are|you.ve been|you.re (worried|angry|scared|afraid|frustrated|tired|exhausted|carrying|not sure)"
+    r"|i hear|what i.m hearing|on (the )?one hand|part of you|you really|you.re|you.d like|you want|you miss)\b",
+    re.I,
+)
+_COMPLEX = re.compile(
+    r"\b(on (the )?one hand|on the other|part of you|and yet|at the same time|as if|even though|and that"
+    r"|afraid|alone|angry|ashamed|exhausted|frightened|frightening|guilt|guilty|hurt|lonely|overwhelm\w*"
+    r"|sad|scared|worried|frustrat\w*|unbearable|relief|pressure|carrying|stung|matter\w*|care about)\b",
+    re.I,
+)
+_AFFIRMATION = re.compile(
+    r"\b(took (real )?courage|takes courage|(it|that).s brave|you.re brave|you.ve been (really |very )?honest"
+    r"|you clearly (care|love|want)|thank you for (sharing|telling|trusting|being)|i appreciate (you|your|that)"
+    r"|(that|which) is a (real )?strength|(shows|says) a lot about|you.ve worked (so )?hard|proud of"
+    r"|glad you (came|called|reached|told|are here)|good (step|idea|plan)|really good next step)",
+    re.I,
+)
+_SUMMARY = re.compile(
+    r"\b(let me (summari[sz]e|see if i|check (that|if) i|pull)|to sum up|so far|what i.ve heard"
+    r"|to pull (this|it|that) together|in summary|to recap|let me make sure i.ve got)",
+    re.I,
+)
+_ADVICE = re.compile(
+    r"\b(you should|you need to|you have to|you must|you ought to|why don.t you|have you tried|i suggest"
+    r"|i recommend|i.d recommend|try to|just try|my advice)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Skills:
+    open_questions: int = 0
+    closed_questions: int = 0
+    reflections: int = 0
+    complex_reflections: int = 0
+    affirmations: int = 0
+    summaries: int = 0
+    permission_asks: int = 0
+    advice: int = 0
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def questions(self) -> int:
+        return self.open_questions + self.closed_questions
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+_INVITATION = re.compile(r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i.d like to hear)\b", re.I)
+
+
+def _is_question(sentence: str) -> bool:
+    core = _LEAD_IN.sub("", sentence)
+    # "Tell me about your son." is an open question in all but punctuation.
+    return sentence.endswith("?") or bool(_INVITATION.match(core))
+
+
+def detect(text: str) -> Skills:
+    """Skills in one trainee utterance, counted per sentence."""
+    counts = dict.fromkeys(
+        ("open", "closed", "refl", "complex", "affirm", "summary", "permission", "advice"), 0
+    )
+    for sentence in sentences(text):
+        core = _LEAD_IN.sub("", sentence)
+        if _PERMISSION.search(sentence):
+            counts["permission"] += 1
+        reflective = bool(_REFLECTION.match(core) or _REFLECTION.match(sentence))
+        if _is_question(sentence) and not reflective:
+            if _OPEN_Q.match(core):
+                counts["open"] += 1
+            elif _CLOSED_Q.match(core) or sentence.endswith("?"):
+                counts["closed"] += 1
+        elif reflective:
+            counts["refl"] += 1
+            if _COMPLEX.search(core):
+                counts["complex"] += 1
+        if _AFFIRMATION.search(sentence):
+            counts["affirm"] += 1
+        if _SUMMARY.search(sentence):
+            counts["summary"] += 1
+        if _ADVICE.search(sentence):
+            counts["advice"] += 1
+    names = {
+        name
+        for name, key in (
+            ("open_question", "open"),
+            ("closed_question", "closed"),
+            ("reflection", "refl"),
+            ("complex_reflection", "complex"),
+            ("affirmation", "affirm"),
+            ("summary", "summary"),
+            ("permission_ask", "permission"),
+        )
+        if counts[key]
+    }
+    return Skills(
+        open_questions=counts["open"],
+        closed_questions=counts["closed"],
+        reflections=counts["refl"],
+        complex_reflections=counts["complex"],
+        affirmations=counts["affirm"],
+        summaries=counts["summary"],
+        permission_asks=counts["permission"],
+        advice=counts["advice"],
+        names=frozenset(names),
+    )

@@ -1,0 +1,279 @@
+"""All I/O the TrainingSession workflow needs. Every activity is idempotent under re-execution:
+re-running one with the same input leaves the same rows (constraints + ON CONFLICT carry it)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.evaluation.judge import JUDGE_VERSION, JudgeError, LLMJudge
+from activities.evaluation.rubric import EVALUATOR_NAME, EVALUATOR_VERSION, evaluate
+from activities.livekit_rooms import LiveKitRooms
+from core.contracts import (
+    AgentJobMetadata,
+    CloseRoom,
+    CreatedSession,
+    DispatchAgent,
+    DispatchResult,
+    EvaluateSession,
+    EvaluationSummary,
+    EvaluatorInfo,
+    LoadScenario,
+    MarkPhase,
+    PersistResult,
+    PersistTurns,
+    ScenarioSnapshot,
+    StartSession,
+)
+from core.db.convert import evaluation_to_row, row_to_evaluation, row_to_turn
+from core.db.engine import SessionMaker
+from core.db.models import Assignment, EvaluationRow, Scenario, TrainingSession, TranscriptTurn, User
+from core.scenarios import Rubric
+
+log = logging.getLogger(__name__)
+
+
+def room_name_for(session_id: uuid.UUID) -> str:
+    return f"vt-{session_id}"
+
+
+def workflow_id_for(session_id: uuid.UUID) -> str:
+    return f"training-session-{session_id}"
+
+
+def _business(kind: str, message: str) -> ApplicationError:
+    return ApplicationError(message, type=kind, non_retryable=True)
+
+
+class SessionActivities:
+    def __init__(self, sessionmaker: SessionMaker, livekit: LiveKitRooms | None, judge: LLMJudge | None = None) -> None:
+        self.db = sessionmaker
+        self.livekit = livekit
+        self.judge = judge
+
+    # --- start ------------------------------------------------------------------------------
+
+    @activity.defn(name="create_session")
+    async def create_session(self, start: StartSession) -> CreatedSession:
+        async with self.db() as db:
+            existing = await db.get(TrainingSession, start.session_id)
+            if existing is not None:
+                if existing.user_id != start.user_id:
+                    raise _business("Forbidden", "this session belongs to someone else")
+                return CreatedSession(
+                    session_id=existing.id, attempt=existing.attempt, room_name=existing.room_name,
+                    scenario_id=existing.scenario_id,
+                )  # fmt: skip
+            if await db.get(User, start.user_id) is None:
+                raise _business("NotFound", "unknown user")
+            if start.assignment_id is not None:
+                assignment = await db.get(Assignment, start.assignment_id)
+                if assignment is None:
+                    raise _business("NotFound", "assignment not found")
+                if assignment.trainee_id != start.user_id:
+                    raise _business("Forbidden", "this assignment belongs to another trainee")
+                used = await db.scalar(
+                    select(func.count()).where(TrainingSession.assignment_id == assignment.id)
+                )
+                if (used or 0) >= assignment.max_attempts:
+                    raise _business(
+                        "AttemptsExhausted", f"all {assignment.max_attempts} attempts of this assignment are used"
+                    )
+                scenario_id, attempt = assignment.scenario_id, (used or 0) + 1
+            else:
+                assert start.scenario_id is not None
+                scenario = await db.get(Scenario, start.scenario_id)
+                if scenario is None:
+                    raise _business("NotFound", "scenario not found")
+                used = await db.scalar(
+                    select(func.count())
+                    .select_from(TrainingSession)
+                    .join(Scenario, Scenario.id == TrainingSession.scenario_id)
+                    .where(TrainingSession.user_id == start.user_id, Scenario.slug == scenario.slug)
+                )
+                scenario_id, attempt = scenario.id, (used or 0) + 1
+            session = TrainingSession(
+                id=start.session_id,
+                user_id=start.user_id,
+                scenario_id=scenario_id,
+                assignment_id=start.assignment_id,
+                attempt=attempt,
+                status="active",
+                phase="starting",
+                room_name=room_name_for(start.session_id),
+                workflow_id=workflow_id_for(start.session_id),
+                idempotency_key=start.idempotency_key,
+                request_hash=start.request_hash,
+            )
+            db.add(session)
+            try:
+                await db.commit()
+            except IntegrityError:
+                # A concurrent start took this attempt number or id: retry re-reads the truth.
+                await db.rollback()
+                raise
+            return CreatedSession(
+                session_id=session.id, attempt=attempt, room_name=session.room_name, scenario_id=scenario_id
+            )
+
+    @activity.defn(name="load_scenario")
+    async def load_scenario(self, request: LoadScenario) -> ScenarioSnapshot:
+        async with self.db() as db:
+            scenario_id = request.scenario_id
+            if request.assignment_id is not None:
+                scenario_id = await db.scalar(
+                    select(Assignment.scenario_id).where(Assignment.id == request.assignment_id)
+                )
+            scenario = await db.get(Scenario, scenario_id) if scenario_id else None
+            if scenario is None:
+                raise _business("NotFound", "scenario not found")
+            return ScenarioSnapshot(
+                id=scenario.id,
+                slug=scenario.slug,
+                version=scenario.version,
+                title=scenario.title,
+                briefing=scenario.briefing,
+                persona_prompt=scenario.persona_prompt,
+                opening_line=scenario.opening_line,
+            )
+
+    # --- LiveKit ----------------------------------------------------------------------------
+
+    @activity.defn(name="dispatch_agent")
+    async def dispatch_agent(self, request: DispatchAgent) -> DispatchResult:
+        if self.livekit is None:
+            log.info("LiveKit is not configured: no agent dispatched for room %s", request.room_name)
+            return DispatchResult(dispatched=False)
+        dispatch_id = await self.livekit.dispatch(
+            request.room_name, AgentJobMetadata(session_id=request.session_id, workflow_id=request.workflow_id)
+        )
+        return DispatchResult(dispatched=True, dispatch_id=dispatch_id)
+
+    @activity.defn(name="close_room")
+    async def close_room(self, request: CloseRoom) -> None:
+        if self.livekit is None:
+            log.info("LiveKit is not configured: no room to close (%s)", request.room_name)
+            return
+        await self.livekit.close(request.room_name)
+
+    # --- conversation -----------------------------------------------------------------------
+
+    @activity.defn(name="persist_turns")
+    async def persist_turns(self, request: PersistTurns) -> PersistResult:
+        if not request.turns:
+            return PersistResult(inserted=0)
+        rows = [
+            {
+                "session_id": request.session_id,
+                "seq": t.seq,
+                "speaker": t.speaker,
+                "text": t.text,
+                "started_at": t.started_at,
+                "ended_at": t.ended_at,
+            }
+            for t in request.turns
+        ]
+        statement = insert(TranscriptTurn).values(rows).on_conflict_do_nothing(index_elements=["session_id", "seq"])
+        async with self.db() as db:
+            result = await db.execute(statement)
+            await db.commit()
+        return PersistResult(inserted=int(result.rowcount))  # type: ignore[attr-defined]
+
+    @activity.defn(name="mark_phase")
+    async def mark_phase(self, request: MarkPhase) -> None:
+        values: dict[str, Any] = {"phase": request.phase, "status": request.status}
+        if request.end_reason is not None:
+            values["end_reason"] = request.end_reason
+        if request.turn_count is not None:
+            values["turn_count"] = request.turn_count
+        if request.started:
+            values["started_at"] = func.coalesce(TrainingSession.started_at, func.now())
+        if request.ended:
+            values["ended_at"] = func.coalesce(TrainingSession.ended_at, func.now())
+        async with self.db() as db:
+            await db.execute(
+                update(TrainingSession)
+                .where(TrainingSession.id == request.session_id)
+                # a finished session is never pulled back into an earlier phase by a late retry
+                .where(TrainingSession.status.in_(["active", request.status]))
+                .values(**values)
+            )
+            await db.commit()
+
+    # --- evaluation -------------------------------------------------------------------------
+
+    @activity.defn(name="evaluate_session")
+    async def evaluate_session(self, request: EvaluateSession) -> EvaluationSummary:
+        async with self.db() as db:
+            existing = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == request.session_id))
+            if existing is not None:
+                return _summary(existing)
+            session = await db.get(TrainingSession, request.session_id)
+            if session is None:
+                raise _business("NotFound", "session not found")
+            scenario = await db.get(Scenario, session.scenario_id)
+            assert scenario is not None
+            rows = await db.scalars(
+                select(TranscriptTurn).where(TranscriptTurn.session_id == session.id).order_by(TranscriptTurn.seq)
+            )
+            turns = [row_to_turn(r) for r in rows]
+        rubric = Rubric.model_validate(scenario.rubric)
+        criteria = None
+        evaluator = None
+        if self.judge is not None:
+            try:
+                criteria = await self.judge.judge(turns, rubric)
+                evaluator = EvaluatorInfo(name=self.judge.name, version=JUDGE_VERSION)
+            except JudgeError as exc:
+                attempt = activity.info().attempt
+                if exc.retryable and attempt < request.judge_max_attempts:
+                    # The activity's retry policy provides the backoff between judge attempts.
+                    raise ApplicationError(exc.reason, type="JudgeUnavailable") from exc
+                log.warning("LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason)
+                evaluator = EvaluatorInfo(
+                    name=EVALUATOR_NAME, version=EVALUATOR_VERSION, fallback=True, reason=exc.reason
+                )
+        evaluation = evaluate(
+            session_id=session.id,
+            turns=turns,
+            rubric=rubric,
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            created_at=datetime.now(UTC),
+            criteria=criteria,
+            evaluator=evaluator,
+        )
+        async with self.db() as db:
+            await db.execute(
+                insert(EvaluationRow)
+                .values(id=uuid.uuid4(), **evaluation_to_row(evaluation))
+                .on_conflict_do_nothing(index_elements=["session_id"])
+            )
+            await db.execute(
+                update(TrainingSession)
+                .where(TrainingSession.id == session.id)
+                .values(phase="completed", status="completed", turn_count=len(turns))
+            )
+            await db.commit()
+            stored = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == session.id))
+            assert stored is not None
+        return _summary(stored)
+
+
+def _summary(row: EvaluationRow) -> EvaluationSummary:
+    evaluation = row_to_evaluation(row)
+    return EvaluationSummary(
+        session_id=evaluation.session_id,
+        overall_score=evaluation.overall_score,
+        passed=evaluation.passed,
+        evaluator=f"{evaluation.evaluator.name} {evaluation.evaluator.version}",
+        fallback=evaluation.evaluator.fallback,
+    )

@@ -1,0 +1,46 @@
+"""Row <-> contract conversions shared by the activities and the API."""
+
+from __future__ import annotations
+
+from core.contracts import CriterionResult, Evaluation, EvaluatorInfo, ScenarioRef, SkillMetrics, Turn
+from core.db.models import EvaluationRow, TranscriptTurn
+
+
+def evaluation_to_row(evaluation: Evaluation) -> dict[str, object]:
+    return {
+        "session_id": evaluation.session_id,
+        "overall_score": evaluation.overall_score,
+        "passed": evaluation.passed,
+        "pass_mark": evaluation.pass_mark,
+        "criteria": {"items": [c.model_dump(mode="json") for c in evaluation.criteria]},
+        "metrics": evaluation.metrics.model_dump(mode="json"),
+        "evaluator_name": evaluation.evaluator.name,
+        "evaluator_version": evaluation.evaluator.version,
+        "fallback": evaluation.evaluator.fallback,
+        "fallback_reason": evaluation.evaluator.reason,
+        "scenario_id": evaluation.scenario.id,
+        "scenario_version": evaluation.scenario.version,
+        "created_at": evaluation.created_at,
+    }
+
+
+def row_to_evaluation(row: EvaluationRow) -> Evaluation:
+    return Evaluation(
+        session_id=row.session_id,
+        overall_score=row.overall_score,
+        passed=row.passed,
+        pass_mark=row.pass_mark,
+        criteria=[CriterionResult.model_validate(c) for c in row.criteria["items"]],
+        metrics=SkillMetrics.model_validate(row.metrics),
+        evaluator=EvaluatorInfo(
+            name=row.evaluator_name, version=row.evaluator_version, fallback=row.fallback, reason=row.fallback_reason
+        ),
+        scenario=ScenarioRef(id=row.scenario_id, version=row.scenario_version),
+        created_at=row.created_at,
+    )
+
+
+def row_to_turn(row: TranscriptTurn) -> Turn:
+    return Turn.model_validate(
+        {"seq": row.seq, "speaker": row.speaker, "text": row.text, "started_at": row.started_at, "ended_at": row.ended_at}
+    )

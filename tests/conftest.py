@@ -1,0 +1,128 @@
+"""Real parts only: embedded Postgres, the Temporal dev server and the time-skipping server, all
+from pip wheels, started here and stopped here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from core.db.engine import SessionMaker, make_engine, make_sessionmaker
+from core.db.models import Scenario, User
+from core.scenarios import import_scenarios, load_library
+from voicetrain.devstack.postgres import EmbeddedPostgres
+from voicetrain.devstack.processes import free_port
+from voicetrain.migrate import upgrade
+from workflows.session import PHASE, SCENARIO, USER_ID
+
+BIN = Path(sys.executable).parent
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # temporalio's Rust runtime can abort the interpreter during finalization
+    # ("PyGILState_Release ... must be current", temporalio/sdk-python#300) after every test
+    # has passed; leave with pytest's own verdict instead of that crash.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="voicetrain-tests-") as d:
+        yield Path(d)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_root: Path) -> Iterator[EmbeddedPostgres]:
+    pg = EmbeddedPostgres(tmp_root / "pg", port=free_port(), durable=False)
+    pg.start()
+    try:
+        yield pg
+    finally:
+        pg.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres: EmbeddedPostgres) -> str:
+    upgrade(postgres.url)
+    return postgres.url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(database_url, pool_size=20)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+async def sessionmaker(engine: AsyncEngine) -> SessionMaker:
+    sm = make_sessionmaker(engine)
+    async with sm() as db:
+        await import_scenarios(db, load_library())
+        await db.commit()
+    return sm
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=[USER_ID, SCENARIO, PHASE],
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=pydantic_data_converter
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4()}"
+
+
+async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
+    user = User(id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None)
+    async with sm() as db:
+        db.add(user)
+        await db.commit()
+    return user
+
+
+async def scenario_by_slug(sm: SessionMaker, slug: str) -> Scenario:
+    async with sm() as db:
+        found = await db.scalar(select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc()))
+        assert found is not None
+        return found
+
+
+@pytest.fixture
+async def client(temporal_env: WorkflowEnvironment) -> Client:
+    return temporal_env.client

@@ -1,0 +1,89 @@
+"""Small helpers shared by tests (not fixtures)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
+
+from core.contracts import SessionLimits, SessionOutcome, SessionReady, StartSession, Turn
+from core.db.engine import SessionMaker
+from core.db.models import TranscriptTurn
+from workflows.session import TrainingSessionWorkflow, workflow_id
+
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def make_turns(n: int, *, start_seq: int = 0) -> list[Turn]:
+    turns = []
+    for seq in range(start_seq, start_seq + n):
+        speaker = "trainee" if seq % 2 == 0 else "client"
+        text = (
+            f"What has been on your mind since we last spoke, part {seq}?"
+            if speaker == "trainee"
+            else f"Mostly the exams, honestly ({seq})."
+        )
+        turns.append(
+            Turn(
+                seq=seq,
+                speaker=speaker,
+                text=text,
+                started_at=T0 + timedelta(seconds=10 * seq),
+                ended_at=T0 + timedelta(seconds=10 * seq + 8),
+            )
+        )
+    return turns
+
+
+async def start_session(
+    client: Client,
+    task_queue: str,
+    *,
+    user_id: str,
+    scenario_id: uuid.UUID | None = None,
+    assignment_id: uuid.UUID | None = None,
+    limits: SessionLimits | None = None,
+    session_id: uuid.UUID | None = None,
+) -> tuple[WorkflowHandle[TrainingSessionWorkflow, SessionOutcome], SessionReady]:
+    sid = session_id or uuid.uuid4()
+    start = StartSession(
+        session_id=sid,
+        user_id=user_id,
+        scenario_id=scenario_id,
+        assignment_id=assignment_id,
+        limits=limits or SessionLimits(),
+    )
+    op = WithStartWorkflowOperation(
+        TrainingSessionWorkflow.run,
+        start,
+        id=workflow_id(sid),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    ready = await client.execute_update_with_start_workflow(
+        TrainingSessionWorkflow.await_ready, start_workflow_operation=op
+    )
+    handle = await op.workflow_handle()
+    return handle, ready
+
+
+async def db_turns(sm: SessionMaker, session_id: uuid.UUID) -> list[TranscriptTurn]:
+    async with sm() as db:
+        rows = await db.scalars(
+            select(TranscriptTurn).where(TranscriptTurn.session_id == session_id).order_by(TranscriptTurn.seq)
+        )
+        return list(rows)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, timeout: float = 20.0) -> None:
+    """Wait for a condition that another process makes true (not a timing assertion)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)

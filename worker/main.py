@@ -1,0 +1,93 @@
+"""The Temporal worker process: registers the workflow and the activities, stops gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.evaluation.judge import LLMJudge
+from activities.livekit_rooms import LiveKitRooms
+from activities.session import SessionActivities
+from core.db.engine import SessionMaker, make_engine, make_sessionmaker
+from core.settings import Settings
+from core.temporal import connect
+from workflows.session import TrainingSessionWorkflow
+
+log = logging.getLogger(__name__)
+
+
+def livekit_from(settings: Settings) -> LiveKitRooms | None:
+    if not settings.livekit_configured:
+        return None
+    assert settings.livekit_url and settings.livekit_api_key and settings.livekit_api_secret
+    return LiveKitRooms(
+        url=settings.livekit_url,
+        api_key=settings.livekit_api_key,
+        api_secret=settings.livekit_api_secret.get_secret_value(),
+        agent_name=settings.agent_name,
+    )
+
+
+def judge_from(settings: Settings) -> LLMJudge | None:
+    if not settings.llm_configured:
+        return None
+    assert settings.llm_base_url and settings.llm_model
+    return LLMJudge(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout=settings.llm_timeout_seconds,
+    )
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    sessionmaker: SessionMaker,
+    *,
+    task_queue: str | None = None,
+    livekit: LiveKitRooms | None = None,
+    judge: LLMJudge | None = None,
+) -> Worker:
+    acts = SessionActivities(sessionmaker, livekit, judge)
+    return Worker(
+        client,
+        task_queue=task_queue or settings.task_queue,
+        workflows=[TrainingSessionWorkflow],
+        activities=[
+            acts.create_session,
+            acts.load_scenario,
+            acts.dispatch_agent,
+            acts.close_room,
+            acts.persist_turns,
+            acts.mark_phase,
+            acts.evaluate_session,
+        ],
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
+        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    if not settings.database_url:
+        raise SystemExit("no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`")
+    client = await connect(settings)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    worker = build_worker(
+        client, settings, make_sessionmaker(engine), livekit=livekit_from(settings), judge=judge_from(settings)
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker polling task queue %s on %s", settings.task_queue, settings.temporal_namespace)
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing in-flight tasks")
+    await engine.dispose()

@@ -1,0 +1,70 @@
+"""Timeouts and retry policies of every activity, declared together. No retry loops anywhere else:
+Temporal retries activities by these declarations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+from temporalio.workflow import ActivityConfig
+
+# Business failures: retrying cannot change the answer.
+BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted"]
+
+# Starting a session: the trainee is waiting on the API, so give up within a minute.
+START: ActivityConfig = {
+    "start_to_close_timeout": timedelta(seconds=10),
+    "schedule_to_close_timeout": timedelta(seconds=60),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(milliseconds=200),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=5),
+        non_retryable_error_types=BUSINESS_ERRORS,
+    ),
+}
+
+# Transcript persistence must never give up: a turn is lost only if this does.
+PERSIST_TURNS: ActivityConfig = {
+    "start_to_close_timeout": timedelta(seconds=15),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(milliseconds=200),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=30),
+    ),
+}
+
+# Other DB writes (phase changes): retry with backoff for up to ten minutes.
+DB_WRITE: ActivityConfig = {
+    "start_to_close_timeout": timedelta(seconds=10),
+    "schedule_to_close_timeout": timedelta(minutes=10),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(milliseconds=500),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=30),
+        non_retryable_error_types=BUSINESS_ERRORS,
+    ),
+}
+
+# LiveKit server API calls.
+LIVEKIT: ActivityConfig = {
+    "start_to_close_timeout": timedelta(seconds=15),
+    "schedule_to_close_timeout": timedelta(minutes=2),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=20),
+    ),
+}
+
+# Evaluation: an LLM judge may be slow or rate limited; the activity falls back to the
+# deterministic rubric on its last judge attempt (EvaluateSession.judge_max_attempts).
+EVALUATE: ActivityConfig = {
+    "start_to_close_timeout": timedelta(minutes=2),
+    "schedule_to_close_timeout": timedelta(minutes=30),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=60),
+        non_retryable_error_types=BUSINESS_ERRORS,
+    ),
+}
