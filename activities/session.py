@@ -35,7 +35,14 @@ from core.contracts import (
 )
 from core.db.convert import evaluation_to_row, row_to_evaluation, row_to_turn
 from core.db.engine import SessionMaker
-from core.db.models import Assignment, EvaluationRow, Scenario, TrainingSession, TranscriptTurn, User
+from core.db.models import (
+    Assignment,
+    EvaluationRow,
+    Scenario,
+    TrainingSession,
+    TranscriptTurn,
+    User,
+)
 from core.scenarios import Rubric
 
 log = logging.getLogger(__name__)
@@ -54,7 +61,12 @@ def _business(kind: str, message: str) -> ApplicationError:
 
 
 class SessionActivities:
-    def __init__(self, sessionmaker: SessionMaker, livekit: LiveKitRooms | None, judge: LLMJudge | None = None) -> None:
+    def __init__(
+        self,
+        sessionmaker: SessionMaker,
+        livekit: LiveKitRooms | None,
+        judge: LLMJudge | None = None,
+    ) -> None:
         self.db = sessionmaker
         self.livekit = livekit
         self.judge = judge
@@ -85,7 +97,8 @@ class SessionActivities:
                 )
                 if (used or 0) >= assignment.max_attempts:
                     raise _business(
-                        "AttemptsExhausted", f"all {assignment.max_attempts} attempts of this assignment are used"
+                        "AttemptsExhausted",
+                        f"all {assignment.max_attempts} attempts of this assignment are used",
                     )
                 scenario_id, attempt = assignment.scenario_id, (used or 0) + 1
             else:
@@ -121,7 +134,10 @@ class SessionActivities:
                 await db.rollback()
                 raise
             return CreatedSession(
-                session_id=session.id, attempt=attempt, room_name=session.room_name, scenario_id=scenario_id
+                session_id=session.id,
+                attempt=attempt,
+                room_name=session.room_name,
+                scenario_id=scenario_id,
             )
 
     @activity.defn(name="load_scenario")
@@ -150,10 +166,13 @@ class SessionActivities:
     @activity.defn(name="dispatch_agent")
     async def dispatch_agent(self, request: DispatchAgent) -> DispatchResult:
         if self.livekit is None:
-            log.info("LiveKit is not configured: no agent dispatched for room %s", request.room_name)
+            log.info(
+                "LiveKit is not configured: no agent dispatched for room %s", request.room_name
+            )
             return DispatchResult(dispatched=False)
         dispatch_id = await self.livekit.dispatch(
-            request.room_name, AgentJobMetadata(session_id=request.session_id, workflow_id=request.workflow_id)
+            request.room_name,
+            AgentJobMetadata(session_id=request.session_id, workflow_id=request.workflow_id),
         )
         return DispatchResult(dispatched=True, dispatch_id=dispatch_id)
 
@@ -181,7 +200,11 @@ class SessionActivities:
             }
             for t in request.turns
         ]
-        statement = insert(TranscriptTurn).values(rows).on_conflict_do_nothing(index_elements=["session_id", "seq"])
+        statement = (
+            insert(TranscriptTurn)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["session_id", "seq"])
+        )
         async with self.db() as db:
             result = await db.execute(statement)
             await db.commit()
@@ -213,7 +236,9 @@ class SessionActivities:
     @activity.defn(name="evaluate_session")
     async def evaluate_session(self, request: EvaluateSession) -> EvaluationSummary:
         async with self.db() as db:
-            existing = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == request.session_id))
+            existing = await db.scalar(
+                select(EvaluationRow).where(EvaluationRow.session_id == request.session_id)
+            )
             if existing is not None:
                 return _summary(existing)
             session = await db.get(TrainingSession, request.session_id)
@@ -222,7 +247,9 @@ class SessionActivities:
             scenario = await db.get(Scenario, session.scenario_id)
             assert scenario is not None
             rows = await db.scalars(
-                select(TranscriptTurn).where(TranscriptTurn.session_id == session.id).order_by(TranscriptTurn.seq)
+                select(TranscriptTurn)
+                .where(TranscriptTurn.session_id == session.id)
+                .order_by(TranscriptTurn.seq)
             )
             turns = [row_to_turn(r) for r in rows]
         rubric = Rubric.model_validate(scenario.rubric)
@@ -237,7 +264,9 @@ class SessionActivities:
                 if exc.retryable and attempt < request.judge_max_attempts:
                     # The activity's retry policy provides the backoff between judge attempts.
                     raise ApplicationError(exc.reason, type="JudgeUnavailable") from exc
-                log.warning("LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason)
+                log.warning(
+                    "LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason
+                )
                 evaluator = EvaluatorInfo(
                     name=EVALUATOR_NAME, version=EVALUATOR_VERSION, fallback=True, reason=exc.reason
                 )
@@ -263,7 +292,9 @@ class SessionActivities:
                 .values(phase="completed", status="completed", turn_count=len(turns))
             )
             await db.commit()
-            stored = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == session.id))
+            stored = await db.scalar(
+                select(EvaluationRow).where(EvaluationRow.session_id == session.id)
+            )
             assert stored is not None
         return _summary(stored)
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -97,7 +99,17 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=pydantic_data_converter
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+                for k in (USER_ID, SCENARIO, PHASE)
+            },
+        )
     )
     yield env
     await env.shutdown()
@@ -109,7 +121,9 @@ def task_queue() -> str:
 
 
 async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
-    user = User(id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None)
+    user = User(
+        id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None
+    )
     async with sm() as db:
         db.add(user)
         await db.commit()
@@ -118,7 +132,9 @@ async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
 
 async def scenario_by_slug(sm: SessionMaker, slug: str) -> Scenario:
     async with sm() as db:
-        found = await db.scalar(select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc()))
+        found = await db.scalar(
+            select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc())
+        )
         assert found is not None
         return found
 

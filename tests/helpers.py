@@ -49,6 +49,7 @@ async def start_session(
     assignment_id: uuid.UUID | None = None,
     limits: SessionLimits | None = None,
     session_id: uuid.UUID | None = None,
+    with_start: bool = True,
 ) -> tuple[WorkflowHandle[TrainingSessionWorkflow, SessionOutcome], SessionReady]:
     sid = session_id or uuid.uuid4()
     start = StartSession(
@@ -58,6 +59,12 @@ async def start_session(
         assignment_id=assignment_id,
         limits=limits or SessionLimits(),
     )
+    if not with_start:
+        # The time-skipping test server does not implement Update-with-Start: start, then update.
+        handle = await client.start_workflow(
+            TrainingSessionWorkflow.run, start, id=workflow_id(sid), task_queue=task_queue
+        )
+        return handle, await handle.execute_update(TrainingSessionWorkflow.await_ready)
     op = WithStartWorkflowOperation(
         TrainingSessionWorkflow.run,
         start,
@@ -75,7 +82,9 @@ async def start_session(
 async def db_turns(sm: SessionMaker, session_id: uuid.UUID) -> list[TranscriptTurn]:
     async with sm() as db:
         rows = await db.scalars(
-            select(TranscriptTurn).where(TranscriptTurn.session_id == session_id).order_by(TranscriptTurn.seq)
+            select(TranscriptTurn)
+            .where(TranscriptTurn.session_id == session_id)
+            .order_by(TranscriptTurn.seq)
         )
         return list(rows)
 

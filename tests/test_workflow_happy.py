@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
-from temporalio.worker import Replayer, Worker
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
 
 from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatch
 from core.db.engine import SessionMaker
@@ -26,7 +26,9 @@ HISTORIES: list[WorkflowHistory] = []
 
 
 @pytest.fixture
-async def worker(client: Client, sessionmaker: SessionMaker, task_queue: str) -> AsyncIterator[Worker]:
+async def worker(
+    client: Client, sessionmaker: SessionMaker, task_queue: str
+) -> AsyncIterator[Worker]:
     w = build_worker(client, load_settings(env="dev"), sessionmaker, task_queue=task_queue)
     async with w:
         yield w
@@ -37,17 +39,22 @@ async def test_full_session_persists_transcript_and_one_evaluation(
 ) -> None:
     user = await make_user(sessionmaker)
     scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    handle, ready = await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id)
+    handle, ready = await start_session(
+        client, task_queue, user_id=user.id, scenario_id=scenario.id
+    )
     assert ready.scenario.slug == "anxious-college-student"
     assert ready.attempt == 1
 
-    briefing = await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1"))
+    briefing = await handle.execute_update(
+        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+    )
     assert briefing.opening_line == scenario.opening_line
     assert briefing.persona_prompt == scenario.persona_prompt
 
     turns = make_turns(50)
     for turn in turns:
         await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[turn]))
+
     # incremental persistence: the turns reach Postgres while the conversation is still running
     async def persisted() -> bool:
         return len(await db_turns(sessionmaker, ready.session_id)) == 50
@@ -55,7 +62,10 @@ async def test_full_session_persists_transcript_and_one_evaluation(
     await eventually(persisted)
     assert (await handle.query(TrainingSessionWorkflow.status)).phase == "in_conversation"
 
-    await handle.signal(TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended", final_turn_count=50))
+    await handle.signal(
+        TrainingSessionWorkflow.end_conversation,
+        EndConversation(reason="trainee_ended", final_turn_count=50),
+    )
     outcome = await handle.result()
     assert outcome.phase == "completed"
     assert outcome.turn_count == 50
@@ -66,7 +76,9 @@ async def test_full_session_persists_transcript_and_one_evaluation(
         (t.seq, t.speaker, t.text, t.started_at) for t in turns
     ]
     async with sessionmaker() as db:
-        count = await db.scalar(select(func.count()).where(EvaluationRow.session_id == ready.session_id))
+        count = await db.scalar(
+            select(func.count()).where(EvaluationRow.session_id == ready.session_id)
+        )
         session = await db.get(TrainingSession, ready.session_id)
     assert count == 1
     assert session is not None
@@ -84,17 +96,29 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
 ) -> None:
     user = await make_user(sessionmaker)
     scenario = await scenario_by_slug(sessionmaker, "parent-acute-grief")
-    handle, ready = await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id)
-    await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1"))
+    handle, ready = await start_session(
+        client, task_queue, user_id=user.id, scenario_id=scenario.id
+    )
+    await handle.execute_update(
+        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+    )
     turns = make_turns(30)
     deliveries = turns + turns
     random.Random(7).shuffle(deliveries)
     await asyncio.gather(
-        *(handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[t])) for t in deliveries)
+        *(
+            handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[t]))
+            for t in deliveries
+        )
     )
-    await handle.signal(TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended", final_turn_count=30))
+    await handle.signal(
+        TrainingSessionWorkflow.end_conversation,
+        EndConversation(reason="trainee_ended", final_turn_count=30),
+    )
     # the end signal delivered twice is a no-op
-    await handle.signal(TrainingSessionWorkflow.end_conversation, EndConversation(reason="room_finished"))
+    await handle.signal(
+        TrainingSessionWorkflow.end_conversation, EndConversation(reason="room_finished")
+    )
     outcome = await handle.result()
     assert outcome.turn_count == 30
     assert outcome.end_reason == "trainee_ended"
@@ -136,22 +160,35 @@ async def test_malformed_and_late_input_is_rejected_or_counted(
     user = await make_user(sessionmaker)
     scenario = await scenario_by_slug(sessionmaker, "drinking-ambivalence-mi")
     limits = SessionLimits(max_turns=20)
-    handle, ready = await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id, limits=limits)
-    await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1"))
+    handle, ready = await start_session(
+        client, task_queue, user_id=user.id, scenario_id=scenario.id, limits=limits
+    )
+    await handle.execute_update(
+        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+    )
     # the same agent joining again gets the same briefing; another identity is rejected
-    again = await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1"))
+    again = await handle.execute_update(
+        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+    )
     assert again.session_id == ready.session_id
     from temporalio.client import WorkflowUpdateFailedError
 
     with pytest.raises(WorkflowUpdateFailedError):
-        await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="intruder"))
+        await handle.execute_update(
+            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="intruder")
+        )
 
     good = make_turns(4)
     bad_seq = make_turns(1, start_seq=25)[0]
     negative = good[0].model_copy(update={"seq": -1})
     huge = make_turns(1, start_seq=5)[0].model_copy(update={"text": "x" * 5000})
-    await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[*good, bad_seq, negative, huge]))
-    await handle.signal(TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended", final_turn_count=4))
+    await handle.signal(
+        TrainingSessionWorkflow.add_turns, TurnBatch(turns=[*good, bad_seq, negative, huge])
+    )
+    await handle.signal(
+        TrainingSessionWorkflow.end_conversation,
+        EndConversation(reason="trainee_ended", final_turn_count=4),
+    )
     outcome = await handle.result()
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.dropped_turns == 3
@@ -168,14 +205,21 @@ async def test_worker_restart_mid_conversation_loses_nothing(
     scenario = await scenario_by_slug(sessionmaker, "suicide-risk-assessment")
     turns = make_turns(40)
     async with build_worker(client, settings, sessionmaker, task_queue=task_queue):
-        handle, ready = await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id)
-        await handle.execute_update(TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1"))
+        handle, ready = await start_session(
+            client, task_queue, user_id=user.id, scenario_id=scenario.id
+        )
+        await handle.execute_update(
+            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+        )
         for t in turns[:20]:
             await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[t]))
     # no worker: the signals wait in the server
     for t in turns[20:]:
         await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[t]))
-    await handle.signal(TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended", final_turn_count=40))
+    await handle.signal(
+        TrainingSessionWorkflow.end_conversation,
+        EndConversation(reason="trainee_ended", final_turn_count=40),
+    )
     async with build_worker(client, settings, sessionmaker, task_queue=task_queue):
         outcome = await handle.result()
     assert outcome.phase == "completed"

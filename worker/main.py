@@ -80,7 +80,11 @@ async def run_worker(settings: Settings) -> None:
     client = await connect(settings)
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     worker = build_worker(
-        client, settings, make_sessionmaker(engine), livekit=livekit_from(settings), judge=judge_from(settings)
+        client,
+        settings,
+        make_sessionmaker(engine),
+        livekit=livekit_from(settings),
+        judge=judge_from(settings),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

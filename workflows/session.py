@@ -99,7 +99,10 @@ class TrainingSessionWorkflow:
         try:
             created, scenario = await asyncio.gather(
                 workflow.execute_activity_method(
-                    SessionActivities.create_session, start, summary="create session row", **policies.START
+                    SessionActivities.create_session,
+                    start,
+                    summary="create session row",
+                    **policies.START,
                 ),
                 workflow.execute_activity_method(
                     SessionActivities.load_scenario,
@@ -113,9 +116,13 @@ class TrainingSessionWorkflow:
             failure = (
                 cause
                 if isinstance(cause, ApplicationError) and cause.type
-                else ApplicationError("the session could not be started", type="StartFailed", non_retryable=True)
+                else ApplicationError(
+                    "the session could not be started", type="StartFailed", non_retryable=True
+                )
             )
-            self._start_failure = ApplicationError(failure.message, type=failure.type, non_retryable=True)
+            self._start_failure = ApplicationError(
+                failure.message, type=failure.type, non_retryable=True
+            )
             self._set_phase("failed")
             self._evaluation_status = "none"
             await workflow.wait_condition(workflow.all_handlers_finished)
@@ -131,13 +138,17 @@ class TrainingSessionWorkflow:
                 id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
             ),
         )
-        workflow.upsert_search_attributes([SCENARIO.value_set(scenario.slug), USER_ID.value_set(start.user_id)])
+        workflow.upsert_search_attributes(
+            [SCENARIO.value_set(scenario.slug), USER_ID.value_set(start.user_id)]
+        )
         self._set_phase("waiting_for_agent")
         await asyncio.gather(
             workflow.execute_activity_method(
                 SessionActivities.dispatch_agent,
                 DispatchAgent(
-                    session_id=start.session_id, workflow_id=workflow.info().workflow_id, room_name=created.room_name
+                    session_id=start.session_id,
+                    workflow_id=workflow.info().workflow_id,
+                    room_name=created.room_name,
                 ),
                 summary=f"dispatch agent to {created.room_name}",
                 **policies.LIVEKIT,
@@ -158,7 +169,9 @@ class TrainingSessionWorkflow:
             self._set_phase("in_conversation")
             pump = asyncio.create_task(self._persist_pump())
             await self._mark("in_conversation", started=True)
-            remaining = (self._briefing.deadline - workflow.now()).total_seconds() if self._briefing else 0
+            remaining = (
+                (self._briefing.deadline - workflow.now()).total_seconds() if self._briefing else 0
+            )
             ended = await self._wait(
                 lambda: self._end is not None or len(self._seen) >= self._limits.max_turns,
                 max(remaining, 0.001),
@@ -187,7 +200,9 @@ class TrainingSessionWorkflow:
         await pump
         await asyncio.gather(
             self._activity_close_room(),
-            self._mark("finalizing", ended=True, end_reason=self._end_reason, turn_count=len(self._seen)),
+            self._mark(
+                "finalizing", ended=True, end_reason=self._end_reason, turn_count=len(self._seen)
+            ),
         )
         if self._trainee_turns < self._limits.min_trainee_turns:
             return await self._abandon("no_conversation", already_ended=True)
@@ -195,7 +210,9 @@ class TrainingSessionWorkflow:
         self._set_phase("evaluating")
         self._evaluation = await workflow.execute_activity_method(
             SessionActivities.evaluate_session,
-            EvaluateSession(session_id=start.session_id, judge_max_attempts=self._limits.judge_max_attempts),
+            EvaluateSession(
+                session_id=start.session_id, judge_max_attempts=self._limits.judge_max_attempts
+            ),
             summary="evaluate transcript against the rubric",
             **policies.EVALUATE,
         )
@@ -210,7 +227,13 @@ class TrainingSessionWorkflow:
         self._evaluation_status = "none"
         if not already_ended:
             await self._activity_close_room()
-        await self._mark("abandoned", status="abandoned", ended=True, end_reason=reason, turn_count=len(self._seen))
+        await self._mark(
+            "abandoned",
+            status="abandoned",
+            ended=True,
+            end_reason=reason,
+            turn_count=len(self._seen),
+        )
         self._set_phase("abandoned")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
@@ -225,7 +248,10 @@ class TrainingSessionWorkflow:
             size = 0
             for seq in sorted(self._unpersisted):
                 turn = self._unpersisted[seq]
-                if batch and (len(batch) >= self._limits.persist_batch_max_turns or size + len(turn.text) > PERSIST_BATCH_MAX_CHARS):
+                if batch and (
+                    len(batch) >= self._limits.persist_batch_max_turns
+                    or size + len(turn.text) > PERSIST_BATCH_MAX_CHARS
+                ):
                     break
                 batch.append(turn)
                 size += len(turn.text) + 200
@@ -242,7 +268,9 @@ class TrainingSessionWorkflow:
 
     async def _wait(self, condition: object, seconds: float, summary: str) -> bool:
         try:
-            await workflow.wait_condition(condition, timeout=timedelta(seconds=seconds), timeout_summary=summary)  # type: ignore[arg-type]
+            await workflow.wait_condition(
+                condition, timeout=timedelta(seconds=seconds), timeout_summary=summary
+            )  # type: ignore[arg-type]
         except TimeoutError:
             return False
         return True
@@ -313,7 +341,9 @@ class TrainingSessionWorkflow:
 
     @workflow.update
     async def await_ready(self) -> SessionReady:
-        await workflow.wait_condition(lambda: self._ready is not None or self._start_failure is not None)
+        await workflow.wait_condition(
+            lambda: self._ready is not None or self._start_failure is not None
+        )
         if self._start_failure is not None:
             raise self._start_failure
         assert self._ready is not None
@@ -322,12 +352,25 @@ class TrainingSessionWorkflow:
     @workflow.update
     async def agent_joined(self, joined: AgentJoined) -> AgentBriefing:
         await workflow.wait_condition(
-            lambda: self._ready is not None or self._start_failure is not None or self._phase in TERMINAL_PHASES
+            lambda: (
+                self._ready is not None
+                or self._start_failure is not None
+                or self._phase in TERMINAL_PHASES
+            )
         )
-        if self._ready is None or self._scenario is None or self._end is not None or not self._accepting_turns:
-            raise ApplicationError("this session is no longer waiting for an agent", type="SessionEnded")
+        if (
+            self._ready is None
+            or self._scenario is None
+            or self._end is not None
+            or not self._accepting_turns
+        ):
+            raise ApplicationError(
+                "this session is no longer waiting for an agent", type="SessionEnded"
+            )
         if self._agent_identity not in (None, joined.agent_identity):
-            raise ApplicationError("another agent already joined this session", type="AgentConflict")
+            raise ApplicationError(
+                "another agent already joined this session", type="AgentConflict"
+            )
         if self._briefing is None:
             self._agent_identity = joined.agent_identity
             self._briefing = AgentBriefing(

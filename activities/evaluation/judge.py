@@ -74,11 +74,18 @@ class LLMJudge:
             "temperature": 0,
             "messages": [
                 {"role": "system", "content": _SYSTEM},
-                {"role": "user", "content": json.dumps({"rubric": criteria, "transcript": transcript})},
+                {
+                    "role": "user",
+                    "content": json.dumps({"rubric": criteria, "transcript": transcript}),
+                },
             ],
             "response_format": {
                 "type": "json_schema",
-                "json_schema": {"name": "evaluation", "strict": True, "schema": JudgeOutput.model_json_schema()},
+                "json_schema": {
+                    "name": "evaluation",
+                    "strict": True,
+                    "schema": JudgeOutput.model_json_schema(),
+                },
             },
         }
 
@@ -87,7 +94,9 @@ class LLMJudge:
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as http:
                 response = await http.post(
-                    f"{self.base_url}/chat/completions", json=self._request(turns, rubric), headers=headers
+                    f"{self.base_url}/chat/completions",
+                    json=self._request(turns, rubric),
+                    headers=headers,
                 )
         except httpx.TimeoutException as exc:
             raise JudgeError(f"judge timed out after {self._timeout:g}s", retryable=True) from exc
@@ -96,16 +105,22 @@ class LLMJudge:
         if response.status_code == 429 or response.status_code >= 500:
             raise JudgeError(f"judge answered HTTP {response.status_code}", retryable=True)
         if response.status_code != 200:
-            raise JudgeError(f"judge rejected the request: HTTP {response.status_code}", retryable=False)
+            raise JudgeError(
+                f"judge rejected the request: HTTP {response.status_code}", retryable=False
+            )
         try:
             content = response.json()["choices"][0]["message"]["content"]
             output = JudgeOutput.model_validate_json(content)
         except (KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
-            raise JudgeError(f"judge returned invalid output: {type(exc).__name__}", retryable=True) from exc
+            raise JudgeError(
+                f"judge returned invalid output: {type(exc).__name__}", retryable=True
+            ) from exc
         return self._validated(output, turns, rubric)
 
     @staticmethod
-    def _validated(output: JudgeOutput, turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResult]:
+    def _validated(
+        output: JudgeOutput, turns: Sequence[Turn], rubric: Rubric
+    ) -> list[CriterionResult]:
         by_seq = {t.seq: t for t in turns}
         judged = {c.id: c for c in output.criteria}
         if set(judged) != {c.id for c in rubric.criteria}:
@@ -117,9 +132,13 @@ class LLMJudge:
             for ev in item.evidence:
                 turn = by_seq.get(ev.seq)
                 if turn is None:
-                    raise JudgeError(f"judge cited turn {ev.seq}, which does not exist", retryable=True)
+                    raise JudgeError(
+                        f"judge cited turn {ev.seq}, which does not exist", retryable=True
+                    )
                 if ev.quote.strip() not in turn.text:
-                    raise JudgeError(f"judge's quote for turn {ev.seq} is not in that turn", retryable=True)
+                    raise JudgeError(
+                        f"judge's quote for turn {ev.seq} is not in that turn", retryable=True
+                    )
                 evidence.append(Evidence(seq=ev.seq, quote=turn.text))
             results.append(
                 CriterionResult(

@@ -16,7 +16,9 @@ def skills_by_turn(turns: Sequence[Turn]) -> dict[int, Skills]:
     return {t.seq: detect(t.text) for t in turns if t.speaker == "trainee"}
 
 
-def compute_metrics(turns: Sequence[Turn], by_turn: dict[int, Skills] | None = None) -> SkillMetrics:
+def compute_metrics(
+    turns: Sequence[Turn], by_turn: dict[int, Skills] | None = None
+) -> SkillMetrics:
     ordered = sorted(turns, key=lambda t: t.seq)
     by_turn = by_turn if by_turn is not None else skills_by_turn(ordered)
     trainee = [t for t in ordered if t.speaker == "trainee"]
@@ -41,7 +43,9 @@ def compute_metrics(turns: Sequence[Turn], by_turn: dict[int, Skills] | None = N
 
     per_minute: float | None = None
     if ordered:
-        seconds = (max(t.ended_at for t in ordered) - min(t.started_at for t in ordered)).total_seconds()
+        seconds = (
+            max(t.ended_at for t in ordered) - min(t.started_at for t in ordered)
+        ).total_seconds()
         if seconds >= 1:
             per_minute = round(len(ordered) / (seconds / 60), 2)
 
@@ -67,5 +71,7 @@ def compute_metrics(turns: Sequence[Turn], by_turn: dict[int, Skills] | None = N
         trainee_talk_share=round(trainee_words / total_words, 3) if total_words else 0.0,
         longest_trainee_monologue_words=longest,
         turns_per_minute=per_minute,
-        reflection_to_question_ratio=round(total.reflections / total.questions, 2) if total.questions else None,
+        reflection_to_question_ratio=round(total.reflections / total.questions, 2)
+        if total.questions
+        else None,
     )

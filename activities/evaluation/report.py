@@ -28,7 +28,9 @@ def render_report(evaluation: Evaluation, *, title: str | None = None) -> str:
         lines.append(f"           {c.feedback}")
         for ev in c.evidence[:2]:
             lines.append(f'           turn {ev.seq}: "{_short(ev.quote)}"')
-    ratio = "n/a" if m.reflection_to_question_ratio is None else f"{m.reflection_to_question_ratio:.2f}"
+    ratio = (
+        "n/a" if m.reflection_to_question_ratio is None else f"{m.reflection_to_question_ratio:.2f}"
+    )
     lines += [
         "",
         "Skills",

@@ -8,7 +8,15 @@ from datetime import datetime
 from uuid import UUID
 
 from activities.evaluation.metrics import compute_metrics, skills_by_turn
-from core.contracts import CriterionResult, Evaluation, EvaluatorInfo, Evidence, Rating, ScenarioRef, Turn
+from core.contracts import (
+    CriterionResult,
+    Evaluation,
+    EvaluatorInfo,
+    Evidence,
+    Rating,
+    ScenarioRef,
+    Turn,
+)
 from core.scenarios import CriterionDef, Rubric
 
 EVALUATOR_NAME = "voicetrain-rubric"
@@ -17,13 +25,13 @@ MAX_EVIDENCE = 3
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 
 
-def _evidence_turns(criterion: CriterionDef, trainee: Sequence[Turn], skills: dict[int, set[str]]) -> list[Turn]:
+def _evidence_turns(
+    criterion: CriterionDef, trainee: Sequence[Turn], skills: dict[int, set[str]]
+) -> list[Turn]:
     patterns = [re.compile(p, re.IGNORECASE) for p in criterion.patterns]
     wanted = set(criterion.skills)
     return [
-        t
-        for t in trainee
-        if any(p.search(t.text) for p in patterns) or (wanted & skills[t.seq])
+        t for t in trainee if any(p.search(t.text) for p in patterns) or (wanted & skills[t.seq])
     ]
 
 
@@ -67,7 +75,9 @@ def score_criteria(turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResul
 
 def overall(criteria: Sequence[CriterionResult]) -> float:
     total_weight = sum(c.weight for c in criteria)
-    return round(sum(c.weight * c.score for c in criteria) / total_weight, 1) if total_weight else 0.0
+    return (
+        round(sum(c.weight * c.score for c in criteria) / total_weight, 1) if total_weight else 0.0
+    )
 
 
 def evaluate(

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_LEAD_IN = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|alright|right|i wonder|i.m curious)[,\s]+)+", re.I)
+_LEAD_IN = re.compile(
+    r"^(?:(?:so|and|but|okay|ok|well|now|alright|right|i wonder|i.m curious)[,\s]+)+", re.I
+)
 
 _OPEN_Q = re.compile(
     r"^(what|how|why|where|when|who|which|in what way|tell me|describe|walk me through|help me understand"
@@ -82,7 +84,10 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
 
 
-_INVITATION = re.compile(r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i.d like to hear)\b", re.I)
+_INVITATION = re.compile(
+    r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i.d like to hear)\b",
+    re.I,
+)
 
 
 def _is_question(sentence: str) -> bool:

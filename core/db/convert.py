@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from core.contracts import CriterionResult, Evaluation, EvaluatorInfo, ScenarioRef, SkillMetrics, Turn
+from core.contracts import (
+    CriterionResult,
+    Evaluation,
+    EvaluatorInfo,
+    ScenarioRef,
+    SkillMetrics,
+    Turn,
+)
 from core.db.models import EvaluationRow, TranscriptTurn
 
 
@@ -33,7 +40,10 @@ def row_to_evaluation(row: EvaluationRow) -> Evaluation:
         criteria=[CriterionResult.model_validate(c) for c in row.criteria["items"]],
         metrics=SkillMetrics.model_validate(row.metrics),
         evaluator=EvaluatorInfo(
-            name=row.evaluator_name, version=row.evaluator_version, fallback=row.fallback, reason=row.fallback_reason
+            name=row.evaluator_name,
+            version=row.evaluator_version,
+            fallback=row.fallback,
+            reason=row.fallback_reason,
         ),
         scenario=ScenarioRef(id=row.scenario_id, version=row.scenario_version),
         created_at=row.created_at,
@@ -42,5 +52,11 @@ def row_to_evaluation(row: EvaluationRow) -> Evaluation:
 
 def row_to_turn(row: TranscriptTurn) -> Turn:
     return Turn.model_validate(
-        {"seq": row.seq, "speaker": row.speaker, "text": row.text, "started_at": row.started_at, "ended_at": row.ended_at}
+        {
+            "seq": row.seq,
+            "speaker": row.speaker,
+            "text": row.text,
+            "started_at": row.started_at,
+            "ended_at": row.ended_at,
+        }
     )
