@@ -70,7 +70,8 @@ async def test_evaluate_session_twice_gives_one_evaluation(sessionmaker: Session
         )
         session = await db.get(TrainingSession, session_id)
     assert len(rows) == 1
-    assert session is not None and session.status == "completed"
+    assert session is not None
+    assert session.status == "completed"
 
 
 async def test_mark_phase_and_livekit_noops_are_idempotent(sessionmaker: SessionMaker) -> None:
@@ -89,7 +90,8 @@ async def test_mark_phase_and_livekit_noops_are_idempotent(sessionmaker: Session
     await env.run(acts.mark_phase, mark)
     async with sessionmaker() as db:
         second = await db.get(TrainingSession, session_id)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert (first.ended_at, first.end_reason, first.phase) == (
         second.ended_at,
         second.end_reason,

@@ -9,9 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer, Worker
+from temporalio.client import Client
+from temporalio.worker import Worker
 
 from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatch
 from core.db.engine import SessionMaker
@@ -19,10 +18,9 @@ from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
 from tests.helpers import db_turns, eventually, make_turns, start_session
+from tests.histories import HISTORIES
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
-
-HISTORIES: list[WorkflowHistory] = []
 
 
 @pytest.fixture
@@ -225,10 +223,3 @@ async def test_worker_restart_mid_conversation_loses_nothing(
     assert outcome.phase == "completed"
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == list(range(40))
     HISTORIES.append(await handle.fetch_history())
-
-
-async def test_recorded_histories_replay_deterministically() -> None:
-    assert HISTORIES, "the tests above record histories; run the module as a whole"
-    replayer = Replayer(workflows=[TrainingSessionWorkflow], data_converter=pydantic_data_converter)
-    for history in HISTORIES:
-        await replayer.replay_workflow(history)

@@ -15,7 +15,7 @@ from core.db.models import Assignment
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
 from tests.helpers import db_turns, make_turns, start_session
-from tests.test_workflow_happy import HISTORIES
+from tests.histories import HISTORIES
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow, workflow_id
 

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 def livekit_from(settings: Settings) -> LiveKitRooms | None:
     if not settings.livekit_configured:
         return None
-    assert settings.livekit_url and settings.livekit_api_key and settings.livekit_api_secret
+    assert settings.livekit_url
+    assert settings.livekit_api_key
+    assert settings.livekit_api_secret
     return LiveKitRooms(
         url=settings.livekit_url,
         api_key=settings.livekit_api_key,
@@ -36,7 +38,8 @@ def livekit_from(settings: Settings) -> LiveKitRooms | None:
 def judge_from(settings: Settings) -> LLMJudge | None:
     if not settings.llm_configured:
         return None
-    assert settings.llm_base_url and settings.llm_model
+    assert settings.llm_base_url
+    assert settings.llm_model
     return LLMJudge(
         base_url=settings.llm_base_url,
         model=settings.llm_model,

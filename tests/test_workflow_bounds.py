@@ -25,6 +25,7 @@ from core.db.models import TrainingSession
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
 from tests.helpers import make_turns, start_session
+from tests.histories import HISTORIES
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
 
@@ -61,6 +62,7 @@ async def test_agent_never_joins_abandons_the_session(
     )
     outcome = await handle.result()  # the server skips the 60 s join timeout
     assert (outcome.phase, outcome.end_reason) == ("abandoned", "agent_unavailable")
+    HISTORIES.append(await handle.fetch_history())
     row = await _session_row(sessionmaker, ready.session_id)
     assert (row.status, row.end_reason) == ("abandoned", "agent_unavailable")
     assert row.ended_at is not None
@@ -89,6 +91,7 @@ async def test_max_duration_ends_with_time_limit_and_is_evaluated(
     await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=make_turns(6)))
     outcome = await handle.result()
     assert (outcome.phase, outcome.end_reason, outcome.turn_count) == ("completed", "time_limit", 6)
+    HISTORIES.append(await handle.fetch_history())
     row = await _session_row(sessionmaker, ready.session_id)
     assert row.end_reason == "time_limit"
 
