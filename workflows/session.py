@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey
@@ -45,6 +47,26 @@ PHASE = SearchAttributeKey.for_keyword("VoicetrainPhase")
 
 # Keep each persist payload well below Temporal's 2 MB limit and its 256 KB warning.
 PERSIST_BATCH_MAX_CHARS = 120_000
+
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+async def _execute(
+    method: Callable[[SessionActivities, P], Awaitable[R]],
+    arg: P,
+    policy: policies.ActivityPolicy,
+    summary: str,
+) -> R:
+    return await workflow.execute_activity_method(
+        method,
+        arg,
+        start_to_close_timeout=policy.start_to_close,
+        schedule_to_close_timeout=policy.schedule_to_close,
+        retry_policy=policy.retry,
+        summary=summary,
+    )
 
 
 def workflow_id(session_id: object) -> str:
@@ -98,17 +120,14 @@ class TrainingSessionWorkflow:
         self._set_phase("starting")
         try:
             created, scenario = await asyncio.gather(
-                workflow.execute_activity_method(
-                    SessionActivities.create_session,
-                    start,
-                    summary="create session row",
-                    **policies.START,
+                _execute(
+                    SessionActivities.create_session, start, policies.START, "create session row"
                 ),
-                workflow.execute_activity_method(
+                _execute(
                     SessionActivities.load_scenario,
                     LoadScenario(scenario_id=start.scenario_id, assignment_id=start.assignment_id),
-                    summary="load scenario snapshot",
-                    **policies.START,
+                    policies.START,
+                    "load scenario snapshot",
                 ),
             )
         except ActivityError as err:
@@ -143,15 +162,15 @@ class TrainingSessionWorkflow:
         )
         self._set_phase("waiting_for_agent")
         await asyncio.gather(
-            workflow.execute_activity_method(
+            _execute(
                 SessionActivities.dispatch_agent,
                 DispatchAgent(
                     session_id=start.session_id,
                     workflow_id=workflow.info().workflow_id,
                     room_name=created.room_name,
                 ),
-                summary=f"dispatch agent to {created.room_name}",
-                **policies.LIVEKIT,
+                policies.LIVEKIT,
+                f"dispatch agent to {created.room_name}",
             ),
             self._mark("waiting_for_agent"),
         )
@@ -208,13 +227,13 @@ class TrainingSessionWorkflow:
             return await self._abandon("no_conversation", already_ended=True)
 
         self._set_phase("evaluating")
-        self._evaluation = await workflow.execute_activity_method(
+        self._evaluation = await _execute(
             SessionActivities.evaluate_session,
             EvaluateSession(
                 session_id=start.session_id, judge_max_attempts=self._limits.judge_max_attempts
             ),
-            summary="evaluate transcript against the rubric",
-            **policies.EVALUATE,
+            policies.EVALUATE,
+            "evaluate transcript against the rubric",
         )
         self._evaluation_status = "ready"
         self._set_phase("completed")
@@ -255,18 +274,18 @@ class TrainingSessionWorkflow:
                     break
                 batch.append(turn)
                 size += len(turn.text) + 200
-            await workflow.execute_activity_method(
+            await _execute(
                 SessionActivities.persist_turns,
                 PersistTurns(session_id=self._start.session_id, turns=batch),
-                summary=f"persist turns {batch[0].seq}-{batch[-1].seq} ({len(batch)})",
-                **policies.PERSIST_TURNS,
+                policies.PERSIST_TURNS,
+                f"persist turns {batch[0].seq}-{batch[-1].seq} ({len(batch)})",
             )
             for turn in batch:
                 del self._unpersisted[turn.seq]
             self._persisted += len(batch)
             self._details()
 
-    async def _wait(self, condition: object, seconds: float, summary: str) -> bool:
+    async def _wait(self, condition: Callable[[], bool], seconds: float, summary: str) -> bool:
         try:
             await workflow.wait_condition(
                 condition, timeout=timedelta(seconds=seconds), timeout_summary=summary
@@ -285,7 +304,7 @@ class TrainingSessionWorkflow:
         end_reason: str | None = None,
         turn_count: int | None = None,
     ) -> None:
-        await workflow.execute_activity_method(
+        await _execute(
             SessionActivities.mark_phase,
             MarkPhase(
                 session_id=self._start.session_id,
@@ -296,18 +315,18 @@ class TrainingSessionWorkflow:
                 end_reason=end_reason,
                 turn_count=turn_count,
             ),
-            summary=f"mark session {phase}",
-            **policies.DB_WRITE,
+            policies.DB_WRITE,
+            f"mark session {phase}",
         )
 
     async def _activity_close_room(self) -> None:
         if self._ready is None:
             return
-        await workflow.execute_activity_method(
+        await _execute(
             SessionActivities.close_room,
             CloseRoom(room_name=self._ready.room_name),
-            summary=f"close room {self._ready.room_name}",
-            **policies.LIVEKIT,
+            policies.LIVEKIT,
+            f"close room {self._ready.room_name}",
         )
 
     def _set_phase(self, phase: Phase) -> None:

@@ -44,7 +44,7 @@ def _rating(criterion: CriterionDef, count: int) -> Rating:
 
 
 def _feedback(criterion: CriterionDef, rating: Rating, evidence: list[Turn]) -> str:
-    base = getattr(criterion.feedback, rating)
+    base: str = getattr(criterion.feedback, rating)
     if not evidence:
         return base
     where = ", ".join(f"turn {t.seq}" for t in evidence[:MAX_EVIDENCE])
