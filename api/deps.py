@@ -1,0 +1,110 @@
+"""FastAPI dependencies as Annotated aliases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from api.metrics import Metrics
+from core.db.engine import SessionMaker
+from core.db.models import User
+from core.errors import Forbidden, Unauthorized
+from core.security import InvalidToken, Principal, secrets_equal, verify_jwt
+from core.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="JWT with claims sub, role, email, name")
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_temporal(request: Request) -> Client:
+    client: Client = request.app.state.temporal
+    return client
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+def get_sessionmaker(request: Request) -> SessionMaker:
+    sm: SessionMaker = request.app.state.sessionmaker
+    return sm
+
+
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_sessionmaker(request)() as db:
+        yield db
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+DbDep = Annotated[AsyncSession, Depends(get_db)]
+
+
+async def current_user(
+    settings: SettingsDep,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("a bearer token is required")
+    try:
+        principal = verify_jwt(credentials.credentials, settings)
+    except InvalidToken as exc:
+        raise Unauthorized("invalid or expired token") from exc
+    # Provision on first request; keep role and profile in step with the token.
+    statement = insert(User).values(
+        id=principal.id, role=principal.role, email=principal.email, name=principal.name
+    )
+    await db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[User.id],
+            set_={
+                "role": statement.excluded.role,
+                "email": statement.excluded.email,
+                "name": statement.excluded.name,
+            },
+            where=(User.role != statement.excluded.role)
+            | User.email.is_distinct_from(statement.excluded.email)
+            | User.name.is_distinct_from(statement.excluded.name),
+        )
+    )
+    await db.commit()
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+async def require_staff(user: CurrentUser) -> Principal:
+    if user.role not in ("supervisor", "admin"):
+        raise Forbidden("only supervisors and admins can do this")
+    return user
+
+
+StaffUser = Annotated[Principal, Depends(require_staff)]
+
+
+async def require_service_key(
+    settings: SettingsDep,
+    key: Annotated[
+        str | None, Header(alias="X-Internal-Service-Key", include_in_schema=True)
+    ] = None,
+) -> None:
+    expected = settings.internal_service_key
+    if expected is None or not secrets_equal(key, expected.get_secret_value()):
+        raise Unauthorized("invalid service credentials")
+
+
+ServiceKey = Annotated[None, Depends(require_service_key)]

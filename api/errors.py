@@ -1,0 +1,81 @@
+"""One handler renders every error into the contract body {"error": {type, message, retryable}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.contracts import ErrorBody, ErrorDetail
+from core.errors import VoicetrainError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int,
+    type_: str,
+    message: str,
+    retryable: bool = False,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(error=ErrorDetail(type=type_, message=message, retryable=retryable))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+_HTTP_TYPES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(VoicetrainError)
+    async def _ours(_: Request, exc: VoicetrainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return error_response(exc.status_code, exc.type, exc.message, exc.retryable, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        return error_response(422, "invalid_request", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(
+            exc.status_code, _HTTP_TYPES.get(exc.status_code, "http_error"), str(exc.detail)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "an unexpected error occurred", retryable=True)
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the error body for a route's error statuses."""
+    return {
+        code: {"model": ErrorBody, "description": _DESCRIPTIONS.get(code, "error")}
+        for code in codes
+    }
+
+
+_DESCRIPTIONS = {
+    401: "missing or invalid credentials",
+    403: "not allowed for this role or user",
+    404: "not found or not visible to you",
+    409: "conflict (permanent for this resource)",
+    413: "request body too large",
+    422: "invalid request",
+    503: "a dependency is unavailable; retry later",
+}

@@ -1,0 +1,78 @@
+"""The agent's HTTP bridge, for agents hosted where Temporal is not reachable. Same payloads as
+the workflow's update and signals; every route checks the service key in one place."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Depends
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from api.deps import DbDep, TemporalDep, require_service_key
+from api.errors import responses
+from core.contracts import Accepted, AgentBriefing, AgentJoined, EndConversation, TurnBatch
+from core.db.models import TrainingSession
+from core.errors import Conflict, NotFound, Unavailable
+from workflows.session import TrainingSessionWorkflow
+
+router = APIRouter(
+    prefix="/internal/v1/sessions",
+    tags=["internal"],
+    dependencies=[Depends(require_service_key)],
+    responses=responses(401, 404, 422, 503),
+)
+
+
+async def _workflow_id(db: DbDep, session_id: uuid.UUID) -> str:
+    session = await db.get(TrainingSession, session_id)
+    if session is None:
+        raise NotFound("session not found")
+    return session.workflow_id
+
+
+@router.post("/{session_id}/agent-joined", response_model=AgentBriefing, responses=responses(409))
+async def agent_joined(
+    session_id: uuid.UUID, body: AgentJoined, db: DbDep, temporal: TemporalDep
+) -> AgentBriefing:
+    handle = temporal.get_workflow_handle(await _workflow_id(db, session_id))
+    try:
+        return await handle.execute_update(TrainingSessionWorkflow.agent_joined, body)
+    except WorkflowUpdateFailedError as exc:
+        raise Conflict(str(exc.cause or exc)) from exc
+    except RPCError as exc:
+        raise _rpc(exc) from exc
+
+
+@router.post("/{session_id}/turns", status_code=202, response_model=Accepted)
+async def turns(
+    session_id: uuid.UUID, body: TurnBatch, db: DbDep, temporal: TemporalDep
+) -> Accepted:
+    try:
+        await temporal.get_workflow_handle(await _workflow_id(db, session_id)).signal(
+            TrainingSessionWorkflow.add_turns, body
+        )
+    except RPCError as exc:
+        raise _rpc(exc) from exc
+    return Accepted()
+
+
+@router.post("/{session_id}/ended", status_code=202, response_model=Accepted)
+async def ended(
+    session_id: uuid.UUID, body: EndConversation, db: DbDep, temporal: TemporalDep
+) -> Accepted:
+    try:
+        await temporal.get_workflow_handle(await _workflow_id(db, session_id)).signal(
+            TrainingSessionWorkflow.end_conversation, body
+        )
+    except RPCError as exc:
+        if "completed" in str(exc):
+            return Accepted()  # ending a finished session is a no-op
+        raise _rpc(exc) from exc
+    return Accepted()
+
+
+def _rpc(exc: RPCError) -> Exception:
+    if "completed" in str(exc):
+        return Conflict("the session has already finished")
+    return Unavailable("the workflow service is unavailable; try again")

@@ -1,0 +1,120 @@
+"""Secrets: the one constant-time comparison, JWT verification and minting, LiveKit tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import jwt
+
+from core.contracts import Role
+from core.settings import Settings
+
+ROLES: tuple[Role, ...] = ("trainee", "supervisor", "admin")
+
+
+def secrets_equal(given: str | bytes | None, expected: str | bytes) -> bool:
+    """Every secret comparison in voicetrain goes through here: fixed-length SHA-256 digests
+    compared with hmac.compare_digest, so neither content nor length leaks through timing."""
+    if given is None:
+        given = b""
+    a = given.encode() if isinstance(given, str) else given
+    b = expected.encode() if isinstance(expected, str) else expected
+    return hmac.compare_digest(hashlib.sha256(a).digest(), hashlib.sha256(b).digest()) and bool(b)
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: str
+    role: Role
+    email: str | None
+    name: str | None
+
+
+_jwks_clients: dict[str, jwt.PyJWKClient] = {}
+
+
+def _key_for(token: str, settings: Settings) -> Any:
+    if settings.jwt_jwks_url:
+        client = _jwks_clients.setdefault(
+            settings.jwt_jwks_url, jwt.PyJWKClient(settings.jwt_jwks_url)
+        )
+        return client.get_signing_key_from_jwt(token).key
+    assert settings.jwt_secret is not None, (
+        "settings validation guarantees a JWT secret or JWKS URL"
+    )
+    return settings.jwt_secret.get_secret_value()
+
+
+def verify_jwt(token: str, settings: Settings) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            _key_for(token, settings),
+            algorithms=settings.jwt_algorithms,  # fixed by config, never read from the token
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            leeway=settings.jwt_leeway_seconds,
+            options={"require": ["exp", "iss", "aud", "sub"]},
+        )
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise InvalidToken(str(exc)) from exc
+    sub, role = claims.get("sub"), claims.get("role")
+    if not isinstance(sub, str) or not sub or len(sub) > 200:
+        raise InvalidToken("invalid sub claim")
+    if role not in ROLES:
+        raise InvalidToken("invalid role claim")
+    email, name = claims.get("email"), claims.get("name")
+    return Principal(
+        id=sub,
+        role=cast(Role, role),
+        email=email if isinstance(email, str) else None,
+        name=name if isinstance(name, str) else None,
+    )
+
+
+def mint_jwt(
+    settings: Settings, *, sub: str, role: Role, email: str | None = None, name: str | None = None,
+    ttl: timedelta = timedelta(hours=12),
+) -> str:  # fmt: skip
+    """Dev/test tokens signed with the HS256 secret (production tokens come from your IdP)."""
+    if settings.jwt_secret is None:
+        raise ValueError("minting needs VOICETRAIN_JWT_SECRET (HS256)")
+    now = datetime.now(UTC)
+    claims = {
+        "sub": sub, "role": role, "email": email, "name": name, "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience, "iat": now, "exp": now + ttl,
+    }  # fmt: skip
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def livekit_trainee_token(settings: Settings, *, identity: str, name: str | None, room: str) -> str:
+    """Least privilege: one room, microphone only, can hear the agent, no data, no admin."""
+    from livekit import api
+
+    assert settings.livekit_api_key
+    assert settings.livekit_api_secret
+    token = (
+        api.AccessToken(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
+        .with_identity(identity)
+        .with_name(name or identity)
+        .with_ttl(timedelta(seconds=settings.livekit_token_ttl_seconds))
+        .with_grants(
+            api.VideoGrants(
+                room_join=True,
+                room=room,
+                can_publish=True,
+                can_publish_sources=["microphone"],
+                can_subscribe=True,
+                can_publish_data=False,
+            )
+        )
+    )
+    return token.to_jwt()

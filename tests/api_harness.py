@@ -1,0 +1,76 @@
+"""The real app in-process (httpx ASGI transport) with a real worker, Temporal and Postgres."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.client import Client
+
+from api.app import create_app
+from core.contracts import Role
+from core.db.engine import SessionMaker
+from core.security import mint_jwt
+from core.settings import Settings, load_settings
+from worker.main import build_worker
+
+SERVICE_KEY = "k" * 8 + uuid.uuid4().hex + "-internal-service-key"
+LIVEKIT_SECRET = "lk-secret-" + uuid.uuid4().hex + uuid.uuid4().hex
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    settings: Settings
+    sessionmaker: SessionMaker
+
+    def token(self, sub: str, role: Role = "trainee", **claims: Any) -> str:
+        return mint_jwt(
+            self.settings, sub=sub, role=role, email=f"{sub}@example.org", name=sub, **claims
+        )
+
+    def auth(self, sub: str, role: Role = "trainee") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(sub, role)}"}
+
+
+@asynccontextmanager
+async def running_api(
+    client: Client,
+    sessionmaker: SessionMaker,
+    database_url: str,
+    state_dir: Path,
+    *,
+    livekit: bool = False,
+    **overrides: Any,
+) -> AsyncIterator[Api]:
+    task_queue = f"api-{uuid.uuid4()}"
+    extra: dict[str, Any] = {}
+    if livekit:
+        extra = {
+            "livekit_url": "wss://livekit.example.org",
+            "livekit_api_key": "APIkey123",
+            "livekit_api_secret": LIVEKIT_SECRET,
+        }
+    settings = load_settings(
+        env="dev",
+        state_dir=state_dir,
+        database_url=database_url,
+        temporal_address=client.service_client.config.target_host,
+        task_queue=task_queue,
+        internal_service_key=SERVICE_KEY,
+        **extra,
+        **overrides,
+    )
+    app = create_app(settings, temporal=client, engine=None)
+    worker = build_worker(client, settings, sessionmaker, task_queue=task_queue)
+    async with worker, app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", timeout=60
+        ) as http:
+            yield Api(http=http, settings=settings, sessionmaker=sessionmaker)
