@@ -4,7 +4,7 @@ update payloads and agent metadata. JSON field names here are the external contr
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -77,6 +77,9 @@ class AgentBriefing(Contract):
     opening_line: str
     deadline: AwareDatetime
     max_turns: int
+    offline_script: dict[str, Any] | None = Field(
+        None, description="the scenario's script rules, for the offline scripted persona"
+    )
 
 
 class AgentJobMetadata(Contract):
@@ -171,6 +174,7 @@ class ScenarioSnapshot(Contract):
     briefing: str
     persona_prompt: str
     opening_line: str
+    offline_script: dict[str, Any] | None = None
 
 
 class DispatchAgent(Contract):

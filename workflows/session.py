@@ -399,6 +399,7 @@ class TrainingSessionWorkflow:
                 opening_line=self._scenario.opening_line,
                 deadline=workflow.now() + timedelta(seconds=self._limits.max_duration_seconds),
                 max_turns=self._limits.max_turns,
+                offline_script=self._scenario.offline_script,
             )
         return self._briefing
 

@@ -57,8 +57,8 @@ def score_criteria(turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResul
     names = {seq: set(s.names) for seq, s in by_turn.items()}
     results = []
     for criterion in rubric.criteria:
-        found = _evidence_turns(criterion, trainee, names)
-        rating = _rating(criterion, len(found))
+        found, items = _evidence(criterion, trainee, names)
+        rating = _rating(criterion, items)
         results.append(
             CriterionResult(
                 id=criterion.id,

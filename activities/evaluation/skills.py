@@ -119,7 +119,9 @@ def detect(text: str) -> Skills:
             counts["affirm"] += 1
         if _SUMMARY.search(sentence):
             counts["summary"] += 1
-        if _ADVICE.search(sentence):
+        if (
+            _ADVICE.search(sentence) and not reflective
+        ):  # "you have to be perfect" reflected back is not advice
             counts["advice"] += 1
     names = {
         name

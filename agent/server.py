@@ -1,0 +1,116 @@
+"""The LiveKit agent process: an AgentServer whose rtc_session plays the scenario's client in the
+room the workflow dispatched it to, and reports every turn to the workflow."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
+from core.contracts import AgentBriefing, AgentJobMetadata, EndReason
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def parse_metadata(raw: str | None) -> AgentJobMetadata | None:
+    """Job metadata is untrusted input: anything that is not the contract is refused."""
+    if not raw:
+        return None
+    try:
+        return AgentJobMetadata.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
+async def make_bridge(settings: Settings, meta: AgentJobMetadata) -> SessionBridge:
+    if settings.agent_bridge == "http":
+        assert settings.internal_service_key is not None
+        return HttpBridge(
+            settings.api_url, settings.internal_service_key.get_secret_value(), meta.session_id
+        )
+    from core.temporal import connect
+
+    return TemporalBridge(await connect(settings), meta.workflow_id)
+
+
+def shutdown_reason(reason: str) -> EndReason:
+    lowered = reason.lower()
+    if "disconnect" in lowered or "participant" in lowered:
+        return "participant_disconnected"
+    if "room" in lowered and ("deleted" in lowered or "finished" in lowered or "closed" in lowered):
+        return "room_finished"
+    return "agent_shutdown"
+
+
+def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
+    """LLM from settings: an OpenAI-compatible endpoint, a LiveKit Inference model string, or
+    (neither configured) the offline scripted persona."""
+    if settings.llm_base_url and settings.llm_model:
+        from livekit.plugins import openai
+
+        return openai.LLM(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        )
+    if settings.agent_llm_model:
+        return settings.agent_llm_model
+    from agent.text_mode import persona_llm
+
+    return persona_llm(briefing)
+
+
+def build_server(settings: Settings | None = None) -> Any:
+    from livekit.agents import AgentServer, AgentSession, JobContext
+
+    from agent.roleplay import RolePlayClient, TranscriptRecorder
+    from core.contracts import AgentJoined
+
+    settings = settings or get_settings()
+    server = AgentServer()
+
+    @server.rtc_session(agent_name=settings.agent_name)
+    async def entrypoint(ctx: JobContext) -> None:
+        meta = parse_metadata(ctx.job.metadata)
+        if meta is None:
+            log.error("job %s has missing or invalid metadata; leaving the room", ctx.job.id)
+            ctx.shutdown("invalid job metadata")
+            return
+        bridge = await make_bridge(settings, meta)
+        briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
+        recorder = TranscriptRecorder(bridge)
+
+        async def on_shutdown(reason: str) -> None:
+            await recorder.finish(shutdown_reason(reason))
+            await bridge.aclose()
+
+        ctx.add_shutdown_callback(on_shutdown)
+        session: AgentSession = AgentSession(
+            stt=settings.agent_stt_model,
+            llm=model_for(settings, briefing),
+            tts=settings.agent_tts_model,
+        )
+        recorder.attach(session)
+        await session.start(agent=RolePlayClient(briefing), room=ctx.room)
+
+    return server
+
+
+def run(argv: list[str]) -> int:
+    settings = get_settings()
+    if not settings.livekit_configured:
+        print(
+            "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to run the voice agent.\n"
+            "Without LiveKit, `voicetrain practice` and `voicetrain demo` run the same agent in text mode."
+        )
+        return 2
+    import sys
+
+    from livekit.agents import cli
+
+    sys.argv = ["voicetrain-agent", *(argv or ["start"])]
+    cli.run_app(build_server(settings))
+    return 0

@@ -1,0 +1,49 @@
+"""The same agent code in text mode (AgentSession without a room): used by `practice`, `demo`
+and tests. Trainee lines come from a callable (the terminal, or a scenario's demo lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from livekit.agents import AgentSession, llm
+
+from agent.bridge import SessionBridge
+from agent.persona import ScriptedLLM
+from agent.roleplay import RolePlayClient, TranscriptRecorder
+from core.contracts import AgentBriefing, AgentJoined, EndReason, Turn
+from core.scenarios import Script
+
+
+def persona_llm(briefing: AgentBriefing, configured: llm.LLM | None = None) -> llm.LLM:
+    if configured is not None:
+        return configured
+    if briefing.offline_script is None:
+        raise ValueError("no LLM configured and the scenario has no offline script")
+    return ScriptedLLM(Script.model_validate(briefing.offline_script))
+
+
+async def run_text_session(
+    bridge: SessionBridge,
+    next_line: Callable[[], Awaitable[str | None]],
+    *,
+    agent_identity: str = "voicetrain-text-agent",
+    on_turn: Callable[[Turn], None] | None = None,
+    model: llm.LLM | None = None,
+    end_reason: EndReason = "trainee_ended",
+) -> TranscriptRecorder:
+    briefing = await bridge.agent_joined(AgentJoined(agent_identity=agent_identity))
+    recorder = TranscriptRecorder(bridge, on_turn=on_turn)
+    session: AgentSession = AgentSession(llm=persona_llm(briefing, model))
+    recorder.attach(session)
+    try:
+        async with session:
+            await session.start(RolePlayClient(briefing))
+            while recorder.next_seq < briefing.max_turns - 1:
+                line = await next_line()
+                if line is None:
+                    break
+                if line.strip():
+                    await session.run(user_input=line)
+    finally:
+        await recorder.finish(end_reason)
+    return recorder

@@ -1,0 +1,3 @@
+from voicetrain.cli import main
+
+raise SystemExit(main())

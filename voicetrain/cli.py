@@ -1,0 +1,204 @@
+"""The `voicetrain` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from core.settings import SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="voicetrain", description="AI voice role-play training for counselors"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    dev = sub.add_parser(
+        "dev", help="run the whole stack locally (embedded Postgres + Temporal dev server)"
+    )
+    dev.add_argument("--quiet", action="store_true", help="do not print the banner")
+    demo = sub.add_parser("demo", help="one full session end to end, with its evaluation")
+    demo.add_argument("--scenario", default="anxious-college-student")
+    practice = sub.add_parser("practice", help="practise a scenario in the terminal (text mode)")
+    practice.add_argument("--scenario", required=True)
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument(
+        "--down", metavar="REVISION", help="downgrade to REVISION instead (e.g. base)"
+    )
+    scenarios = sub.add_parser("scenarios", help="the scenario library")
+    scen_sub = scenarios.add_subparsers(dest="action", required=True)
+    imp = scen_sub.add_parser(
+        "import", help="import scenarios (idempotent; changed content -> new version)"
+    )
+    imp.add_argument("directory", nargs="?", type=Path)
+    scen_sub.add_parser("validate", help="validate the library without a database")
+    sub.add_parser("worker", help="run the Temporal worker")
+    sub.add_parser("api", help="run the REST API (uvicorn)")
+    agent = sub.add_parser("agent", help="run the LiveKit agent (needs LiveKit configured)")
+    agent.add_argument("agent_args", nargs=argparse.REMAINDER)
+    token = sub.add_parser("token", help="mint a dev JWT")
+    token.add_argument("--user", required=True, help="email (used as the subject)")
+    token.add_argument("--role", choices=["trainee", "supervisor", "admin"], default="trainee")
+    token.add_argument("--hours", type=float, default=12)
+    bench = sub.add_parser("bench", help="benchmarks and fault injection")
+    bench.add_argument("--quick", action="store_true")
+    bench.add_argument("--faults", action="store_true")
+    bench.add_argument("--sessions", type=int)
+    bench.add_argument("--turns", type=int)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("VOICETRAIN_LOG_LEVEL", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ValueError as exc:  # pydantic validation of a malformed value
+        print(f"invalid voicetrain configuration: {exc}", file=sys.stderr)
+        return 2
+    code = _dispatch(args, settings)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # temporalio's runtime can abort during interpreter finalization (sdk-python#300);
+    # the command is finished, so leave with its own exit code.
+    os._exit(code)
+
+
+def _dispatch(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
+    from voicetrain.devstack.processes import PortBusy
+
+    try:
+        if args.command == "dev":
+            from voicetrain.devstack.stack import run_dev_stack
+
+            asyncio.run(run_dev_stack(settings, announce=not args.quiet))
+            return 0
+        if args.command == "demo":
+            from voicetrain.session_runner import demo
+
+            return asyncio.run(demo(settings, args.scenario))
+        if args.command == "practice":
+            from voicetrain.session_runner import practice
+
+            return asyncio.run(practice(settings, args.scenario))
+        if args.command == "migrate":
+            return _migrate(settings, args.down)
+        if args.command == "scenarios":
+            return _scenarios(settings, args)
+        if args.command == "worker":
+            from worker.main import run_worker
+
+            asyncio.run(run_worker(settings))
+            return 0
+        if args.command == "api":
+            return _api(settings)
+        if args.command == "agent":
+            from agent.server import run
+
+            return run(args.agent_args)
+        if args.command == "token":
+            from datetime import timedelta
+
+            from core.security import mint_jwt
+
+            print(
+                mint_jwt(
+                    settings,
+                    sub=args.user,
+                    role=args.role,
+                    email=args.user,
+                    name=args.user,
+                    ttl=timedelta(hours=args.hours),
+                )
+            )
+            return 0
+        if args.command == "bench":
+            from voicetrain.bench import run_bench
+
+            return asyncio.run(
+                run_bench(
+                    settings,
+                    quick=args.quick,
+                    faults=args.faults,
+                    sessions=args.sessions,
+                    turns=args.turns,
+                )
+            )
+    except PortBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _need_db(settings) -> str:  # type: ignore[no-untyped-def]
+    if not settings.database_url:
+        raise SystemExit("no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`")
+    return str(settings.database_url)
+
+
+def _migrate(settings, down: str | None) -> int:  # type: ignore[no-untyped-def]
+    from voicetrain.migrate import downgrade, upgrade
+
+    url = _need_db(settings)
+    if down:
+        downgrade(url, down)
+    else:
+        upgrade(url)
+    print("database is at", down or "head")
+    return 0
+
+
+def _scenarios(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from core.errors import ScenarioError
+    from core.scenarios import DEFAULT_LIBRARY, load_library
+
+    directory = getattr(args, "directory", None) or DEFAULT_LIBRARY
+    try:
+        library = load_library(directory)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.action == "validate":
+        for s in library:
+            print(f"ok  {s.slug}  ({len(s.rubric.criteria)} criteria)")
+        return 0
+
+    async def run() -> int:
+        from core.db.engine import make_engine, make_sessionmaker
+        from core.scenarios import import_scenarios
+
+        engine = make_engine(_need_db(settings), pool_size=2)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                results = await import_scenarios(db, library)
+                await db.commit()
+        finally:
+            await engine.dispose()
+        for r in results:
+            print(f"{'new ' if r.created else 'same'}  {r.slug} v{r.version}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _api(settings) -> int:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
+    )
+    return 0

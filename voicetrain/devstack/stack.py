@@ -1,0 +1,161 @@
+"""`voicetrain dev`: embedded Postgres + Temporal dev server + migrations + scenario import +
+worker + API (and the agent when LiveKit is configured), all stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+import uvicorn
+
+from core.db.engine import make_engine, make_sessionmaker
+from core.scenarios import import_scenarios, load_library
+from core.security import mint_jwt
+from core.settings import Settings
+from voicetrain.devstack.postgres import EmbeddedPostgres
+from voicetrain.devstack.processes import PortBusy, port_free, spawn, stop
+from voicetrain.devstack.temporal import TemporalDevServer
+
+log = logging.getLogger("voicetrain.dev")
+
+POSTGRES_PORT = 54329
+TEMPORAL_PORT = 7233
+TEMPORAL_UI_PORT = 8233
+
+
+def stack_file(settings: Settings) -> Path:
+    return settings.state_dir / "stack.json"
+
+
+async def import_library(database_url: str) -> None:
+    engine = make_engine(database_url, pool_size=2)
+    try:
+        async with make_sessionmaker(engine)() as db:
+            results = await import_scenarios(db, load_library())
+            await db.commit()
+        for r in results:
+            log.info(
+                "scenario %s v%d %s", r.slug, r.version, "imported" if r.created else "unchanged"
+            )
+    finally:
+        await engine.dispose()
+
+
+def workflow_url(settings: Settings, workflow_id: str) -> str:
+    return f"{settings.temporal_ui_url.rstrip('/')}/namespaces/{settings.temporal_namespace}/workflows/{workflow_id}"
+
+
+async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
+    state = settings.state_dir.resolve()
+    state.mkdir(parents=True, exist_ok=True)
+    if not port_free(settings.api_host, settings.api_port):
+        raise PortBusy("the voicetrain API", settings.api_host, settings.api_port)
+    pg: EmbeddedPostgres | None = None
+    temporal: TemporalDevServer | None = None
+    agent = None
+    try:
+        database_url = settings.database_url
+        if not database_url:
+            pg = EmbeddedPostgres(state / "pg", port=POSTGRES_PORT)
+            database_url = await asyncio.to_thread(pg.start)
+        address = settings.temporal_address
+        if not address:
+            temporal = TemporalDevServer(
+                port=TEMPORAL_PORT, ui_port=TEMPORAL_UI_PORT, db_file=state / "temporal.db",
+                namespace=settings.temporal_namespace, log=state / "temporal.log",
+            )  # fmt: skip
+            address = await asyncio.to_thread(temporal.start)
+        settings = settings.model_copy(
+            update={"database_url": database_url, "temporal_address": address}
+        )
+        from voicetrain.migrate import upgrade
+
+        await asyncio.to_thread(upgrade, database_url)
+        await import_library(database_url)
+
+        from api.app import create_app
+        from core.temporal import connect
+        from worker.main import judge_from, livekit_from
+
+        client = await connect(settings)
+        engine = make_engine(database_url, pool_size=settings.database_pool_size)
+        from worker.main import build_worker
+
+        worker = build_worker(
+            client,
+            settings,
+            make_sessionmaker(engine),
+            livekit=livekit_from(settings),
+            judge=judge_from(settings),
+        )
+        app = create_app(settings, temporal=client, engine=engine)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=settings.api_host,
+                port=settings.api_port,
+                log_level="warning",
+                lifespan="on",
+            )
+        )
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        if settings.livekit_configured:
+            agent = spawn(
+                [sys.executable, "-m", "voicetrain", "agent", "dev"], log=state / "agent.log"
+            )
+
+        stop_event = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop_event.set)
+        async with worker:
+            serve = asyncio.create_task(server.serve())
+            while not server.started:
+                if serve.done():
+                    serve.result()
+                await asyncio.sleep(0.05)
+            stack_file(settings).write_text(
+                json.dumps(
+                    {
+                        "database_url": database_url,
+                        "temporal_address": address,
+                        "api_url": settings.api_url,
+                    }
+                )
+            )
+            if announce:
+                token = mint_jwt(
+                    settings,
+                    sub="dev-trainee",
+                    role="trainee",
+                    email="trainee@example.org",
+                    name="Dev Trainee",
+                )
+                print(
+                    f"voicetrain dev stack is up\n"
+                    f"  API docs     {settings.api_url}/docs\n"
+                    f"  Temporal UI  {settings.temporal_ui_url}\n"
+                    f"  Postgres     {database_url}\n"
+                    f"  agent        {'running (LiveKit configured)' if agent else 'text mode only (LiveKit not configured)'}\n"
+                    f"  dev token    {token}\n"
+                    f"  (voicetrain token --user EMAIL --role trainee|supervisor|admin mints more; Ctrl-C stops everything)",
+                    flush=True,
+                )
+            await stop_event.wait()
+            server.should_exit = True
+            with suppress(asyncio.CancelledError):
+                await serve
+        await engine.dispose()
+    finally:
+        stack_file(settings).unlink(missing_ok=True)
+        if agent is not None:
+            stop(agent)
+        if temporal is not None:
+            await asyncio.to_thread(temporal.stop)
+        if pg is not None:
+            await asyncio.to_thread(pg.stop)

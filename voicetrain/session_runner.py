@@ -1,0 +1,155 @@
+"""`voicetrain demo` and `voicetrain practice`: one whole session through the REST API with the
+text-mode agent, the transcript printed live, then the evaluation report and the run's link."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+
+from activities.evaluation.report import render_report
+from agent.bridge import HttpBridge, SessionBridge, TemporalBridge, workflow_id_for
+from agent.text_mode import run_text_session
+from core.contracts import CreateSessionResponse, Evaluation, Turn
+from core.scenarios import load_library
+from core.security import mint_jwt
+from core.settings import Settings, load_settings
+from voicetrain.devstack.processes import spawn, stop
+from voicetrain.devstack.stack import stack_file, workflow_url
+
+_NAMES = {"trainee": "You   ", "client": "Client"}
+
+
+async def _healthy(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2) as http:
+            return (await http.get(f"{url}/healthz")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@asynccontextmanager
+async def dev_stack(settings: Settings, *, say: Callable[[str], None]) -> AsyncIterator[Settings]:
+    """Use a running dev stack, or start one for the duration and stop it after."""
+    if stack_file(settings).exists() and await _healthy(settings.api_url):
+        yield load_settings()
+        return
+    say("starting the dev stack (embedded Postgres + Temporal dev server + worker + API)...")
+    log = settings.state_dir / "dev.log"
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    child: subprocess.Popen[bytes] = spawn(
+        [sys.executable, "-m", "voicetrain", "dev", "--quiet"], log=log, env=dict(os.environ)
+    )
+    try:
+        deadline = asyncio.get_running_loop().time() + 180
+        while not (stack_file(settings).exists() and await _healthy(settings.api_url)):
+            if child.poll() is not None:
+                raise SystemExit(
+                    f"the dev stack did not start (exit {child.returncode}); see {log}"
+                )
+            if asyncio.get_running_loop().time() > deadline:
+                raise SystemExit(f"the dev stack did not become healthy in time; see {log}")
+            await asyncio.sleep(0.2)
+        yield load_settings()
+    finally:
+        await asyncio.to_thread(stop, child, sig=signal.SIGTERM, timeout=60)
+
+
+async def _bridge(settings: Settings, created: CreateSessionResponse) -> SessionBridge:
+    if settings.agent_bridge == "http":
+        assert settings.internal_service_key is not None
+        return HttpBridge(
+            settings.api_url, settings.internal_service_key.get_secret_value(), created.session_id
+        )
+    from core.temporal import connect
+
+    return TemporalBridge(await connect(settings), workflow_id_for(created.session_id))
+
+
+def _print_turn(turn: Turn) -> None:
+    wrapped = textwrap.fill(turn.text, width=96, subsequent_indent=" " * 12)
+    print(f"  {_NAMES[turn.speaker]}  {wrapped}", flush=True)
+
+
+async def run_session(
+    settings: Settings,
+    scenario_slug: str,
+    next_line: Callable[[], Awaitable[str | None]],
+    *,
+    user: str,
+) -> int:
+    token = mint_jwt(settings, sub=user, role="trainee", email=f"{user}@example.org", name=user)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=settings.api_url, headers=headers, timeout=60) as http:
+        scenarios = (await http.get("/v1/scenarios")).raise_for_status().json()
+        match = [s for s in scenarios if s["slug"] == scenario_slug]
+        if not match:
+            print(
+                f"no scenario {scenario_slug!r}; available: {', '.join(s['slug'] for s in scenarios)}"
+            )
+            return 2
+        response = await http.post("/v1/sessions", json={"scenario_id": match[0]["id"]})
+        if response.status_code != 201:
+            print(f"could not start the session: {response.json()['error']['message']}")
+            return 1
+        created = CreateSessionResponse.model_validate(response.json())
+        print(
+            f"\n{created.scenario.title}  (session {created.session_id}, attempt {created.attempt})"
+        )
+        print(textwrap.indent(textwrap.fill(created.scenario.briefing, 96), "  "), "\n", flush=True)
+        bridge = await _bridge(settings, created)
+        try:
+            await run_text_session(bridge, next_line, on_turn=_print_turn)
+        finally:
+            await bridge.aclose()
+        print("\nconversation ended; evaluating...", flush=True)
+        result = await http.get(
+            f"/v1/sessions/{created.session_id}/evaluation", params={"wait": 30}
+        )
+        link = workflow_url(settings, f"training-session-{created.session_id}")
+        if result.status_code == 200:
+            evaluation = Evaluation.model_validate(result.json())
+            print("\n" + render_report(evaluation, title=created.scenario.title))
+        elif result.status_code == 409:
+            print(f"\nno evaluation: {result.json()['error']['message']}")
+        else:
+            print(
+                f"\nthe evaluation is not ready yet ({result.json().get('status')}); fetch it later from the API"
+            )
+        print(f"\nTemporal UI for this run: {link}\n", flush=True)
+        return 0 if result.status_code in (200, 409) else 1
+
+
+async def demo(settings: Settings, scenario_slug: str) -> int:
+    scenario = {s.slug: s for s in load_library()}.get(scenario_slug)
+    if scenario is None:
+        print(f"no scenario {scenario_slug!r} in the library")
+        return 2
+    lines = iter(scenario.demo.trainee_lines)
+
+    async def next_line() -> str | None:
+        await asyncio.sleep(0.15)  # readable pacing for a live transcript
+        return next(lines, None)
+
+    async with dev_stack(settings, say=print) as live:
+        return await run_session(live, scenario_slug, next_line, user="demo-trainee")
+
+
+async def practice(settings: Settings, scenario_slug: str) -> int:
+    async def next_line() -> str | None:
+        try:
+            line = await asyncio.to_thread(input, "")
+        except EOFError:
+            return None
+        return None if line.strip().lower() in ("/end", "/quit") else line
+
+    async with dev_stack(settings, say=print) as live:
+        print("type what you say to the client; /end (or Ctrl-D) ends the session")
+        return await run_session(live, scenario_slug, next_line, user="practice-trainee")
