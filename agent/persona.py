@@ -83,7 +83,7 @@ class _ScriptedStream(llm.LLMStream):
         )
 
 
-class ScriptedLLM(llm.LLM):
+class ScriptedLLM(llm.LLM[Any]):
     def __init__(self, script: Script) -> None:
         super().__init__()
         self.persona = ScriptedPersona(script)

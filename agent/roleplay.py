@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from livekit.agents import Agent, AgentSession
 from livekit.agents.llm import ChatMessage
@@ -42,7 +43,7 @@ class TranscriptRecorder:
         self._on_turn = on_turn
         self.failed_sends = 0
 
-    def attach(self, session: AgentSession) -> None:
+    def attach(self, session: AgentSession[Any]) -> None:
         session.on("conversation_item_added", self._on_item)
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:

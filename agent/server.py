@@ -49,12 +49,13 @@ def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
     """LLM from settings: an OpenAI-compatible endpoint, a LiveKit Inference model string, or
     (neither configured) the offline scripted persona."""
     if settings.llm_base_url and settings.llm_model:
+        from livekit.agents.types import NOT_GIVEN
         from livekit.plugins import openai
 
         return openai.LLM(
             model=settings.llm_model,
             base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else NOT_GIVEN,
         )
     if settings.agent_llm_model:
         return settings.agent_llm_model
@@ -88,7 +89,7 @@ def build_server(settings: Settings | None = None) -> Any:
             await bridge.aclose()
 
         ctx.add_shutdown_callback(on_shutdown)
-        session: AgentSession = AgentSession(
+        session: AgentSession[Any] = AgentSession(
             stt=settings.agent_stt_model,
             llm=model_for(settings, briefing),
             tts=settings.agent_tts_model,

@@ -4,6 +4,7 @@ and tests. Trainee lines come from a callable (the terminal, or a scenario's dem
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from livekit.agents import AgentSession, llm
 
@@ -14,7 +15,7 @@ from core.contracts import AgentBriefing, AgentJoined, EndReason, Turn
 from core.scenarios import Script
 
 
-def persona_llm(briefing: AgentBriefing, configured: llm.LLM | None = None) -> llm.LLM:
+def persona_llm(briefing: AgentBriefing, configured: llm.LLM[Any] | None = None) -> llm.LLM[Any]:
     if configured is not None:
         return configured
     if briefing.offline_script is None:
@@ -28,12 +29,12 @@ async def run_text_session(
     *,
     agent_identity: str = "voicetrain-text-agent",
     on_turn: Callable[[Turn], None] | None = None,
-    model: llm.LLM | None = None,
+    model: llm.LLM[Any] | None = None,
     end_reason: EndReason = "trainee_ended",
 ) -> TranscriptRecorder:
     briefing = await bridge.agent_joined(AgentJoined(agent_identity=agent_identity))
     recorder = TranscriptRecorder(bridge, on_turn=on_turn)
-    session: AgentSession = AgentSession(llm=persona_llm(briefing, model))
+    session: AgentSession[Any] = AgentSession(llm=persona_llm(briefing, model))
     recorder.attach(session)
     try:
         async with session:

@@ -25,14 +25,22 @@ MAX_EVIDENCE = 3
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 
 
-def _evidence_turns(
+def _evidence(
     criterion: CriterionDef, trainee: Sequence[Turn], skills: dict[int, set[str]]
-) -> list[Turn]:
+) -> tuple[list[Turn], int]:
+    """Turns that show the criterion, and how many evidence items they hold: each pattern (an
+    aspect of the criterion) or wanted skill found in a turn is one item, so one turn that both
+    welcomes and explains confidentiality counts twice, but repeating one phrase does not."""
     patterns = [re.compile(p, re.IGNORECASE) for p in criterion.patterns]
     wanted = set(criterion.skills)
-    return [
-        t for t in trainee if any(p.search(t.text) for p in patterns) or (wanted & skills[t.seq])
-    ]
+    turns: list[Turn] = []
+    items = 0
+    for t in trainee:
+        hits = sum(1 for p in patterns if p.search(t.text)) + (1 if wanted & skills[t.seq] else 0)
+        if hits:
+            turns.append(t)
+            items += hits
+    return turns, items
 
 
 def _rating(criterion: CriterionDef, count: int) -> Rating:

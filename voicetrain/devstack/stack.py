@@ -8,7 +8,8 @@ import json
 import logging
 import signal
 import sys
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import uvicorn
@@ -26,6 +27,14 @@ log = logging.getLogger("voicetrain.dev")
 POSTGRES_PORT = 54329
 TEMPORAL_PORT = 7233
 TEMPORAL_UI_PORT = 8233
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn inside our loop: the dev stack owns SIGINT/SIGTERM and stops everything itself."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def stack_file(settings: Settings) -> Path:
@@ -94,7 +103,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
             judge=judge_from(settings),
         )
         app = create_app(settings, temporal=client, engine=engine)
-        server = uvicorn.Server(
+        server = _QuietServer(
             uvicorn.Config(
                 app,
                 host=settings.api_host,
@@ -103,7 +112,6 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                 lifespan="on",
             )
         )
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         if settings.livekit_configured:
             agent = spawn(
                 [sys.executable, "-m", "voicetrain", "agent", "dev"], log=state / "agent.log"
