@@ -81,7 +81,7 @@ class HttpBridge:
     def _policy(self) -> AsyncRetrying:
         return AsyncRetrying(
             retry=retry_if_exception(_transient),
-            wait=wait_exponential_jitter(initial=0.2, max=5.0),
+            wait=wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.2),
             stop=stop_after_delay(self._give_up_after),
             reraise=True,
         )

@@ -26,9 +26,12 @@ class RolePlayClient(Agent):
     def __init__(self, briefing: AgentBriefing) -> None:
         super().__init__(instructions=briefing.persona_prompt)
         self.briefing = briefing
+        self.greeted = asyncio.Event()
 
     async def on_enter(self) -> None:
+        # The client opens the conversation, as a real client walking in would.
         await self.session.say(self.briefing.opening_line)
+        self.greeted.set()
 
 
 class TranscriptRecorder:

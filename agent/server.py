@@ -64,39 +64,47 @@ def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
     return persona_llm(briefing)
 
 
-def build_server(settings: Settings | None = None) -> Any:
-    from livekit.agents import AgentServer, AgentSession, JobContext
+async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
+    """One room, one session: join the workflow, play the client, report every turn."""
+    from livekit.agents import AgentSession
 
     from agent.roleplay import RolePlayClient, TranscriptRecorder
     from core.contracts import AgentJoined
 
     settings = settings or get_settings()
+    meta = parse_metadata(ctx.job.metadata)
+    if meta is None:
+        log.error("job %s has missing or invalid metadata; leaving the room", ctx.job.id)
+        ctx.shutdown("invalid job metadata")
+        return
+    bridge = await make_bridge(settings, meta)
+    briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
+    recorder = TranscriptRecorder(bridge)
+
+    async def on_shutdown(reason: str) -> None:
+        await recorder.finish(shutdown_reason(reason))
+        await bridge.aclose()
+
+    ctx.add_shutdown_callback(on_shutdown)
+    session: AgentSession[Any] = AgentSession(
+        stt=settings.agent_stt_model,
+        llm=model_for(settings, briefing),
+        tts=settings.agent_tts_model,
+    )
+    recorder.attach(session)
+    await session.start(agent=RolePlayClient(briefing), room=ctx.room)
+
+
+def build_server(settings: Settings | None = None) -> Any:
+    from livekit.agents import AgentServer, JobContext
+
+    settings = settings or get_settings()
     server = AgentServer()
 
-    @server.rtc_session(agent_name=settings.agent_name)
-    async def entrypoint(ctx: JobContext) -> None:
-        meta = parse_metadata(ctx.job.metadata)
-        if meta is None:
-            log.error("job %s has missing or invalid metadata; leaving the room", ctx.job.id)
-            ctx.shutdown("invalid job metadata")
-            return
-        bridge = await make_bridge(settings, meta)
-        briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
-        recorder = TranscriptRecorder(bridge)
+    async def _session(ctx: JobContext) -> None:
+        await entrypoint(ctx, settings)
 
-        async def on_shutdown(reason: str) -> None:
-            await recorder.finish(shutdown_reason(reason))
-            await bridge.aclose()
-
-        ctx.add_shutdown_callback(on_shutdown)
-        session: AgentSession[Any] = AgentSession(
-            stt=settings.agent_stt_model,
-            llm=model_for(settings, briefing),
-            tts=settings.agent_tts_model,
-        )
-        recorder.attach(session)
-        await session.start(agent=RolePlayClient(briefing), room=ctx.room)
-
+    server.rtc_session(_session, agent_name=settings.agent_name)
     return server
 
 

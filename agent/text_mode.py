@@ -3,6 +3,7 @@ and tests. Trainee lines come from a callable (the terminal, or a scenario's dem
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,7 +39,9 @@ async def run_text_session(
     recorder.attach(session)
     try:
         async with session:
-            await session.start(RolePlayClient(briefing))
+            client = RolePlayClient(briefing)
+            await session.start(client)
+            await asyncio.wait_for(client.greeted.wait(), timeout=30)  # the opening line is turn 0
             while recorder.next_seq < briefing.max_turns - 1:
                 line = await next_line()
                 if line is None:

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     task_queue: str = "voicetrain"
     temporal_ui_url: str = "http://127.0.0.1:8233"
 
+    # ports of the embedded dev stack (`voicetrain dev`)
+    dev_postgres_port: int = Field(54329, ge=1, le=65535)
+    dev_temporal_port: int = Field(7233, ge=1, le=65535)
+    dev_temporal_ui_port: int = Field(8233, ge=1, le=65535)
+
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=1, le=65535)
     api_url: str = "http://127.0.0.1:8000"

@@ -24,10 +24,6 @@ from voicetrain.devstack.temporal import TemporalDevServer
 
 log = logging.getLogger("voicetrain.dev")
 
-POSTGRES_PORT = 54329
-TEMPORAL_PORT = 7233
-TEMPORAL_UI_PORT = 8233
-
 
 class _QuietServer(uvicorn.Server):
     """uvicorn inside our loop: the dev stack owns SIGINT/SIGTERM and stops everything itself."""
@@ -70,12 +66,12 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
     try:
         database_url = settings.database_url
         if not database_url:
-            pg = EmbeddedPostgres(state / "pg", port=POSTGRES_PORT)
+            pg = EmbeddedPostgres(state / "pg", port=settings.dev_postgres_port)
             database_url = await asyncio.to_thread(pg.start)
         address = settings.temporal_address
         if not address:
             temporal = TemporalDevServer(
-                port=TEMPORAL_PORT, ui_port=TEMPORAL_UI_PORT, db_file=state / "temporal.db",
+                port=settings.dev_temporal_port, ui_port=settings.dev_temporal_ui_port, db_file=state / "temporal.db",
                 namespace=settings.temporal_namespace, log=state / "temporal.log",
             )  # fmt: skip
             address = await asyncio.to_thread(temporal.start)

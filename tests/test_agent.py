@@ -1,0 +1,226 @@
+"""The agent in text mode (AgentSession without a room) with the scripted persona, against the
+real workflow, API, Temporal and Postgres; both bridges; room wiring by unit tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
+from temporalio.client import Client
+
+from agent.bridge import HttpBridge, TemporalBridge, workflow_id_for
+from agent.persona import ScriptedPersona
+from agent.server import parse_metadata, shutdown_reason
+from agent.text_mode import run_text_session
+from core.db.engine import SessionMaker
+from core.scenarios import load_library
+from tests.api_harness import SERVICE_KEY, Api, running_api
+from tests.conftest import scenario_by_slug
+from tests.helpers import db_turns
+from workflows.session import TrainingSessionWorkflow
+
+LIBRARY = {s.slug: s for s in load_library()}
+
+
+@pytest.fixture
+async def api(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> AsyncIterator[Api]:
+    async with running_api(client, sessionmaker, database_url, tmp_path) as a:
+        yield a
+
+
+def lines_of(items: list[str]) -> Callable[[], Awaitable[str | None]]:
+    it = iter(items)
+
+    async def next_line() -> str | None:
+        return next(it, None)
+
+    return next_line
+
+
+async def _start(api: Api, user: str, slug: str) -> uuid.UUID:
+    scenario = await scenario_by_slug(api.sessionmaker, slug)
+    r = await api.http.post(
+        "/v1/sessions", json={"scenario_id": str(scenario.id)}, headers=api.auth(user)
+    )
+    assert r.status_code == 201, r.text
+    return uuid.UUID(r.json()["session_id"])
+
+
+async def test_text_mode_agent_over_the_temporal_bridge(api: Api, client: Client) -> None:
+    slug = "suicide-risk-assessment"
+    scenario = LIBRARY[slug]
+    user = f"u-{uuid.uuid4()}"
+    sid = await _start(api, user, slug)
+    lines = scenario.demo.trainee_lines[:5]
+    recorder = await run_text_session(TemporalBridge(client, workflow_id_for(sid)), lines_of(lines))
+    outcome = await client.get_workflow_handle_for(
+        TrainingSessionWorkflow.run, workflow_id_for(sid)
+    ).result()
+    stored = await db_turns(api.sessionmaker, sid)
+    # the opening line came from the briefing the workflow returned to agent_joined
+    assert (stored[0].speaker, stored[0].text) == ("client", scenario.persona.opening_line)
+    assert [t.seq for t in stored] == list(range(recorder.next_seq))
+    trainee = [t.text for t in stored if t.speaker == "trainee"]
+    assert trainee == lines
+    assert all(a.speaker != b.speaker for a, b in zip(stored, stored[1:], strict=False))
+    assert outcome.turn_count == len(stored) == 1 + 2 * len(lines)
+    # the scripted persona answered the direct suicide question with its scripted disclosure
+    asked = next(i for i, t in enumerate(stored) if "thoughts of suicide" in t.text)
+    assert "Killing myself" in stored[asked + 1].text
+
+
+class FailFirstInternalCalls:
+    """A real failure inside the API: its first N internal-bridge requests answer 503."""
+
+    def __init__(self, app: ASGIApp, failures: int) -> None:
+        self.app, self.remaining = app, failures
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"].startswith("/internal/")
+            and self.remaining > 0
+        ):
+            self.remaining -= 1
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 503,
+                    "headers": [(b"content-type", b"text/plain")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"unavailable"})
+            return
+        await self.app(scope, receive, send)
+
+
+async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
+    api: Api, client: Client
+) -> None:
+    slug = "parent-acute-grief"
+    user = f"u-{uuid.uuid4()}"
+    sid = await _start(api, user, slug)
+    app = api.http._transport.app  # type: ignore[attr-defined]
+    flaky = FailFirstInternalCalls(app, failures=6)
+    bridge = HttpBridge(
+        "http://testserver", SERVICE_KEY, sid, transport=httpx.ASGITransport(app=flaky)
+    )
+    lines = LIBRARY[slug].demo.trainee_lines[:4]
+    try:
+        recorder = await run_text_session(bridge, lines_of(lines), end_reason="agent_shutdown")
+    finally:
+        await bridge.aclose()
+    assert flaky.remaining == 0
+    outcome = await client.get_workflow_handle_for(
+        TrainingSessionWorkflow.run, workflow_id_for(sid)
+    ).result()
+    stored = await db_turns(api.sessionmaker, sid)
+    assert [t.seq for t in stored] == list(range(recorder.next_seq))
+    assert outcome.turn_count == recorder.next_seq == 9
+    assert outcome.end_reason == "agent_shutdown"
+
+
+async def test_shutdown_mid_conversation_reports_the_final_turn_count(
+    api: Api, client: Client
+) -> None:
+    slug = "drinking-ambivalence-mi"
+    user = f"u-{uuid.uuid4()}"
+    sid = await _start(api, user, slug)
+    lines = LIBRARY[slug].demo.trainee_lines
+    stop_after = 3
+    fed = 0
+
+    async def next_line() -> str | None:
+        nonlocal fed
+        if fed == stop_after:
+            return None  # the room closes: the agent shuts down mid-conversation
+        fed += 1
+        return lines[fed - 1]
+
+    recorder = await run_text_session(
+        TemporalBridge(client, workflow_id_for(sid)), next_line, end_reason="agent_shutdown"
+    )
+    handle = client.get_workflow_handle_for(TrainingSessionWorkflow.run, workflow_id_for(sid))
+    outcome = await handle.result()
+    assert (
+        outcome.turn_count
+        == recorder.next_seq
+        == len(await db_turns(api.sessionmaker, sid))
+        == 1 + 2 * stop_after
+    )
+    status = await handle.query(TrainingSessionWorkflow.status)
+    assert status.persisted_turn_count == recorder.next_seq
+
+
+async def test_bad_job_metadata_leaves_without_touching_a_session(
+    sessionmaker: SessionMaker,
+) -> None:
+    from livekit.agents.testing import fake_job_context
+
+    from agent.server import entrypoint
+
+    for raw in (
+        "",
+        "not json",
+        '{"session_id": "nope", "workflow_id": "x"}',
+        '{"workflow_id": "w"}',
+    ):
+        assert parse_metadata(raw) is None
+        with fake_job_context(job_metadata=raw) as ctx:
+            shutdowns: list[str] = []
+            ctx.shutdown = lambda reason="": shutdowns.append(reason)  # type: ignore[method-assign]
+            await entrypoint(ctx)  # returns without raising and without a bridge
+            assert shutdowns == ["invalid job metadata"]
+    good = parse_metadata(
+        '{"session_id": "6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11", "workflow_id": "training-session-x", "extra": 1}'
+    )
+    assert good is not None
+    assert good.workflow_id == "training-session-x"
+
+
+def test_shutdown_reasons_map_to_end_reasons() -> None:
+    assert shutdown_reason("participant disconnected") == "participant_disconnected"
+    assert shutdown_reason("room deleted") == "room_finished"
+    assert shutdown_reason("user requested") == "agent_shutdown"
+
+
+def test_scripted_persona_is_stage_aware_and_falls_back() -> None:
+    persona = ScriptedPersona(LIBRARY["anxious-college-student"].script)
+    assert persona.stage == "opening"
+    first = persona.reply("Hi Maya, welcome, and thanks for coming in.")
+    assert "never done this before" in first
+    assert persona.stage == "exploring"
+    # the welcome rule only applies in the opening stage; nothing else matches: a fallback
+    assert (
+        persona.reply("Welcome again!")
+        in LIBRARY["anxious-college-student"].script.fallbacks["default"]
+    )
+    assert "Running" in persona.reply("What has helped you cope before?")
+    assert persona.stage == "coping"
+
+
+async def test_agent_joined_twice_from_another_identity_is_refused(
+    api: Api, client: Client
+) -> None:
+    from agent.bridge import BridgeError
+    from core.contracts import AgentJoined
+
+    sid = await _start(api, f"u-{uuid.uuid4()}", "anxious-college-student")
+    bridge = TemporalBridge(client, workflow_id_for(sid))
+    await bridge.agent_joined(AgentJoined(agent_identity="agent-1"))
+    with pytest.raises(BridgeError):
+        await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
+    r = await api.http.post(
+        f"/internal/v1/sessions/{sid}/agent-joined", json={"agent_identity": "agent-3"},
+        headers={"X-Internal-Service-Key": SERVICE_KEY},
+    )  # fmt: skip
+    assert r.status_code == 409
+    await client.get_workflow_handle(workflow_id_for(sid)).cancel()
+    await asyncio.sleep(0)
