@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
@@ -165,7 +165,18 @@ def _dev_state(settings: Settings) -> Settings:
 
 
 def load_settings(**overrides: object) -> Settings:
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if message.startswith("invalid voicetrain configuration"):
+                problems.append(message)
+            else:
+                field = "_".join(str(p) for p in err["loc"]).upper()
+                problems.append(f"invalid voicetrain configuration: VOICETRAIN_{field}: {message}")
+        raise SettingsError("\n".join(problems)) from None
     if settings.env == "dev":
         settings = _dev_state(settings)
     return settings

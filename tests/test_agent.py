@@ -175,7 +175,7 @@ async def test_bad_job_metadata_leaves_without_touching_a_session(
         assert parse_metadata(raw) is None
         with fake_job_context(job_metadata=raw) as ctx:
             shutdowns: list[str] = []
-            ctx.shutdown = lambda reason="": shutdowns.append(reason)  # type: ignore[method-assign]
+            ctx.shutdown = shutdowns.append  # type: ignore[method-assign,assignment]
             await entrypoint(ctx)  # returns without raising and without a bridge
             assert shutdowns == ["invalid job metadata"]
     good = parse_metadata(

@@ -1,0 +1,153 @@
+"""`voicetrain dev` and `voicetrain demo` as real subprocesses: they start, serve, and stop
+leaving no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+from sqlalchemy import func, select
+
+from core.db.engine import SessionMaker
+from core.db.models import EvaluationRow, TrainingSession, TranscriptTurn
+from core.security import mint_jwt
+from core.settings import load_settings
+from voicetrain.devstack.processes import free_port
+
+
+def _env(state: Path, **extra: str) -> dict[str, str]:
+    api_port = free_port()
+    env = {
+        **os.environ,
+        "VOICETRAIN_STATE_DIR": str(state),
+        "VOICETRAIN_API_PORT": str(api_port),
+        "VOICETRAIN_API_URL": f"http://127.0.0.1:{api_port}",
+        "VOICETRAIN_DEV_POSTGRES_PORT": str(free_port()),
+        "VOICETRAIN_DEV_TEMPORAL_PORT": str(free_port()),
+        "VOICETRAIN_DEV_TEMPORAL_UI_PORT": str(free_port()),
+        "VOICETRAIN_AGENT_JOIN_TIMEOUT_SECONDS": "20",
+    }
+    env.update(extra)
+    for name in ("VOICETRAIN_DATABASE_URL", "VOICETRAIN_TEMPORAL_ADDRESS"):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+def _leftovers(state: Path) -> list[str]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if str(state) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"dev stack exited early: {proc.stdout.read().decode() if proc.stdout else ''}"
+            )
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("dev stack did not become healthy")
+
+
+def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    env = _env(state)
+    ids = []
+    for _ in range(2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voicetrain", "dev"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_healthy(env["VOICETRAIN_API_URL"], proc)
+            assert httpx.get(f"{env['VOICETRAIN_API_URL']}/readyz", timeout=5).status_code == 200
+            settings = load_settings(state_dir=state)
+            token = mint_jwt(settings, sub="dev-user", role="trainee")
+            scenarios = httpx.get(
+                f"{env['VOICETRAIN_API_URL']}/v1/scenarios",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=5,
+            ).json()
+            ids.append(sorted(s["id"] for s in scenarios))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out.decode()
+        assert b"API docs" in out
+        assert b"dev token" in out
+        assert _leftovers(state) == []
+    assert ids[0] == ids[1]  # the second start reused the data (same scenario rows)
+
+
+def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    env = _env(tmp_path / "state")
+    port = int(env["VOICETRAIN_API_PORT"])
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        out = subprocess.run(
+            [sys.executable, "-m", "voicetrain", "dev"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 3
+    assert f"port {port}" in out.stderr
+    assert _leftovers(tmp_path / "state") == []
+
+
+async def test_demo_runs_a_whole_session_and_leaves_nothing_behind(
+    tmp_path: Path, database_url: str, sessionmaker: SessionMaker
+) -> None:
+    import asyncio
+
+    state = tmp_path / "fresh"
+    env = _env(state, VOICETRAIN_DATABASE_URL=database_url)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "voicetrain",
+        "demo",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout=240)
+    text = out.decode()
+    assert proc.returncode == 0, text
+    assert "Overall" in text
+    assert "PASSED" in text
+    assert "Temporal UI for this run" in text
+    session_id = uuid.UUID(text.split("(session ")[1].split(",")[0])
+    async with sessionmaker() as db:
+        session = await db.get(TrainingSession, session_id)
+        turns = await db.scalar(select(func.count()).where(TranscriptTurn.session_id == session_id))
+        evaluations = await db.scalar(
+            select(func.count()).where(EvaluationRow.session_id == session_id)
+        )
+    assert session is not None
+    assert session.status == "completed"
+    assert turns == session.turn_count > 10
+    assert evaluations == 1
+    assert _leftovers(state) == []
