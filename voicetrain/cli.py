@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--down", metavar="REVISION", help="downgrade to REVISION instead (e.g. base)"
     )
+    migrate.add_argument(
+        "--with-scenarios", action="store_true", help="then import the scenario library"
+    )
     scenarios = sub.add_parser("scenarios", help="the scenario library")
     scen_sub = scenarios.add_subparsers(dest="action", required=True)
     imp = scen_sub.add_parser(
@@ -92,7 +95,11 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # type: ignore[no-unt
 
             return asyncio.run(practice(settings, args.scenario))
         if args.command == "migrate":
-            return _migrate(settings, args.down)
+            code = _migrate(settings, args.down)
+            if code == 0 and args.with_scenarios and not args.down:
+                args.action, args.directory = "import", None
+                code = _scenarios(settings, args)
+            return code
         if args.command == "scenarios":
             return _scenarios(settings, args)
         if args.command == "worker":
