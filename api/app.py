@@ -55,6 +55,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.provisioned = {}  # principals this process has already written to `users`
     install_error_handlers(app)
     app.middleware("http")(app.state.metrics.middleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

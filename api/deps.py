@@ -53,6 +53,7 @@ DbDep = Annotated[AsyncSession, Depends(get_db)]
 
 
 async def current_user(
+    request: Request,
     settings: SettingsDep,
     db: DbDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -63,7 +64,11 @@ async def current_user(
         principal = verify_jwt(credentials.credentials, settings)
     except InvalidToken as exc:
         raise Unauthorized("invalid or expired token") from exc
-    # Provision on first request; keep role and profile in step with the token.
+    # Provision on first request; keep role and profile in step with the token. A principal this
+    # process already wrote unchanged needs no write (the upsert is idempotent either way).
+    provisioned: dict[str, Principal] = request.app.state.provisioned
+    if provisioned.get(principal.id) == principal:
+        return principal
     statement = insert(User).values(
         id=principal.id, role=principal.role, email=principal.email, name=principal.name
     )
@@ -81,6 +86,9 @@ async def current_user(
         )
     )
     await db.commit()
+    if len(provisioned) > 10_000:
+        provisioned.clear()
+    provisioned[principal.id] = principal
     return principal
 
 

@@ -306,6 +306,7 @@ async def live_load(
             await asyncio.sleep(0.1)
 
     observer = asyncio.create_task(observe())
+    cpu_before = cpu_seconds(ctx.stack)
     began = time.perf_counter()
     work = [asyncio.create_task(session(i)) for i in range(sessions)]
     if fault is not None:
@@ -314,6 +315,7 @@ async def live_load(
     results = await asyncio.gather(*work, return_exceptions=True)
     errors = [repr(r) for r in results if isinstance(r, BaseException)]
     ingest_seconds = time.perf_counter() - began
+    cpu_after = cpu_seconds(ctx.stack)
     done.set()
     await observer
     check = await verify(ctx, started, turns)
@@ -330,7 +332,31 @@ async def live_load(
             (peak_rss - baseline_rss) / 1024 / max(1, sessions), 1
         ),
         "check": check,
+        # CPU seconds per wall second while turns were flowing (2.0 = both cores): what bounds it
+        "cpu_share_while_ingesting": {
+            k: round((cpu_after[k] - cpu_before.get(k, 0.0)) / ingest_seconds, 2) for k in cpu_after
+        },
         "client_errors": errors[:5],
+    }
+
+
+def cpu_seconds(stack: BenchStack) -> dict[str, float]:
+    def total(pid: int | None) -> float:
+        if pid is None:
+            return 0.0
+        try:
+            proc = psutil.Process(pid)
+            procs = [proc, *proc.children(recursive=True)]
+            return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+        except psutil.Error:
+            return 0.0
+
+    return {
+        "worker": total(stack.worker.pid if stack.worker else None),
+        "api": total(stack.api.pid if stack.api else None),
+        "temporal": total(stack.temporal.proc.pid if stack.temporal.proc else None),
+        "postgres": total(stack.pg.proc.pid if stack.pg.proc else None),
+        "bench_client": total(os.getpid()),
     }
 
 

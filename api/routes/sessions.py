@@ -144,7 +144,7 @@ async def create_session(
         static_summary=f"practice session for {user.id}",
     )
     try:
-        await temporal.execute_update_with_start_workflow(
+        ready = await temporal.execute_update_with_start_workflow(
             TrainingSessionWorkflow.await_ready, start_workflow_operation=operation
         )
     except WorkflowUpdateFailedError as exc:
@@ -153,9 +153,20 @@ async def create_session(
             raise BUSINESS_ERRORS[cause.type](cause.message) from exc
         raise Unavailable("the session could not be started; try again") from exc
     except WorkflowAlreadyStartedError:
-        pass  # the keyed session already finished: answer from the database below
+        ready = None  # the keyed session already finished: answer from the database below
     except RPCError as exc:
         raise Unavailable("the workflow service is unavailable; try again") from exc
+    if ready is not None and idempotency_key is None:
+        # The update's answer is the session as created: no database round trip needed.
+        metrics.sessions_started.inc()
+        return CreateSessionResponse(
+            session_id=ready.session_id,
+            attempt=ready.attempt,
+            status="active",
+            room_name=ready.room_name,
+            scenario=ready.scenario,
+            livekit=_livekit(settings, user, ready.room_name),
+        )
     db.expire_all()
     session = await db.get(TrainingSession, session_id)
     if session is None:
