@@ -347,7 +347,7 @@ def cpu_seconds(stack: BenchStack) -> dict[str, float]:
         try:
             proc = psutil.Process(pid)
             procs = [proc, *proc.children(recursive=True)]
-            return sum(p.cpu_times().user + p.cpu_times().system for p in procs)
+            return float(sum(p.cpu_times().user + p.cpu_times().system for p in procs))
         except psutil.Error:
             return 0.0
 
@@ -485,6 +485,7 @@ def _table(results: dict[str, Any]) -> str:
     lines.append(
         f"live load {live['sessions']}x{live['turns_per_session']}: {live['turns_ingested_per_second']} turns/s; turn->DB p50 {live['turn_to_db']['p50_ms']} ms p99 {live['turn_to_db']['p99_ms']} ms; end->evaluation p50 {live['end_to_evaluation']['p50_ms']} ms p99 {live['end_to_evaluation']['p99_ms']} ms"
     )
+    lines.append(f"CPU (cores) while ingesting: {live['cpu_share_while_ingesting']}")
     lines.append(
         f"worker RSS peak {live['worker_rss_mb_peak']} MB, {live['worker_rss_kb_per_active_session']} KB per active session; check {live['check']}"
     )
