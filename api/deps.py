@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -61,7 +62,10 @@ async def current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
     try:
-        principal = verify_jwt(credentials.credentials, settings)
+        if settings.jwt_jwks_url:  # fetching the JWKS is blocking I/O: keep it off the event loop
+            principal = await asyncio.to_thread(verify_jwt, credentials.credentials, settings)
+        else:
+            principal = verify_jwt(credentials.credentials, settings)
     except InvalidToken as exc:
         raise Unauthorized("invalid or expired token") from exc
     # Provision on first request; keep role and profile in step with the token. A principal this

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowFailureError
 from temporalio.worker import Worker
 
 from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatch
@@ -133,10 +133,18 @@ async def test_start_activities_run_concurrently(
 ) -> None:
     user = await make_user(sessionmaker)
     scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    handle, _ = await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id)
+    handle, ready = await start_session(
+        client, task_queue, user_id=user.id, scenario_id=scenario.id
+    )
     await handle.cancel()
-    with pytest.raises(Exception):  # noqa: B017,PT011 - cancelled
+    with pytest.raises(WorkflowFailureError):  # cancelled
         await handle.result()
+    # compensation: the cancelled session is abandoned (and its room closed), not left active
+    async with sessionmaker() as db:
+        row = await db.get(TrainingSession, ready.session_id)
+    assert row is not None
+    assert (row.status, row.phase, row.end_reason) == ("abandoned", "abandoned", "cancelled")
+    assert row.ended_at is not None
     history = await handle.fetch_history()
     events = list(history.events)
     scheduled = {
