@@ -514,16 +514,17 @@ async def run_bench(
     faults: bool = False,
     sessions: int | None = None,
     turns: int | None = None,
+    pacing: float | None = None,
 ) -> int:
-    sizes = QUICK if quick else FULL
-    if sessions or turns:
-        sizes = Sizes(
-            **{
-                **asdict(sizes),
-                "sessions": sessions or sizes.sessions,
-                "turns": turns or sizes.turns,
-            }
-        )
+    base = QUICK if quick else FULL
+    sizes = Sizes(
+        **{
+            **asdict(base),
+            "sessions": sessions or base.sessions,
+            "turns": turns or base.turns,
+            "pacing": base.pacing if pacing is None else pacing,
+        }
+    )
     print(
         f"starting a private bench stack ({'quick' if quick else 'full'} sizes: {asdict(sizes)})",
         flush=True,

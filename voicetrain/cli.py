@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--faults", action="store_true")
     bench.add_argument("--sessions", type=int)
     bench.add_argument("--turns", type=int)
+    bench.add_argument("--pacing", type=float, help="seconds between one session's turns")
     return p
 
 
@@ -139,6 +140,7 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # type: ignore[no-unt
                     faults=args.faults,
                     sessions=args.sessions,
                     turns=args.turns,
+                    pacing=args.pacing,
                 )
             )
     except PortBusy as exc:
