@@ -224,3 +224,40 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     assert r.status_code == 409
     await client.get_workflow_handle(workflow_id_for(sid)).cancel()
     await asyncio.sleep(0)
+
+
+def test_models_come_from_settings(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from livekit.plugins import openai
+
+    from agent.persona import ScriptedLLM
+    from agent.server import model_for
+    from core.contracts import AgentBriefing
+    from core.settings import load_settings
+
+    scenario = LIBRARY["parent-acute-grief"]
+    briefing = AgentBriefing(
+        session_id=uuid.uuid4(), scenario_title=scenario.title, persona_prompt=scenario.persona.prompt,
+        opening_line=scenario.persona.opening_line, deadline=datetime.now(UTC), max_turns=10,
+        offline_script=scenario.script.model_dump(mode="json"),
+    )  # fmt: skip
+    offline = model_for(load_settings(env="dev", state_dir=tmp_path), briefing)
+    assert isinstance(offline, ScriptedLLM)
+    inference = model_for(
+        load_settings(env="dev", state_dir=tmp_path, agent_llm_model="openai/gpt-4.1-mini"),
+        briefing,
+    )
+    assert inference == "openai/gpt-4.1-mini"
+    compatible = model_for(
+        load_settings(
+            env="dev",
+            state_dir=tmp_path,
+            llm_base_url="http://127.0.0.1:9/v1",
+            llm_model="local-model",
+            llm_api_key="sk-x",
+        ),
+        briefing,
+    )
+    assert isinstance(compatible, openai.LLM)
+    assert compatible.model == "local-model"
