@@ -32,6 +32,7 @@ from core.contracts import (
     PersistTurns,
     ScenarioSnapshot,
     StartSession,
+    session_workflow_id,
 )
 from core.db.convert import evaluation_to_row, row_to_evaluation, row_to_turn
 from core.db.engine import SessionMaker
@@ -61,10 +62,6 @@ _PERSIST_TURNS = text(
 
 def room_name_for(session_id: uuid.UUID) -> str:
     return f"vt-{session_id}"
-
-
-def workflow_id_for(session_id: uuid.UUID) -> str:
-    return f"training-session-{session_id}"
 
 
 def _business(kind: str, message: str) -> ApplicationError:
@@ -133,7 +130,7 @@ class SessionActivities:
                 status="active",
                 phase="starting",
                 room_name=room_name_for(start.session_id),
-                workflow_id=workflow_id_for(start.session_id),
+                workflow_id=session_workflow_id(start.session_id),
                 idempotency_key=start.idempotency_key,
                 request_hash=start.request_hash,
             )

@@ -12,8 +12,6 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_e
 
 from core.contracts import AgentBriefing, AgentJoined, EndConversation, TurnBatch
 
-WORKFLOW_ID_PREFIX = "training-session-"
-
 
 class BridgeError(Exception):
     """A permanent refusal (the session is over, or the request is invalid)."""
@@ -110,7 +108,3 @@ class HttpBridge:
 
     async def aclose(self) -> None:
         await self._http.aclose()
-
-
-def workflow_id_for(session_id: UUID) -> str:
-    return f"{WORKFLOW_ID_PREFIX}{session_id}"

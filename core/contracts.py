@@ -42,6 +42,11 @@ TURN_TEXT_MAX_CHARS = 4000
 TURN_BATCH_MAX = 100
 
 
+def session_workflow_id(session_id: UUID) -> str:
+    """The workflow id of a session: part of the contract (ops search the Temporal UI by it)."""
+    return f"training-session-{session_id}"
+
+
 class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 

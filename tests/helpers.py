@@ -11,10 +11,17 @@ from sqlalchemy import select
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
-from core.contracts import SessionLimits, SessionOutcome, SessionReady, StartSession, Turn
+from core.contracts import (
+    SessionLimits,
+    SessionOutcome,
+    SessionReady,
+    StartSession,
+    Turn,
+    session_workflow_id,
+)
 from core.db.engine import SessionMaker
 from core.db.models import TranscriptTurn
-from workflows.session import TrainingSessionWorkflow, workflow_id
+from workflows.session import TrainingSessionWorkflow
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -62,13 +69,13 @@ async def start_session(
     if not with_start:
         # The time-skipping test server does not implement Update-with-Start: start, then update.
         handle = await client.start_workflow(
-            TrainingSessionWorkflow.run, start, id=workflow_id(sid), task_queue=task_queue
+            TrainingSessionWorkflow.run, start, id=session_workflow_id(sid), task_queue=task_queue
         )
         return handle, await handle.execute_update(TrainingSessionWorkflow.await_ready)
     op = WithStartWorkflowOperation(
         TrainingSessionWorkflow.run,
         start,
-        id=workflow_id(sid),
+        id=session_workflow_id(sid),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )

@@ -13,10 +13,11 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.client import Client
 
-from agent.bridge import HttpBridge, TemporalBridge, workflow_id_for
+from agent.bridge import HttpBridge, TemporalBridge
 from agent.persona import ScriptedPersona
 from agent.server import parse_metadata, shutdown_reason
 from agent.text_mode import run_text_session
+from core.contracts import session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from tests.api_harness import SERVICE_KEY, Api, running_api
@@ -59,9 +60,11 @@ async def test_text_mode_agent_over_the_temporal_bridge(api: Api, client: Client
     user = f"u-{uuid.uuid4()}"
     sid = await _start(api, user, slug)
     lines = scenario.demo.trainee_lines[:5]
-    recorder = await run_text_session(TemporalBridge(client, workflow_id_for(sid)), lines_of(lines))
+    recorder = await run_text_session(
+        TemporalBridge(client, session_workflow_id(sid)), lines_of(lines)
+    )
     outcome = await client.get_workflow_handle_for(
-        TrainingSessionWorkflow.run, workflow_id_for(sid)
+        TrainingSessionWorkflow.run, session_workflow_id(sid)
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     # the opening line came from the briefing the workflow returned to agent_joined
@@ -119,7 +122,7 @@ async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
         await bridge.aclose()
     assert flaky.remaining == 0
     outcome = await client.get_workflow_handle_for(
-        TrainingSessionWorkflow.run, workflow_id_for(sid)
+        TrainingSessionWorkflow.run, session_workflow_id(sid)
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.seq for t in stored] == list(range(recorder.next_seq))
@@ -145,9 +148,9 @@ async def test_shutdown_mid_conversation_reports_the_final_turn_count(
         return lines[fed - 1]
 
     recorder = await run_text_session(
-        TemporalBridge(client, workflow_id_for(sid)), next_line, end_reason="agent_shutdown"
+        TemporalBridge(client, session_workflow_id(sid)), next_line, end_reason="agent_shutdown"
     )
-    handle = client.get_workflow_handle_for(TrainingSessionWorkflow.run, workflow_id_for(sid))
+    handle = client.get_workflow_handle_for(TrainingSessionWorkflow.run, session_workflow_id(sid))
     outcome = await handle.result()
     assert (
         outcome.turn_count
@@ -213,7 +216,7 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     from core.contracts import AgentJoined
 
     sid = await _start(api, f"u-{uuid.uuid4()}", "anxious-college-student")
-    bridge = TemporalBridge(client, workflow_id_for(sid))
+    bridge = TemporalBridge(client, session_workflow_id(sid))
     await bridge.agent_joined(AgentJoined(agent_identity="agent-1"))
     with pytest.raises(BridgeError):
         await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
@@ -222,7 +225,7 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
         headers={"X-Internal-Service-Key": SERVICE_KEY},
     )  # fmt: skip
     assert r.status_code == 409
-    await client.get_workflow_handle(workflow_id_for(sid)).cancel()
+    await client.get_workflow_handle(session_workflow_id(sid)).cancel()
     await asyncio.sleep(0)
 
 

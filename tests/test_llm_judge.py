@@ -22,6 +22,7 @@ from core.contracts import (
     SessionLimits,
     StartSession,
     TurnBatch,
+    session_workflow_id,
 )
 from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
@@ -31,7 +32,7 @@ from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
 from tests.helpers import make_turns, start_session
 from worker.main import build_worker
-from workflows.session import TrainingSessionWorkflow, workflow_id
+from workflows.session import TrainingSessionWorkflow
 
 SLUG = "anxious-college-student"
 
@@ -151,7 +152,9 @@ async def test_rate_limited_judge_is_retried_by_the_activity_policy(
     assert outcome.evaluation is not None
     assert outcome.evaluation.fallback is False
     assert outcome.evaluation.evaluator.startswith("llm-judge:judge-1")
-    history = await client.get_workflow_handle(workflow_id(ready.session_id)).fetch_history()
+    history = await client.get_workflow_handle(
+        session_workflow_id(ready.session_id)
+    ).fetch_history()
     attempts = [
         e.activity_task_started_event_attributes.attempt
         for e in history.events

@@ -9,7 +9,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatch
+from core.contracts import (
+    AgentJoined,
+    EndConversation,
+    SessionLimits,
+    TurnBatch,
+    session_workflow_id,
+)
 from core.db.engine import SessionMaker
 from core.db.models import Assignment
 from core.settings import load_settings
@@ -17,7 +23,7 @@ from tests.conftest import make_user, scenario_by_slug
 from tests.helpers import db_turns, make_turns, start_session
 from tests.histories import HISTORIES
 from worker.main import build_worker
-from workflows.session import TrainingSessionWorkflow, workflow_id
+from workflows.session import TrainingSessionWorkflow
 
 
 async def _activity_attempts(client: Client, wf_id: str, name: str) -> list[int]:
@@ -60,7 +66,9 @@ async def test_ownership_violation_is_forbidden_and_not_retried(
         cause = failed.value.cause
         assert isinstance(cause, ApplicationError)
         assert cause.type == "Forbidden"
-        assert await _activity_attempts(client, workflow_id(session_id), "create_session") == [1]
+        assert await _activity_attempts(
+            client, session_workflow_id(session_id), "create_session"
+        ) == [1]
 
         with pytest.raises(WorkflowUpdateFailedError) as missing:
             await start_session(client, task_queue, user_id=trainee.id, scenario_id=uuid.uuid4())

@@ -26,8 +26,16 @@ from sqlalchemy import delete, select, text
 from temporalio.client import Client
 from temporalio.testing import ActivityEnvironment
 
-from agent.bridge import HttpBridge, SessionBridge, TemporalBridge, workflow_id_for
-from core.contracts import AgentJoined, EndConversation, PersistTurns, StartSession, Turn, TurnBatch
+from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
+from core.contracts import (
+    AgentJoined,
+    EndConversation,
+    PersistTurns,
+    StartSession,
+    Turn,
+    TurnBatch,
+    session_workflow_id,
+)
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.db.models import EvaluationRow, Scenario, TranscriptTurn, User
 from core.security import mint_jwt
@@ -251,7 +259,9 @@ async def live_load(
         if sid is None:
             return
         started.append(sid)
-        bridge = bridge_for(sid) if bridge_for else TemporalBridge(ctx.client, workflow_id_for(sid))
+        bridge = (
+            bridge_for(sid) if bridge_for else TemporalBridge(ctx.client, session_workflow_id(sid))
+        )
         try:
             await bridge.agent_joined(AgentJoined(agent_identity=f"bench-agent-{i}"))
             for turn in make_turns(turns):
@@ -372,7 +382,7 @@ async def verify(ctx: Ctx, sessions: list[uuid.UUID], turns: int) -> dict[str, i
     completed = 0
     for sid in sessions:
         try:
-            outcome = await ctx.client.get_workflow_handle(workflow_id_for(sid)).result()
+            outcome = await ctx.client.get_workflow_handle(session_workflow_id(sid)).result()
             completed += 1 if outcome["phase"] == "completed" else 0
         except Exception:
             pass

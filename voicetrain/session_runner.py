@@ -15,9 +15,9 @@ from contextlib import asynccontextmanager
 import httpx
 
 from activities.evaluation.report import render_report
-from agent.bridge import HttpBridge, SessionBridge, TemporalBridge, workflow_id_for
+from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
 from agent.text_mode import run_text_session
-from core.contracts import CreateSessionResponse, Evaluation, Turn
+from core.contracts import CreateSessionResponse, Evaluation, Turn, session_workflow_id
 from core.scenarios import load_library
 from core.security import mint_jwt
 from core.settings import Settings, load_settings
@@ -70,7 +70,7 @@ async def _bridge(settings: Settings, created: CreateSessionResponse) -> Session
         )
     from core.temporal import connect
 
-    return TemporalBridge(await connect(settings), workflow_id_for(created.session_id))
+    return TemporalBridge(await connect(settings), session_workflow_id(created.session_id))
 
 
 def _print_turn(turn: Turn) -> None:
@@ -113,7 +113,7 @@ async def run_session(
         result = await http.get(
             f"/v1/sessions/{created.session_id}/evaluation", params={"wait": 30}
         )
-        link = workflow_url(settings, f"training-session-{created.session_id}")
+        link = workflow_url(settings, session_workflow_id(created.session_id))
         if result.status_code == 200:
             evaluation = Evaluation.model_validate(result.json())
             print("\n" + render_report(evaluation, title=created.scenario.title))

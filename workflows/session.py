@@ -69,10 +69,6 @@ async def _execute(
     )
 
 
-def workflow_id(session_id: object) -> str:
-    return f"training-session-{session_id}"
-
-
 @workflow.defn(name=WORKFLOW_TYPE)
 class TrainingSessionWorkflow:
     @workflow.init

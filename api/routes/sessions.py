@@ -46,13 +46,14 @@ from core.contracts import (
     SessionView,
     StartSession,
     TranscriptView,
+    session_workflow_id,
 )
 from core.db.convert import row_to_evaluation, row_to_turn
 from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
 from core.errors import BUSINESS_ERRORS, BadRequest, Forbidden, NoEvaluation, Unavailable
 from core.security import Principal, livekit_trainee_token
 from core.settings import Settings
-from workflows.session import USER_ID, TrainingSessionWorkflow, workflow_id
+from workflows.session import USER_ID, TrainingSessionWorkflow
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"], responses=responses(401, 404, 422))
 _IDEMPOTENCY_NS = uuid.UUID("6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11")
@@ -135,7 +136,7 @@ async def create_session(
     operation = WithStartWorkflowOperation(
         TrainingSessionWorkflow.run,
         start,
-        id=workflow_id(session_id),
+        id=session_workflow_id(session_id),
         task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         # a start that failed (e.g. Forbidden) may be tried again with the same key
