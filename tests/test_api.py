@@ -116,6 +116,21 @@ async def test_full_session_over_the_http_bridge(api: Api) -> None:
     for _ in range(2):
         r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
         assert r.status_code == 202
+    # the workflow has finished: a late end is a no-op, late turns are refused as a conflict
+    r = await api.http.post(
+        f"/internal/v1/sessions/{sid}/ended", json={"reason": "room_finished"}, headers=key
+    )
+    assert r.status_code == 202
+    r = await api.http.post(
+        f"/internal/v1/sessions/{sid}/turns",
+        json=_turn_json(make_turns(1, start_seq=12)),
+        headers=key,
+    )
+    assert r.status_code == 409
+    r = await api.http.post(
+        f"/internal/v1/sessions/{sid}/agent-joined", json={"agent_identity": "late"}, headers=key
+    )
+    assert r.status_code == 409
     r = await api.http.get(f"/v1/sessions/{sid}", headers=api.auth(user))
     assert (r.json()["status"], r.json()["evaluation_status"]) == ("completed", "ready")
 

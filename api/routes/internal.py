@@ -7,10 +7,11 @@ import uuid
 
 from fastapi import APIRouter, Depends
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import DbDep, TemporalDep, require_service_key
 from api.errors import responses
+from api.signals import signal_session
 from core.contracts import Accepted, AgentBriefing, AgentJoined, EndConversation, TurnBatch
 from core.db.models import TrainingSession
 from core.errors import Conflict, NotFound, Unavailable
@@ -41,19 +42,20 @@ async def agent_joined(
     except WorkflowUpdateFailedError as exc:
         raise Conflict(str(exc.cause or exc)) from exc
     except RPCError as exc:
-        raise _rpc(exc) from exc
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise Conflict("the session has already finished") from exc
+        raise Unavailable("the workflow service is unavailable; try again") from exc
 
 
-@router.post("/{session_id}/turns", status_code=202, response_model=Accepted)
+@router.post(
+    "/{session_id}/turns", status_code=202, response_model=Accepted, responses=responses(409)
+)
 async def turns(
     session_id: uuid.UUID, body: TurnBatch, db: DbDep, temporal: TemporalDep
 ) -> Accepted:
-    try:
-        await temporal.get_workflow_handle(await _workflow_id(db, session_id)).signal(
-            TrainingSessionWorkflow.add_turns, body
-        )
-    except RPCError as exc:
-        raise _rpc(exc) from exc
+    workflow_id = await _workflow_id(db, session_id)
+    if not await signal_session(temporal, workflow_id, TrainingSessionWorkflow.add_turns, body):
+        raise Conflict("the session has already finished")
     return Accepted()
 
 
@@ -61,18 +63,8 @@ async def turns(
 async def ended(
     session_id: uuid.UUID, body: EndConversation, db: DbDep, temporal: TemporalDep
 ) -> Accepted:
-    try:
-        await temporal.get_workflow_handle(await _workflow_id(db, session_id)).signal(
-            TrainingSessionWorkflow.end_conversation, body
-        )
-    except RPCError as exc:
-        if "completed" in str(exc):
-            return Accepted()  # ending a finished session is a no-op
-        raise _rpc(exc) from exc
+    # ending a finished session is a no-op
+    await signal_session(
+        temporal, await _workflow_id(db, session_id), TrainingSessionWorkflow.end_conversation, body
+    )
     return Accepted()
-
-
-def _rpc(exc: RPCError) -> Exception:
-    if "completed" in str(exc):
-        return Conflict("the session has already finished")
-    return Unavailable("the workflow service is unavailable; try again")

@@ -6,16 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from sqlalchemy import select
-from temporalio.service import RPCError
 
 from api.deps import DbDep, SettingsDep, TemporalDep
 from api.errors import responses
+from api.signals import signal_session
 from core.contracts import Accepted, EndConversation, EndReason
 from core.db.models import TrainingSession
 from core.errors import NotFound, Unauthorized
 from workflows.session import TrainingSessionWorkflow
 
-router = APIRouter(prefix="/v1/livekit", tags=["livekit"], responses=responses(401, 404))
+router = APIRouter(prefix="/v1/livekit", tags=["livekit"], responses=responses(401, 404, 503))
 
 
 @router.post("/webhook", response_model=Accepted, summary="LiveKit webhook receiver (signed)")
@@ -51,10 +51,12 @@ async def webhook(
     elif event.event == "participant_left" and event.participant.identity == session.user_id:
         reason = "participant_disconnected"
     if reason is not None and session.status == "active":
-        try:
-            await temporal.get_workflow_handle(session.workflow_id).signal(
-                TrainingSessionWorkflow.end_conversation, EndConversation(reason=reason)
-            )
-        except RPCError:
-            pass  # the workflow already finished: nothing to end
+        # a finished workflow has nothing to end; an unreachable Temporal answers 503 so
+        # LiveKit delivers the webhook again
+        await signal_session(
+            temporal,
+            session.workflow_id,
+            TrainingSessionWorkflow.end_conversation,
+            EndConversation(reason=reason),
+        )
     return Accepted()

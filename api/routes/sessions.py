@@ -30,6 +30,7 @@ from temporalio.service import RPCError
 
 from api.deps import CurrentUser, DbDep, MetricsDep, SettingsDep, TemporalDep
 from api.errors import responses
+from api.signals import signal_session
 from api.visibility import get_visible_session, visible_sessions
 from core.contracts import (
     Accepted,
@@ -172,10 +173,9 @@ async def create_session(
     session = await db.get(TrainingSession, session_id)
     if session is None:
         raise Unavailable("the session could not be started; try again")
-    if session.request_hash != request_hash:
-        raise BadRequest("this Idempotency-Key was already used with a different request body")
+    response = await _replayed(db, settings, user, session, request_hash)
     metrics.sessions_started.inc()
-    return await _created_response(db, settings, user, session)
+    return response
 
 
 async def _replayed(
@@ -316,13 +316,10 @@ async def end_session(
     if session.user_id != user.id and user.role != "admin":
         raise Forbidden("only the trainee can end their session")
     if session.status == "active":
-        try:
-            await temporal.get_workflow_handle(session.workflow_id).signal(
-                TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended")
-            )
-        except RPCError as exc:
-            if "completed" not in str(exc) and "not found" not in str(exc).lower():
-                raise Unavailable("the workflow service is unavailable; try again") from exc
+        await signal_session(
+            temporal, session.workflow_id, TrainingSessionWorkflow.end_conversation,
+            EndConversation(reason="trainee_ended"),
+        )  # fmt: skip
     return Accepted()
 
 

@@ -1,0 +1,22 @@
+"""Signalling a session's workflow from the API, with one meaning for every route: a finished
+(or never started) workflow is reported, an unreachable Temporal is a retryable 503."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.errors import Unavailable
+
+
+async def signal_session(temporal: Client, workflow_id: str, signal: Any, arg: Any) -> bool:
+    """Deliver `signal(arg)`; False when the workflow has already finished (nothing to deliver to)."""
+    try:
+        await temporal.get_workflow_handle(workflow_id).signal(signal, arg)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:  # "workflow execution already completed"
+            return False
+        raise Unavailable("the workflow service is unavailable; try again") from exc
+    return True
