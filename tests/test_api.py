@@ -197,6 +197,9 @@ async def test_start_errors_map_to_403_404_409_422(api: Api) -> None:
         "/v1/sessions", json={"assignment_id": assignment}, headers=api.auth(trainee)
     )
     assert (r.status_code, r.json()["error"]["type"]) == (409, "attempts_exhausted")
+    mine = (await api.http.get("/v1/assignments", headers=api.auth(trainee))).json()["items"]
+    assert [(a["id"], a["attempts_used"], a["max_attempts"]) for a in mine] == [(assignment, 1, 1)]
+    assert (await api.http.get("/v1/assignments", headers=api.auth(intruder))).json()["items"] == []
     r = await api.http.post("/v1/sessions", json={}, headers=api.auth(trainee))
     assert (r.status_code, r.json()["error"]["type"]) == (422, "invalid_request")
     r = await api.http.post(

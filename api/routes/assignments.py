@@ -15,11 +15,10 @@ from core.errors import NotFound
 router = APIRouter(prefix="/v1/assignments", tags=["assignments"], responses=responses(401, 422))
 
 
-async def _view(db: DbDep, a: Assignment, slug: str) -> AssignmentView:
-    used = await db.scalar(select(func.count()).where(TrainingSession.assignment_id == a.id))
+def _view(a: Assignment, slug: str, used: int) -> AssignmentView:
     return AssignmentView(
         id=a.id, scenario_id=a.scenario_id, scenario_slug=slug, trainee_id=a.trainee_id, assigned_by=a.assigned_by,
-        due_at=a.due_at, max_attempts=a.max_attempts, attempts_used=used or 0, created_at=a.created_at,
+        due_at=a.due_at, max_attempts=a.max_attempts, attempts_used=used, created_at=a.created_at,
     )  # fmt: skip
 
 
@@ -45,7 +44,7 @@ async def create_assignment(body: AssignmentCreate, user: StaffUser, db: DbDep) 
     db.add(assignment)
     await db.commit()
     await db.refresh(assignment)
-    return await _view(db, assignment, scenario.slug)
+    return _view(assignment, scenario.slug, 0)  # a new assignment has no attempts yet
 
 
 @router.get(
@@ -54,10 +53,18 @@ async def create_assignment(body: AssignmentCreate, user: StaffUser, db: DbDep) 
     summary="Your assignments (trainee) or those you made (supervisor)",
 )
 async def list_assignments(user: CurrentUser, db: DbDep) -> AssignmentPage:
-    query = select(Assignment, Scenario.slug).join(Scenario, Scenario.id == Assignment.scenario_id)
+    used = (
+        select(func.count())
+        .where(TrainingSession.assignment_id == Assignment.id)
+        .correlate(Assignment)
+        .scalar_subquery()
+    )
+    query = select(Assignment, Scenario.slug, used).join(
+        Scenario, Scenario.id == Assignment.scenario_id
+    )
     if user.role == "trainee":
         query = query.where(Assignment.trainee_id == user.id)
     elif user.role == "supervisor":
         query = query.where(Assignment.assigned_by == user.id)
     rows = (await db.execute(query.order_by(Assignment.created_at.desc()).limit(500))).all()
-    return AssignmentPage(items=[await _view(db, a, slug) for a, slug in rows])
+    return AssignmentPage(items=[_view(a, slug, n) for a, slug, n in rows])

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import (
     Client,
@@ -51,7 +51,7 @@ from core.contracts import (
 )
 from core.db.convert import row_to_evaluation, row_to_turn
 from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
-from core.errors import BUSINESS_ERRORS, BadRequest, Forbidden, NoEvaluation, Unavailable
+from core.errors import BUSINESS_ERRORS, BadRequest, Forbidden, NoEvaluation, NotFound, Unavailable
 from core.security import Principal, livekit_trainee_token
 from core.settings import Settings
 from workflows.session import USER_ID, TrainingSessionWorkflow
@@ -209,13 +209,17 @@ async def _live_status(temporal: Client, session: TrainingSession) -> SessionSta
         return None
 
 
-async def _view(db: AsyncSession, temporal: Client | None, session: TrainingSession) -> SessionView:
-    scenario = await db.get(Scenario, session.scenario_id)
-    assert scenario is not None
-    has_eval = bool(
-        await db.scalar(select(func.count()).where(EvaluationRow.session_id == session.id))
+def _with_scenario_and_evaluation() -> Select[TrainingSession, Scenario, bool]:
+    """Sessions with what a view needs, in one query: the scenario and whether evaluated."""
+    evaluated = exists().where(EvaluationRow.session_id == TrainingSession.id)
+    return select(TrainingSession, Scenario, evaluated.label("evaluated")).join(
+        Scenario, Scenario.id == TrainingSession.scenario_id
     )
-    live = await _live_status(temporal, session) if temporal is not None else None
+
+
+def _view(
+    session: TrainingSession, scenario: Scenario, evaluated: bool, live: SessionStatus | None = None
+) -> SessionView:
     return SessionView(
         session_id=session.id,
         user_id=session.user_id,
@@ -229,7 +233,9 @@ async def _view(db: AsyncSession, temporal: Client | None, session: TrainingSess
         phase=live.phase if live else session.phase,  # type: ignore[arg-type]
         turn_count=live.turn_count if live else session.turn_count,
         end_reason=live.end_reason if live else session.end_reason,
-        evaluation_status=live.evaluation_status if live else _evaluation_status(session, has_eval),  # type: ignore[arg-type]
+        evaluation_status=live.evaluation_status
+        if live
+        else _evaluation_status(session, evaluated),  # type: ignore[arg-type]
         created_at=session.created_at,
         started_at=session.started_at,
         ended_at=session.ended_at,
@@ -257,7 +263,7 @@ async def list_sessions(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SessionPage:
-    query = select(TrainingSession).where(visible_sessions(user))
+    query = _with_scenario_and_evaluation().where(visible_sessions(user))
     if cursor:
         created, sid = _decode_cursor(cursor)
         query = query.where(
@@ -266,17 +272,17 @@ async def list_sessions(
                 and_(TrainingSession.created_at == created, TrainingSession.id < sid),
             )
         )
-    rows = list(
-        await db.scalars(
+    rows = (
+        await db.execute(
             query.order_by(TrainingSession.created_at.desc(), TrainingSession.id.desc()).limit(
                 limit + 1
             )
         )
-    )
+    ).all()
     page = rows[:limit]
-    items = [await _view(db, None, s) for s in page]
     return SessionPage(
-        items=items, next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None
+        items=[_view(session, scenario, evaluated) for session, scenario, evaluated in page],
+        next_cursor=_encode_cursor(page[-1][0]) if len(rows) > limit else None,
     )
 
 
@@ -284,7 +290,17 @@ async def list_sessions(
 async def get_session(
     session_id: uuid.UUID, user: CurrentUser, db: DbDep, temporal: TemporalDep
 ) -> SessionView:
-    return await _view(db, temporal, await get_visible_session(db, user, session_id))
+    found = (
+        await db.execute(
+            _with_scenario_and_evaluation().where(
+                TrainingSession.id == session_id, visible_sessions(user)
+            )
+        )
+    ).first()
+    if found is None:
+        raise NotFound("session not found")
+    session, scenario, evaluated = found
+    return _view(session, scenario, evaluated, await _live_status(temporal, session))
 
 
 @router.get(
