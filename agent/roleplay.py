@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,7 +40,9 @@ class TranscriptRecorder:
     conversation; a failed send is retried by the bridge's declared policy. Order is restored
     by the workflow (it dedupes and sorts by seq)."""
 
-    def __init__(self, bridge: SessionBridge, *, on_turn: object = None) -> None:
+    def __init__(
+        self, bridge: SessionBridge, *, on_turn: Callable[[Turn], None] | None = None
+    ) -> None:
         self.bridge = bridge
         self.next_seq = 0
         self._pending: set[asyncio.Task[None]] = set()
@@ -66,7 +69,7 @@ class TranscriptRecorder:
             ended_at=ended,
         )
         self.next_seq += 1
-        if callable(self._on_turn):
+        if self._on_turn is not None:
             self._on_turn(turn)
         task = asyncio.create_task(self._send(turn))
         self._pending.add(task)

@@ -117,6 +117,3 @@ async def require_service_key(
     expected = settings.internal_service_key
     if expected is None or not secrets_equal(key, expected.get_secret_value()):
         raise Unauthorized("invalid service credentials")
-
-
-ServiceKey = Annotated[None, Depends(require_service_key)]

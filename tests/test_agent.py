@@ -3,7 +3,6 @@ real workflow, API, Temporal and Postgres; both bridges; room wiring by unit tes
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -226,7 +225,6 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     )  # fmt: skip
     assert r.status_code == 409
     await client.get_workflow_handle(session_workflow_id(sid)).cancel()
-    await asyncio.sleep(0)
 
 
 def test_models_come_from_settings(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from core.contracts import (
         TERMINAL_PHASES,
         TURN_TEXT_MAX_CHARS,
+        AbandonReason,
         AgentBriefing,
         AgentJoined,
         CloseRoom,
@@ -236,7 +237,9 @@ class TrainingSessionWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
 
-    async def _abandon(self, reason: str, *, already_ended: bool = False) -> SessionOutcome:
+    async def _abandon(
+        self, reason: AbandonReason, *, already_ended: bool = False
+    ) -> SessionOutcome:
         self._end_reason = reason
         self._accepting_turns = False
         self._evaluation_status = "none"

@@ -85,12 +85,10 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
 
         from api.app import create_app
         from core.temporal import connect
-        from worker.main import judge_from, livekit_from
+        from worker.main import build_worker, judge_from, livekit_from
 
         client = await connect(settings)
         engine = make_engine(database_url, pool_size=settings.database_pool_size)
-        from worker.main import build_worker
-
         worker = build_worker(
             client,
             settings,
