@@ -6,17 +6,21 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
 from core.contracts import (
+    AgentJoined,
+    EndConversation,
     SessionLimits,
     SessionOutcome,
     SessionReady,
     StartSession,
     Turn,
+    TurnBatch,
     session_workflow_id,
 )
 from core.db.engine import SessionMaker
@@ -103,3 +107,32 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, timeout: float = 2
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.05)
+
+
+async def begin(
+    sm: SessionMaker, client: Client, task_queue: str, slug: str, **kw: Any
+) -> tuple[WorkflowHandle[TrainingSessionWorkflow, SessionOutcome], SessionReady]:
+    """A new trainee starts a session of scenario `slug` (the common opening of workflow tests)."""
+    from tests.conftest import make_user, scenario_by_slug
+
+    user = await make_user(sm)
+    scenario = await scenario_by_slug(sm, slug)
+    return await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id, **kw)
+
+
+async def converse(
+    handle: WorkflowHandle[TrainingSessionWorkflow, SessionOutcome],
+    turns: list[Turn],
+    *,
+    end: EndConversation | None = None,
+    one_signal_per_turn: bool = False,
+) -> None:
+    """The agent joins, sends the turns (as one batch or one signal each) and optionally ends."""
+    await handle.execute_update(
+        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
+    )
+    batches = [[t] for t in turns] if one_signal_per_turn else [turns]
+    for batch in batches:
+        await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=batch))
+    if end is not None:
+        await handle.signal(TrainingSessionWorkflow.end_conversation, end)

@@ -15,13 +15,11 @@ from temporalio.testing import ActivityEnvironment
 from activities.evaluation.judge import LLMJudge
 from activities.session import SessionActivities
 from core.contracts import (
-    AgentJoined,
     EndConversation,
     EvaluateSession,
     PersistTurns,
     SessionLimits,
     StartSession,
-    TurnBatch,
     session_workflow_id,
 )
 from core.db.convert import row_to_evaluation
@@ -30,9 +28,8 @@ from core.db.models import EvaluationRow
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
-from tests.helpers import make_turns, start_session
+from tests.helpers import converse, make_turns, start_session
 from worker.main import build_worker
-from workflows.session import TrainingSessionWorkflow
 
 SLUG = "anxious-college-student"
 
@@ -140,13 +137,8 @@ async def test_rate_limited_judge_is_retried_by_the_activity_policy(
                 scenario_id=scenario.id,
                 limits=SessionLimits(judge_max_attempts=3),
             )
-            await handle.execute_update(
-                TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
-            )
-            await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=turns))
-            await handle.signal(
-                TrainingSessionWorkflow.end_conversation,
-                EndConversation(reason="trainee_ended", final_turn_count=6),
+            await converse(
+                handle, turns, end=EndConversation(reason="trainee_ended", final_turn_count=6)
             )
             outcome = await handle.result()
     assert outcome.evaluation is not None

@@ -24,7 +24,7 @@ from core.db.engine import SessionMaker
 from core.db.models import TrainingSession
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import make_turns, start_session
+from tests.helpers import begin, converse, make_turns, start_session
 from tests.histories import HISTORIES
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
@@ -55,10 +55,8 @@ async def _session_row(sm: SessionMaker, session_id: object) -> TrainingSession:
 async def test_agent_never_joins_abandons_the_session(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    handle, ready = await start_session(
-        ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
+    handle, ready = await begin(
+        sessionmaker, ts_client, task_queue, "anxious-college-student", with_start=False
     )
     outcome = await handle.result()  # the server skips the 60 s join timeout
     assert (outcome.phase, outcome.end_reason) == ("abandoned", "agent_unavailable")
@@ -99,19 +97,14 @@ async def test_max_duration_ends_with_time_limit_and_is_evaluated(
 async def test_no_trainee_turns_is_abandoned_without_evaluation(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "parent-acute-grief")
-    handle, ready = await start_session(
-        ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
-    )
-    await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
+    handle, ready = await begin(
+        sessionmaker, ts_client, task_queue, "parent-acute-grief", with_start=False
     )
     client_only = [t for t in make_turns(6) if t.speaker == "client"]
-    await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=client_only))
-    await handle.signal(
-        TrainingSessionWorkflow.end_conversation,
-        EndConversation(reason="participant_disconnected", final_turn_count=3),
+    await converse(
+        handle,
+        client_only,
+        end=EndConversation(reason="participant_disconnected", final_turn_count=3),
     )
     outcome = await handle.result()
     assert (outcome.phase, outcome.end_reason, outcome.evaluation) == (
@@ -126,10 +119,8 @@ async def test_no_trainee_turns_is_abandoned_without_evaluation(
 async def test_end_before_agent_joins_is_accepted(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "parent-acute-grief")
-    handle, _ = await start_session(
-        ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
+    handle, _ = await begin(
+        sessionmaker, ts_client, task_queue, "parent-acute-grief", with_start=False
     )
     await handle.signal(
         TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended")
@@ -141,19 +132,12 @@ async def test_end_before_agent_joins_is_accepted(
 async def test_final_turn_count_wait_is_bounded(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    handle, _ = await start_session(
-        ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
+    handle, _ = await begin(
+        sessionmaker, ts_client, task_queue, "anxious-college-student", with_start=False
     )
-    await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
-    )
-    await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=make_turns(4)))
     # the agent claims 10 turns but only 4 ever arrive: the workflow waits 30 s, then goes on
-    await handle.signal(
-        TrainingSessionWorkflow.end_conversation,
-        EndConversation(reason="agent_shutdown", final_turn_count=10),
+    await converse(
+        handle, make_turns(4), end=EndConversation(reason="agent_shutdown", final_turn_count=10)
     )
     outcome = await handle.result()
     assert (outcome.phase, outcome.turn_count) == ("completed", 4)
@@ -194,13 +178,8 @@ async def test_turns_after_finalize_are_dropped_and_counted(
         handle, _ = await start_session(
             ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
         )
-        await handle.execute_update(
-            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
-        )
-        await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=make_turns(4)))
-        await handle.signal(
-            TrainingSessionWorkflow.end_conversation,
-            EndConversation(reason="trainee_ended", final_turn_count=4),
+        await converse(
+            handle, make_turns(4), end=EndConversation(reason="trainee_ended", final_turn_count=4)
         )
         for _ in range(200):
             if (await handle.query(TrainingSessionWorkflow.status)).phase == "evaluating":

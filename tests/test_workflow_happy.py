@@ -17,7 +17,7 @@ from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import db_turns, eventually, make_turns, start_session
+from tests.helpers import begin, db_turns, eventually, make_turns, start_session
 from tests.histories import HISTORIES
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
@@ -92,11 +92,7 @@ async def test_full_session_persists_transcript_and_one_evaluation(
 async def test_duplicated_shuffled_turns_are_stored_once_in_order(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "parent-acute-grief")
-    handle, ready = await start_session(
-        client, task_queue, user_id=user.id, scenario_id=scenario.id
-    )
+    handle, ready = await begin(sessionmaker, client, task_queue, "parent-acute-grief")
     await handle.execute_update(
         TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
     )
@@ -131,11 +127,7 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
 async def test_start_activities_run_concurrently(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    handle, ready = await start_session(
-        client, task_queue, user_id=user.id, scenario_id=scenario.id
-    )
+    handle, ready = await begin(sessionmaker, client, task_queue, "anxious-college-student")
     await handle.cancel()
     with pytest.raises(WorkflowFailureError):  # cancelled
         await handle.result()

@@ -10,20 +10,17 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from core.contracts import (
-    AgentJoined,
     EndConversation,
     SessionLimits,
-    TurnBatch,
     session_workflow_id,
 )
 from core.db.engine import SessionMaker
 from core.db.models import Assignment
 from core.settings import load_settings
 from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import db_turns, make_turns, start_session
+from tests.helpers import converse, db_turns, make_turns, start_session
 from tests.histories import HISTORIES
 from worker.main import build_worker
-from workflows.session import TrainingSessionWorkflow
 
 
 async def _activity_attempts(client: Client, wf_id: str, name: str) -> list[int]:
@@ -90,15 +87,12 @@ async def test_max_turns_session_stays_within_history_and_payload_limits(
             scenario_id=scenario.id,
             limits=SessionLimits(max_turns=1000),
         )
-        await handle.execute_update(
-            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
-        )
-        for turn in turns:  # one signal per turn, as the agent sends them
-            await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[turn]))
-        await handle.signal(
-            TrainingSessionWorkflow.end_conversation,
-            EndConversation(reason="trainee_ended", final_turn_count=1000),
-        )
+        await converse(
+            handle,
+            turns,
+            end=EndConversation(reason="trainee_ended", final_turn_count=1000),
+            one_signal_per_turn=True,
+        )  # as the agent sends them
         outcome = await handle.result()
     assert outcome.turn_count == 1000
     assert len(await db_turns(sessionmaker, ready.session_id)) == 1000
