@@ -243,15 +243,17 @@ class TrainingSessionWorkflow:
         self._end_reason = reason
         self._accepting_turns = False
         self._evaluation_status = "none"
-        if not already_ended:
-            await self._activity_close_room()
-        await self._mark(
+        mark = self._mark(
             "abandoned",
             status="abandoned",
             ended=True,
             end_reason=reason,
             turn_count=len(self._seen),
         )
+        if already_ended:
+            await mark
+        else:  # independent: the room closes while the row is marked
+            await asyncio.gather(self._activity_close_room(), mark)
         self._set_phase("abandoned")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
