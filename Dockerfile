@@ -15,6 +15,7 @@ WORKDIR /app
 COPY core ./core
 COPY workflows ./workflows
 COPY activities ./activities
+COPY evaluation ./evaluation
 COPY api ./api
 COPY agent ./agent
 COPY worker ./worker

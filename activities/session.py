@@ -14,8 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.evaluation.judge import JUDGE_VERSION, JudgeError, LLMJudge
-from activities.evaluation.rubric import EVALUATOR_NAME, EVALUATOR_VERSION, evaluate
 from activities.livekit_rooms import LiveKitRooms
 from core.contracts import (
     AgentJobMetadata,
@@ -45,6 +43,8 @@ from core.db.models import (
     User,
 )
 from core.scenarios import Rubric
+from evaluation.judge import JUDGE_VERSION, JudgeError, LLMJudge
+from evaluation.rubric import EVALUATOR_NAME, EVALUATOR_VERSION, evaluate
 
 log = logging.getLogger(__name__)
 

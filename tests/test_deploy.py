@@ -117,6 +117,7 @@ def test_dockerfile_runs_the_cli_as_non_root_with_a_healthcheck() -> None:
         "core",
         "workflows",
         "activities",
+        "evaluation",
         "api",
         "agent",
         "worker",

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from activities.evaluation.metrics import compute_metrics
-from activities.evaluation.report import render_report
-from activities.evaluation.rubric import evaluate
-from activities.evaluation.skills import detect
 from core.contracts import Evaluation, Turn
 from core.scenarios import ScenarioDef, load_library
+from evaluation.metrics import compute_metrics
+from evaluation.rubric import evaluate
+from evaluation.skills import detect
+from voicetrain.report import render_report
 
 LIBRARY = {s.slug: s for s in load_library()}
 TRANSCRIPTS = Path(__file__).parent / "transcripts"

@@ -12,7 +12,6 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.evaluation.judge import LLMJudge
 from activities.session import SessionActivities
 from core.contracts import (
     EndConversation,
@@ -26,6 +25,7 @@ from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow
 from core.settings import load_settings
+from evaluation.judge import LLMJudge
 from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
 from tests.helpers import converse, make_turns, start_session

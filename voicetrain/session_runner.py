@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from activities.evaluation.report import render_report
 from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
 from agent.text_mode import run_text_session
 from core.contracts import CreateSessionResponse, Evaluation, Turn, session_workflow_id
@@ -23,6 +22,7 @@ from core.security import mint_jwt
 from core.settings import Settings, load_settings
 from voicetrain.devstack.processes import spawn, stop
 from voicetrain.devstack.stack import stack_file, workflow_url
+from voicetrain.report import render_report
 
 _NAMES = {"trainee": "You   ", "client": "Client"}
 

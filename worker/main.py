@@ -10,12 +10,12 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.evaluation.judge import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
+from evaluation.judge import LLMJudge
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from activities.evaluation.rubric import RATING_SCORE
 from core.contracts import CriterionResult, Evidence, Turn
 from core.scenarios import Rubric
+from evaluation.rubric import RATING_SCORE
 
 JUDGE_VERSION = "1"
 

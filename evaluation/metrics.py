@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from activities.evaluation.skills import Skills, detect
 from core.contracts import SkillMetrics, Turn
+from evaluation.skills import Skills, detect
 
 
 def _words(text: str) -> int:

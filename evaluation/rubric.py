@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from activities.evaluation.metrics import compute_metrics, skills_by_turn
 from core.contracts import (
     CriterionResult,
     Evaluation,
@@ -18,6 +17,7 @@ from core.contracts import (
     Turn,
 )
 from core.scenarios import CriterionDef, Rubric
+from evaluation.metrics import compute_metrics, skills_by_turn
 
 EVALUATOR_NAME = "voicetrain-rubric"
 EVALUATOR_VERSION = "1.0.0"
