@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from livekit import api
 
 from core.contracts import AgentJobMetadata
+from core.security import session_bridge_token
 
 log = logging.getLogger(__name__)
 
 
 class LiveKitRooms:
-    def __init__(self, *, url: str, api_key: str, api_secret: str, agent_name: str) -> None:
+    def __init__(
+        self, *, url: str, api_key: str, api_secret: str, agent_name: str, bridge_key: str
+    ) -> None:
         self._url, self._key, self._secret = url, api_key, api_secret
         self.agent_name = agent_name
+        self._bridge_key = bridge_key
+
+    def job_metadata(self, session_id: UUID, workflow_id: str) -> AgentJobMetadata:
+        """What the dispatched agent gets: its session and a credential for that session only."""
+        return AgentJobMetadata(
+            session_id=session_id,
+            workflow_id=workflow_id,
+            bridge_token=session_bridge_token(self._bridge_key, session_id),
+        )
 
     def _client(self) -> api.LiveKitAPI:
         return api.LiveKitAPI(self._url, self._key, self._secret)

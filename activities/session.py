@@ -8,15 +8,16 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import heartbeating
 from activities.livekit_rooms import LiveKitRooms
 from core.contracts import (
-    AgentJobMetadata,
     CloseRoom,
     CreatedSession,
     DispatchAgent,
@@ -30,6 +31,7 @@ from core.contracts import (
     PersistTurns,
     ScenarioSnapshot,
     StartSession,
+    Turn,
     session_workflow_id,
 )
 from core.db.convert import evaluation_to_row, row_to_evaluation, row_to_turn
@@ -62,6 +64,22 @@ _PERSIST_TURNS = text(
 
 def room_name_for(session_id: uuid.UUID) -> str:
     return f"vt-{session_id}"
+
+
+def _is_data_error(exc: DBAPIError) -> bool:
+    """A permanent refusal of the data itself (SQLSTATE class 22, or a value the driver cannot
+    encode), as opposed to a connection or server problem worth retrying."""
+    if isinstance(exc, DataError):
+        return True
+    cause: BaseException | None = exc.orig
+    while cause is not None:
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+            return True
+        if isinstance(cause, asyncpg.exceptions.DataError):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def _business(kind: str, message: str) -> ApplicationError:
@@ -179,10 +197,11 @@ class SessionActivities:
                 "LiveKit is not configured: no agent dispatched for room %s", request.room_name
             )
             return DispatchResult(dispatched=False)
-        dispatch_id = await self.livekit.dispatch(
-            request.room_name,
-            AgentJobMetadata(session_id=request.session_id, workflow_id=request.workflow_id),
-        )
+        async with heartbeating():
+            dispatch_id = await self.livekit.dispatch(
+                request.room_name,
+                self.livekit.job_metadata(request.session_id, request.workflow_id),
+            )
         return DispatchResult(dispatched=True, dispatch_id=dispatch_id)
 
     @activity.defn(name="close_room")
@@ -190,7 +209,8 @@ class SessionActivities:
         if self.livekit is None:
             log.info("LiveKit is not configured: no room to close (%s)", request.room_name)
             return
-        await self.livekit.close(request.room_name)
+        async with heartbeating():
+            await self.livekit.close(request.room_name)
 
     # --- conversation -----------------------------------------------------------------------
 
@@ -198,9 +218,36 @@ class SessionActivities:
     async def persist_turns(self, request: PersistTurns) -> PersistResult:
         if not request.turns:
             return PersistResult(inserted=0)
-        turns = request.turns
+        async with heartbeating():
+            return await self._persist(request)
+
+    async def _persist(self, request: PersistTurns) -> PersistResult:
+        try:
+            return PersistResult(
+                inserted=await self._insert_turns(request.session_id, request.turns)
+            )
+        except DBAPIError as exc:
+            if not _is_data_error(exc):
+                raise  # connection trouble and the like: the retry policy takes it
+        # A turn Postgres refuses permanently must not hold back the others (nor retry forever):
+        # insert one at a time and quarantine the refused ones (the workflow counts them dropped).
+        inserted, quarantined = 0, []
+        for turn in request.turns:
+            try:
+                inserted += await self._insert_turns(request.session_id, [turn])
+            except DBAPIError as exc:
+                if not _is_data_error(exc):
+                    raise
+                log.warning(
+                    "quarantined turn seq=%d of session %s: %s",
+                    turn.seq, request.session_id, type(exc.orig).__name__,
+                )  # fmt: skip
+                quarantined.append(turn.seq)
+        return PersistResult(inserted=inserted, quarantined=quarantined)
+
+    async def _insert_turns(self, session_id: uuid.UUID, turns: list[Turn]) -> int:
         params = {
-            "session_id": [request.session_id] * len(turns),
+            "session_id": [session_id] * len(turns),
             "seq": [t.seq for t in turns],
             "speaker": [t.speaker for t in turns],
             "text": [t.text for t in turns],
@@ -210,7 +257,7 @@ class SessionActivities:
         async with self.db() as db:
             result = await db.execute(_PERSIST_TURNS, params)
             await db.commit()
-        return PersistResult(inserted=int(result.rowcount))  # type: ignore[attr-defined]
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     @activity.defn(name="mark_phase")
     async def mark_phase(self, request: MarkPhase) -> None:
@@ -237,6 +284,10 @@ class SessionActivities:
 
     @activity.defn(name="evaluate_session")
     async def evaluate_session(self, request: EvaluateSession) -> EvaluationSummary:
+        async with heartbeating():
+            return await self._evaluate(request)
+
+    async def _evaluate(self, request: EvaluateSession) -> EvaluationSummary:
         async with self.db() as db:
             existing = await db.scalar(
                 select(EvaluationRow).where(EvaluationRow.session_id == request.session_id)

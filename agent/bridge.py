@@ -65,12 +65,12 @@ class HttpBridge:
     declared policy (exponential backoff with jitter, bounded), never by a hand-written loop."""
 
     def __init__(
-        self, base_url: str, service_key: str, session_id: UUID, *, give_up_after: float = 120.0,
+        self, base_url: str, bridge_token: str, session_id: UUID, *, give_up_after: float = 120.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:  # fmt: skip
         self._http = httpx.AsyncClient(
             base_url=f"{base_url.rstrip('/')}/internal/v1/sessions/{session_id}",
-            headers={"X-Internal-Service-Key": service_key},
+            headers={"X-Bridge-Token": bridge_token},
             timeout=15.0,
             transport=transport,
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
+from agent.bridge import BridgeError, HttpBridge, SessionBridge, TemporalBridge
 from core.contracts import AgentBriefing, AgentJobMetadata, EndReason
 from core.settings import Settings, get_settings
 
@@ -27,10 +27,8 @@ def parse_metadata(raw: str | None) -> AgentJobMetadata | None:
 
 async def make_bridge(settings: Settings, meta: AgentJobMetadata) -> SessionBridge:
     if settings.agent_bridge == "http":
-        assert settings.internal_service_key is not None
-        return HttpBridge(
-            settings.api_url, settings.internal_service_key.get_secret_value(), meta.session_id
-        )
+        # the credential in the job metadata opens this one session's bridge and no other
+        return HttpBridge(settings.api_url, meta.bridge_token, meta.session_id)
     from core.temporal import connect
 
     return TemporalBridge(await connect(settings), meta.workflow_id)
@@ -78,7 +76,15 @@ async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
         ctx.shutdown("invalid job metadata")
         return
     bridge = await make_bridge(settings, meta)
-    briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
+    try:
+        briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
+    except BridgeError as exc:
+        # The session ended before we joined (the trainee hung up, the join timed out) or
+        # another agent holds it: nothing to play, so leave the room cleanly.
+        log.warning("session %s refused the agent: %s; leaving the room", meta.session_id, exc)
+        await bridge.aclose()
+        ctx.shutdown("session refused the agent")
+        return
     recorder = TranscriptRecorder(bridge)
 
     async def on_shutdown(reason: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -16,7 +17,13 @@ from api.metrics import Metrics
 from core.db.engine import SessionMaker
 from core.db.models import User
 from core.errors import Forbidden, Unauthorized
-from core.security import InvalidToken, Principal, secrets_equal, verify_jwt
+from core.security import (
+    InvalidToken,
+    Principal,
+    secrets_equal,
+    session_bridge_token,
+    verify_jwt,
+)
 from core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="JWT with claims sub, role, email, name")
@@ -108,12 +115,14 @@ async def require_staff(user: CurrentUser) -> Principal:
 StaffUser = Annotated[Principal, Depends(require_staff)]
 
 
-async def require_service_key(
+async def require_bridge_credential(
+    session_id: uuid.UUID,
     settings: SettingsDep,
-    key: Annotated[
-        str | None, Header(alias="X-Internal-Service-Key", include_in_schema=True)
-    ] = None,
+    token: Annotated[str | None, Header(alias="X-Bridge-Token", include_in_schema=True)] = None,
 ) -> None:
-    expected = settings.internal_service_key
-    if expected is None or not secrets_equal(key, expected.get_secret_value()):
-        raise Unauthorized("invalid service credentials")
+    """The agent's bridge credential is scoped to the one session in the path."""
+    key = settings.internal_service_key
+    if key is None or not secrets_equal(
+        token, session_bridge_token(key.get_secret_value(), session_id)
+    ):
+        raise Unauthorized("invalid bridge credentials for this session")

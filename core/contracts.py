@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 Speaker = Literal["trainee", "client"]
 Role = Literal["trainee", "supervisor", "admin"]
@@ -42,6 +50,28 @@ TURN_TEXT_MAX_CHARS = 4000
 TURN_BATCH_MAX = 100
 
 
+def _storable(text: str) -> str:
+    """Postgres text cannot hold NUL, and UTF-8 cannot encode lone surrogates: such text is
+    refused here, at the contract, so it never reaches a database write that would fail forever."""
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise ValueError("text must not contain unpaired surrogate characters")
+    return text
+
+
+def _no_controls(text: str) -> str:
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+# Every text field that crosses a process boundary and may be stored uses this type.
+StorableText = Annotated[str, AfterValidator(_storable)]
+# Identifiers and one-line names (user ids, emails, display names): storable and single-line.
+LineText = Annotated[str, AfterValidator(_storable), AfterValidator(_no_controls)]
+
+
 def session_workflow_id(session_id: UUID) -> str:
     """The workflow id of a session: part of the contract (ops search the Temporal UI by it)."""
     return f"training-session-{session_id}"
@@ -57,13 +87,48 @@ class Contract(BaseModel):
 class Turn(Contract):
     seq: int = Field(description="0-based, assigned by the agent; the workflow dedupes by it")
     speaker: Speaker
-    text: str
+    text: StorableText
     started_at: AwareDatetime
     ended_at: AwareDatetime
 
 
+class RejectedTurn(Contract):
+    seq: int | None
+    reason: str
+
+
 class TurnBatch(Contract):
+    """Signals are decoded whole: one malformed turn must not take the valid turns of its batch
+    with it. Each turn is validated on its own; the ones that fail are kept in `rejected` (with
+    the reason) so the workflow counts them as dropped instead of losing the batch silently."""
+
     turns: Annotated[list[Turn], Field(max_length=TURN_BATCH_MAX)]
+    rejected: list[RejectedTurn] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_invalid(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("turns"), list):
+            return data
+        valid: list[Any] = []
+        rejected: list[Any] = list(data.get("rejected") or [])
+        for item in data["turns"]:
+            if isinstance(item, Turn):
+                valid.append(item)
+                continue
+            try:
+                valid.append(Turn.model_validate(item))
+            except ValidationError as exc:
+                seq = item.get("seq") if isinstance(item, dict) else None
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                rejected.append(
+                    RejectedTurn(
+                        seq=seq if isinstance(seq, int) else None,
+                        reason=f"{where}: {first.get('msg', 'invalid')}",
+                    )
+                )
+        return {**data, "turns": valid, "rejected": rejected}
 
 
 class EndConversation(Contract):
@@ -72,7 +137,7 @@ class EndConversation(Contract):
 
 
 class AgentJoined(Contract):
-    agent_identity: str = Field(min_length=1, max_length=200)
+    agent_identity: StorableText = Field(min_length=1, max_length=200)
 
 
 class AgentBriefing(Contract):
@@ -91,6 +156,10 @@ class AgentJobMetadata(Contract):
     model_config = ConfigDict(extra="ignore")
     session_id: UUID
     workflow_id: str = Field(min_length=1)
+    bridge_token: str = Field(
+        min_length=1,
+        description="credential for the HTTP bridge, valid for this one session only",
+    )
 
 
 class SessionStatus(Contract):
@@ -119,10 +188,10 @@ class SessionLimits(Contract):
 
 class StartSession(Contract):
     session_id: UUID
-    user_id: str
+    user_id: LineText
     scenario_id: UUID | None = None
     assignment_id: UUID | None = None
-    idempotency_key: str | None = None
+    idempotency_key: LineText | None = None
     request_hash: str | None = None
     limits: SessionLimits = SessionLimits()
 
@@ -204,6 +273,10 @@ class PersistTurns(Contract):
 
 class PersistResult(Contract):
     inserted: int
+    quarantined: list[int] = Field(
+        default_factory=list,
+        description="seqs of turns Postgres refused permanently (a data error): never retried",
+    )
 
 
 class MarkPhase(Contract):
@@ -289,6 +362,17 @@ class Evaluation(Contract):
 
 
 # --- REST bodies -----------------------------------------------------------------------------
+
+
+class TokenClaims(Contract):
+    """The user claims of a verified JWT. A token whose claims do not fit is refused (401)
+    before anything is stored."""
+
+    model_config = ConfigDict(extra="ignore")
+    sub: LineText = Field(min_length=1, max_length=200)
+    role: Role
+    email: LineText | None = Field(None, max_length=320)
+    name: LineText | None = Field(None, max_length=200)
 
 
 class ErrorDetail(Contract):
@@ -386,7 +470,7 @@ class ScenarioDetail(ScenarioView):
 
 class AssignmentCreate(Contract):
     scenario_id: UUID
-    trainee_id: str = Field(min_length=1, max_length=200)
+    trainee_id: LineText = Field(min_length=1, max_length=200)
     due_at: AwareDatetime | None = None
     max_attempts: int = Field(3, ge=1, le=100)
 

@@ -6,14 +6,14 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
+from uuid import UUID
 
 import jwt
+from pydantic import ValidationError
 
-from core.contracts import Role
+from core.contracts import Role, TokenClaims
 from core.settings import Settings
-
-ROLES: tuple[Role, ...] = ("trainee", "supervisor", "admin")
 
 
 def secrets_equal(given: str | bytes | None, expected: str | bytes) -> bool:
@@ -24,6 +24,14 @@ def secrets_equal(given: str | bytes | None, expected: str | bytes) -> bool:
     a = given.encode() if isinstance(given, str) else given
     b = expected.encode() if isinstance(expected, str) else expected
     return hmac.compare_digest(hashlib.sha256(a).digest(), hashlib.sha256(b).digest()) and bool(b)
+
+
+def session_bridge_token(service_key: str, session_id: UUID) -> str:
+    """The agent's credential for the HTTP bridge: valid for one session only, derived with HMAC
+    from the service key, so a leaked agent credential cannot touch any other session and the
+    API needs no table of credentials."""
+    message = f"voicetrain-bridge:{session_id}".encode()
+    return hmac.new(service_key.encode(), message, hashlib.sha256).hexdigest()
 
 
 class InvalidToken(Exception):
@@ -66,18 +74,12 @@ def verify_jwt(token: str, settings: Settings) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc
-    sub, role = claims.get("sub"), claims.get("role")
-    if not isinstance(sub, str) or not sub or len(sub) > 200:
-        raise InvalidToken("invalid sub claim")
-    if role not in ROLES:
-        raise InvalidToken("invalid role claim")
-    email, name = claims.get("email"), claims.get("name")
-    return Principal(
-        id=sub,
-        role=cast(Role, role),
-        email=email if isinstance(email, str) else None,
-        name=name if isinstance(name, str) else None,
-    )
+    try:
+        user = TokenClaims.model_validate(claims, strict=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidToken(f"invalid {'.'.join(map(str, first['loc']))} claim") from exc
+    return Principal(id=user.sub, role=user.role, email=user.email, name=user.name)
 
 
 def mint_jwt(

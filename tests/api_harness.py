@@ -15,7 +15,7 @@ from temporalio.client import Client
 from api.app import create_app
 from core.contracts import Role
 from core.db.engine import SessionMaker
-from core.security import mint_jwt
+from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from worker.main import build_worker
 
@@ -36,6 +36,10 @@ class Api:
 
     def auth(self, sub: str, role: Role = "trainee") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(sub, role)}"}
+
+    def bridge(self, session_id: object) -> dict[str, str]:
+        """The HTTP bridge credential the agent of this one session gets in its job metadata."""
+        return {"X-Bridge-Token": session_bridge_token(SERVICE_KEY, uuid.UUID(str(session_id)))}
 
 
 @asynccontextmanager

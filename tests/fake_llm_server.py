@@ -61,6 +61,7 @@ async def fake_llm() -> AsyncIterator[FakeLLM]:
         yield fake
     finally:
         server.should_exit = True
+        server.force_exit = True  # do not wait for a request a killed client left hanging
         await task
 
 

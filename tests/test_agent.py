@@ -12,13 +12,14 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.client import Client
 
-from agent.bridge import HttpBridge, TemporalBridge
+from agent.bridge import BridgeError, HttpBridge, TemporalBridge
 from agent.persona import ScriptedPersona
 from agent.server import parse_metadata, shutdown_reason
 from agent.text_mode import run_text_session
 from core.contracts import session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
+from core.security import session_bridge_token
 from tests.api_harness import SERVICE_KEY, Api, running_api
 from tests.conftest import scenario_by_slug
 from tests.helpers import db_turns
@@ -112,7 +113,10 @@ async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
     app = api.http._transport.app  # type: ignore[attr-defined]
     flaky = FailFirstInternalCalls(app, failures=6)
     bridge = HttpBridge(
-        "http://testserver", SERVICE_KEY, sid, transport=httpx.ASGITransport(app=flaky)
+        "http://testserver",
+        session_bridge_token(SERVICE_KEY, sid),
+        sid,
+        transport=httpx.ASGITransport(app=flaky),
     )
     lines = LIBRARY[slug].demo.trainee_lines[:4]
     try:
@@ -181,10 +185,46 @@ async def test_bad_job_metadata_leaves_without_touching_a_session(
             await entrypoint(ctx)  # returns without raising and without a bridge
             assert shutdowns == ["invalid job metadata"]
     good = parse_metadata(
-        '{"session_id": "6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11", "workflow_id": "training-session-x", "extra": 1}'
+        '{"session_id": "6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11", "workflow_id": "training-session-x",'
+        ' "bridge_token": "t", "extra": 1}'
     )
     assert good is not None
     assert good.workflow_id == "training-session-x"
+
+
+async def test_agent_refused_by_an_ended_session_leaves_the_room_cleanly(
+    api: Api, client: Client
+) -> None:
+    from livekit.agents.testing import fake_job_context
+
+    from agent.server import entrypoint
+    from core.contracts import AgentJobMetadata, AgentJoined
+
+    user = f"u-{uuid.uuid4()}"
+    sid = await _start(api, user, "anxious-college-student")
+    r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
+    assert r.status_code == 202
+    handle = client.get_workflow_handle(session_workflow_id(sid))
+    outcome = await handle.result()
+    assert outcome.end_reason == "trainee_ended"
+    meta = AgentJobMetadata(
+        session_id=sid,
+        workflow_id=session_workflow_id(sid),
+        bridge_token=session_bridge_token(SERVICE_KEY, sid),
+    )
+    with fake_job_context(job_metadata=meta.model_dump_json()) as ctx:
+        shutdowns: list[str] = []
+        ctx.shutdown = shutdowns.append  # type: ignore[method-assign,assignment]
+        await entrypoint(ctx, api.settings)  # refused by the workflow: no exception
+        assert shutdowns == ["session refused the agent"]
+    # the HTTP bridge refuses the same way (409 -> BridgeError, which the entrypoint handles)
+    app = api.http._transport.app  # type: ignore[attr-defined]
+    http = HttpBridge(
+        "http://testserver", meta.bridge_token, sid, transport=httpx.ASGITransport(app=app)
+    )
+    with pytest.raises(BridgeError):
+        await http.agent_joined(AgentJoined(agent_identity="agent-late"))
+    await http.aclose()
 
 
 def test_shutdown_reasons_map_to_end_reasons() -> None:
@@ -221,7 +261,7 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
         await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
     r = await api.http.post(
         f"/internal/v1/sessions/{sid}/agent-joined", json={"agent_identity": "agent-3"},
-        headers={"X-Internal-Service-Key": SERVICE_KEY},
+        headers=api.bridge(sid),
     )  # fmt: skip
     assert r.status_code == 409
     await client.get_workflow_handle(session_workflow_id(sid)).cancel()

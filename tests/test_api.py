@@ -59,7 +59,7 @@ async def test_full_session_over_the_http_bridge(api: Api) -> None:
     assert created["livekit"] is None
     assert created["attempt"] == 1
     sid = created["session_id"]
-    key = {"X-Internal-Service-Key": SERVICE_KEY}
+    key = api.bridge(sid)
 
     r = await api.http.get(f"/v1/sessions/{sid}/evaluation", headers=api.auth(user))
     assert r.status_code == 202
@@ -329,19 +329,45 @@ async def test_bad_tokens_are_401(api: Api) -> None:
 
 async def test_internal_bridge_rejects_missing_wrong_and_wrong_length_keys(api: Api) -> None:
     sid = uuid.uuid4()
-    for headers in ({}, {"X-Internal-Service-Key": SERVICE_KEY[:-1] + "x"}, {"X-Internal-Service-Key": "short"},
-                    {"X-Internal-Service-Key": SERVICE_KEY + "extra"}):  # fmt: skip
+    good = api.bridge(sid)["X-Bridge-Token"]
+    for headers in ({}, {"X-Bridge-Token": good[:-1] + "x"}, {"X-Bridge-Token": "short"},
+                    {"X-Bridge-Token": good + "extra"},
+                    {"X-Bridge-Token": SERVICE_KEY}):  # fmt: skip
         r = await api.http.post(
             f"/internal/v1/sessions/{sid}/ended", json={"reason": "agent_shutdown"}, headers=headers
         )
         assert r.status_code == 401
-        assert r.json()["error"]["message"] == "invalid service credentials"
+        assert r.json()["error"]["message"] == "invalid bridge credentials for this session"
     r = await api.http.post(
         f"/internal/v1/sessions/{sid}/ended",
         json={"reason": "agent_shutdown"},
-        headers={"X-Internal-Service-Key": SERVICE_KEY},
+        headers=api.bridge(sid),
     )
     assert r.status_code == 404
+
+
+async def test_bridge_credential_of_one_session_is_refused_on_another(api: Api) -> None:
+    user = f"u-{uuid.uuid4()}"
+    a = (await _start(api, user))["session_id"]
+    b = (await _start(api, user))["session_id"]
+    joined = {"agent_identity": "agent-a"}
+    r = await api.http.post(
+        f"/internal/v1/sessions/{b}/agent-joined", json=joined, headers=api.bridge(a)
+    )
+    assert r.status_code == 401
+    r = await api.http.post(
+        f"/internal/v1/sessions/{b}/ended", json={"reason": "agent_shutdown"}, headers=api.bridge(a)
+    )
+    assert r.status_code == 401
+    r = await api.http.post(
+        f"/internal/v1/sessions/{a}/agent-joined", json=joined, headers=api.bridge(a)
+    )
+    assert r.status_code == 200, r.text
+    r = await api.http.get(f"/v1/sessions/{b}", headers=api.auth(user))
+    assert r.json()["phase"] == "waiting_for_agent"  # B was never touched
+    for sid in (a, b):
+        r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
+        assert r.status_code == 202
 
 
 async def test_scenarios_ops_and_limits(api: Api) -> None:

@@ -18,7 +18,7 @@ from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
 from agent.text_mode import run_text_session
 from core.contracts import CreateSessionResponse, Evaluation, Turn, session_workflow_id
 from core.scenarios import load_library
-from core.security import mint_jwt
+from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from voicetrain.devstack.processes import spawn, stop
 from voicetrain.devstack.stack import stack_file, workflow_url
@@ -65,9 +65,10 @@ async def dev_stack(settings: Settings, *, say: Callable[[str], None]) -> AsyncI
 async def _bridge(settings: Settings, created: CreateSessionResponse) -> SessionBridge:
     if settings.agent_bridge == "http":
         assert settings.internal_service_key is not None
-        return HttpBridge(
-            settings.api_url, settings.internal_service_key.get_secret_value(), created.session_id
+        token = session_bridge_token(
+            settings.internal_service_key.get_secret_value(), created.session_id
         )
+        return HttpBridge(settings.api_url, token, created.session_id)
     from core.temporal import connect
 
     return TemporalBridge(await connect(settings), session_workflow_id(created.session_id))

@@ -20,6 +20,8 @@ from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
 
+STICKY_SCHEDULE_TO_START = timedelta(seconds=3)
+
 
 def livekit_from(settings: Settings) -> LiveKitRooms | None:
     if not settings.livekit_configured:
@@ -27,11 +29,13 @@ def livekit_from(settings: Settings) -> LiveKitRooms | None:
     assert settings.livekit_url
     assert settings.livekit_api_key
     assert settings.livekit_api_secret
+    assert settings.internal_service_key, "settings validation requires it with LiveKit"
     return LiveKitRooms(
         url=settings.livekit_url,
         api_key=settings.livekit_api_key,
         api_secret=settings.livekit_api_secret.get_secret_value(),
         agent_name=settings.agent_name,
+        bridge_key=settings.internal_service_key.get_secret_value(),
     )
 
 
@@ -73,6 +77,9 @@ def build_worker(
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+        # After a worker dies, its cached workflows' next tasks wait this long on its sticky
+        # queue before any worker may take them (default 10 s).
+        sticky_queue_schedule_to_start_timeout=STICKY_SCHEDULE_TO_START,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

@@ -1,5 +1,10 @@
 """Timeouts and retry policies of every activity, declared together. No retry loops anywhere else:
-Temporal retries activities by these declarations."""
+Temporal retries activities by these declarations.
+
+Crash detection is declared here too. A short activity's start_to_close is its crash-detection
+time (a few seconds, not minutes); an activity that can run longer heartbeats every second from a
+background task (activities/heartbeat.py) and declares a heartbeat_timeout, so after a worker
+SIGKILL every stalled activity is retried on another worker within seconds."""
 
 from __future__ import annotations
 
@@ -14,6 +19,13 @@ class ActivityPolicy:
     start_to_close: timedelta
     retry: RetryPolicy
     schedule_to_close: timedelta | None = None
+    heartbeat: timedelta | None = None
+
+
+# A workflow task of a killed worker is retried elsewhere after this (default 10 s). Our tasks
+# take milliseconds; the margin covers a busy machine. Workers also give up their sticky queue
+# after worker.main.STICKY_SCHEDULE_TO_START, so the next task goes to any worker.
+WORKFLOW_TASK_TIMEOUT = timedelta(seconds=5)
 
 
 # Business failures: retrying cannot change the answer.
@@ -21,7 +33,7 @@ BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted"]
 
 # Starting a session: the trainee is waiting on the API, so give up within a minute.
 START = ActivityPolicy(
-    start_to_close=timedelta(seconds=10),
+    start_to_close=timedelta(seconds=4),
     schedule_to_close=timedelta(seconds=60),
     retry=RetryPolicy(
         initial_interval=timedelta(milliseconds=200),
@@ -32,8 +44,11 @@ START = ActivityPolicy(
 )
 
 # Transcript persistence must never give up: a turn is lost only if this does.
+# A data error (a turn Postgres refuses) is not retried: the activity quarantines that turn and
+# persists the rest (PersistResult.quarantined).
 PERSIST_TURNS = ActivityPolicy(
-    start_to_close=timedelta(seconds=15),
+    start_to_close=timedelta(seconds=30),
+    heartbeat=timedelta(seconds=3),
     retry=RetryPolicy(
         initial_interval=timedelta(milliseconds=200),
         backoff_coefficient=2.0,
@@ -43,7 +58,7 @@ PERSIST_TURNS = ActivityPolicy(
 
 # Other DB writes (phase changes): retry with backoff for up to ten minutes.
 DB_WRITE = ActivityPolicy(
-    start_to_close=timedelta(seconds=10),
+    start_to_close=timedelta(seconds=4),
     schedule_to_close=timedelta(minutes=10),
     retry=RetryPolicy(
         initial_interval=timedelta(milliseconds=500),
@@ -53,9 +68,10 @@ DB_WRITE = ActivityPolicy(
     ),
 )
 
-# LiveKit server API calls.
+# LiveKit server API calls (HTTP to a remote server: may take over a second, so they heartbeat).
 LIVEKIT = ActivityPolicy(
     start_to_close=timedelta(seconds=15),
+    heartbeat=timedelta(seconds=4),
     schedule_to_close=timedelta(minutes=2),
     retry=RetryPolicy(
         initial_interval=timedelta(seconds=1),
@@ -66,8 +82,10 @@ LIVEKIT = ActivityPolicy(
 
 # Evaluation: an LLM judge may be slow or rate limited; the activity falls back to the
 # deterministic rubric on its last judge attempt (EvaluateSession.judge_max_attempts).
+# The judge call is bounded by VOICETRAIN_LLM_TIMEOUT_SECONDS; a dead worker shows in 4 s.
 EVALUATE = ActivityPolicy(
     start_to_close=timedelta(minutes=2),
+    heartbeat=timedelta(seconds=4),
     schedule_to_close=timedelta(minutes=30),
     retry=RetryPolicy(
         initial_interval=timedelta(seconds=1),

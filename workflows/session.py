@@ -65,6 +65,7 @@ async def _execute(
         arg,
         start_to_close_timeout=policy.start_to_close,
         schedule_to_close_timeout=policy.schedule_to_close,
+        heartbeat_timeout=policy.heartbeat,
         retry_policy=policy.retry,
         summary=summary,
     )
@@ -275,7 +276,7 @@ class TrainingSessionWorkflow:
                     break
                 batch.append(turn)
                 size += len(turn.text) + 200
-            await _execute(
+            result = await _execute(
                 SessionActivities.persist_turns,
                 PersistTurns(session_id=self._start.session_id, turns=batch),
                 policies.PERSIST_TURNS,
@@ -283,7 +284,9 @@ class TrainingSessionWorkflow:
             )
             for turn in batch:
                 del self._unpersisted[turn.seq]
-            self._persisted += len(batch)
+            # quarantined turns were refused by Postgres for good: counted as dropped, not stored
+            self._persisted += len(batch) - len(result.quarantined)
+            self._dropped += len(result.quarantined)
             self._details()
 
     async def _wait(self, condition: Callable[[], bool], seconds: float, summary: str) -> bool:
@@ -415,6 +418,9 @@ class TrainingSessionWorkflow:
 
     @workflow.signal
     def add_turns(self, batch: TurnBatch) -> None:
+        for rejected in batch.rejected:  # malformed turns (the contract refused them on decode)
+            self._dropped += 1
+            workflow.logger.warning("dropped turn seq=%s: %s", rejected.seq, rejected.reason)
         for turn in batch.turns:
             if turn.seq in self._seen:
                 continue  # at-least-once delivery: a duplicate is expected, not an error

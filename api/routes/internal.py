@@ -1,5 +1,6 @@
 """The agent's HTTP bridge, for agents hosted where Temporal is not reachable. Same payloads as
-the workflow's update and signals; every route checks the service key in one place."""
+the workflow's update and signals; every route checks, in one place, the bridge credential of the
+session it names (a credential of another session is refused)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import DbDep, TemporalDep, require_service_key
+from api.deps import DbDep, TemporalDep, require_bridge_credential
 from api.errors import responses
 from api.signals import signal_session
 from core.contracts import Accepted, AgentBriefing, AgentJoined, EndConversation, TurnBatch
@@ -20,7 +21,7 @@ from workflows.session import TrainingSessionWorkflow
 router = APIRouter(
     prefix="/internal/v1/sessions",
     tags=["internal"],
-    dependencies=[Depends(require_service_key)],
+    dependencies=[Depends(require_bridge_credential)],
     responses=responses(401, 404, 422, 503),
 )
 
