@@ -8,6 +8,7 @@ from uuid import UUID
 
 import httpx
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
 from core.contracts import AgentBriefing, AgentJoined, EndConversation, TurnBatch
@@ -39,6 +40,10 @@ class TemporalBridge:
             return await self._handle.execute_update(TrainingSessionWorkflow.agent_joined, joined)
         except WorkflowUpdateFailedError as exc:
             raise BridgeError(str(exc.cause or exc)) from exc
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:  # the workflow already finished
+                raise BridgeError(exc.message) from exc
+            raise
 
     async def send_turns(self, batch: TurnBatch) -> None:
         from workflows.session import TrainingSessionWorkflow

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from api.admission import Admission
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.metrics import Metrics
@@ -36,7 +37,9 @@ def create_app(
                     "no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`"
                 )
             db_engine = owned_engine = make_engine(
-                settings.database_url, pool_size=settings.database_pool_size
+                settings.database_url,
+                pool_size=settings.database_pool_size,
+                pool_timeout=settings.database_pool_timeout_seconds,
             )
         app.state.sessionmaker = make_sessionmaker(db_engine)
         app.state.engine = db_engine
@@ -56,6 +59,7 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics()
     app.state.provisioned = {}  # principals this process has already written to `users`
+    app.state.admission = Admission(settings)
     install_error_handlers(app)
     app.middleware("http")(app.state.metrics.middleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

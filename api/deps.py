@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.admission import Admission
 from api.metrics import Metrics
 from core.db.engine import SessionMaker
 from core.db.models import User
@@ -126,3 +127,11 @@ async def require_bridge_credential(
         token, session_bridge_token(key.get_secret_value(), session_id)
     ):
         raise Unauthorized("invalid bridge credentials for this session")
+
+
+def get_admission(request: Request) -> Admission:
+    admission: Admission = request.app.state.admission
+    return admission
+
+
+AdmissionDep = Annotated[Admission, Depends(get_admission)]

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.contracts import ErrorBody, ErrorDetail
@@ -39,7 +40,9 @@ _HTTP_TYPES = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VoicetrainError)
     async def _ours(_: Request, exc: VoicetrainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
         return error_response(exc.status_code, exc.type, exc.message, exc.retryable, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -55,6 +58,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             exc.status_code, _HTTP_TYPES.get(exc.status_code, "http_error"), str(exc.detail)
         )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _pool_exhausted(_: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
+        # every database connection is busy: transient, so say when to come back (never a 500)
+        return error_response(
+            503, "unavailable", "the service is busy; try again shortly", retryable=True,
+            headers={"Retry-After": "2"},
+        )  # fmt: skip
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -76,6 +87,7 @@ _DESCRIPTIONS = {
     404: "not found or not visible to you",
     409: "conflict (permanent for this resource)",
     413: "request body too large",
+    429: "too many requests: retry after Retry-After seconds",
     422: "invalid request",
     503: "a dependency is unavailable; retry later",
 }

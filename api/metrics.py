@@ -9,6 +9,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.requests import Request
 from starlette.responses import Response
 
+# Anything else (a client can send any token as a method) is one label value, so no request can
+# create a new time series.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 
 class Metrics:
     def __init__(self) -> None:
@@ -41,5 +45,6 @@ class Metrics:
         finally:
             # the matched route's template (never the raw path: ids would explode cardinality)
             route = getattr(request.scope.get("route"), "path", "unmatched")
-            self.latency.labels(request.method, route).observe(time.perf_counter() - started)
-            self.requests.labels(request.method, route, str(status)).inc()
+            method = request.method if request.method in _METHODS else "other"
+            self.latency.labels(method, route).observe(time.perf_counter() - started)
+            self.requests.labels(method, route, str(status)).inc()

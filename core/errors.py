@@ -9,9 +9,10 @@ class VoicetrainError(Exception):
     type = "internal_error"
     retryable = False
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after  # seconds, sent as the Retry-After header
 
 
 class BadRequest(VoicetrainError):
@@ -45,6 +46,16 @@ class AttemptsExhausted(Conflict):
 
 class NoEvaluation(Conflict):
     type = "no_evaluation"
+
+
+class TooManyActiveSessions(Conflict):
+    type = "too_many_active_sessions"
+
+
+class RateLimited(VoicetrainError):
+    status_code = 429
+    type = "rate_limited"
+    retryable = True
 
 
 class Unavailable(VoicetrainError):

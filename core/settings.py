@@ -8,7 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
@@ -44,6 +51,15 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, ge=1, le=65535)
     api_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = Field(262_144, ge=1024)
+    # A request that cannot get a database connection this fast answers 503 + Retry-After.
+    database_pool_timeout_seconds: float = Field(5.0, gt=0, le=60)
+
+    # Admission control: refused early (429/409) rather than slowing every live session.
+    # Rates use the `limits` notation ("10/minute", "5 per second").
+    session_start_rate: str = "10/minute"  # per user
+    session_start_rate_global: str = "20/second"  # per API replica
+    max_active_sessions_per_user: int = Field(3, ge=1)
+    max_long_polls_per_user: int = Field(5, ge=1)
 
     internal_service_key: SecretStr | None = None
     jwt_secret: SecretStr | None = None
@@ -95,6 +111,17 @@ class Settings(BaseSettings):
     def jwt_algorithms(self) -> list[str]:
         # Fixed by configuration, never taken from a token header.
         return ["RS256"] if self.jwt_jwks_url else ["HS256"]
+
+    @field_validator("session_start_rate", "session_start_rate_global")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate like '10/minute': {value!r}") from exc
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

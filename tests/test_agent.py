@@ -198,15 +198,15 @@ async def test_agent_refused_by_an_ended_session_leaves_the_room_cleanly(
     from livekit.agents.testing import fake_job_context
 
     from agent.server import entrypoint
-    from core.contracts import AgentJobMetadata, AgentJoined
+    from core.contracts import AgentJobMetadata, AgentJoined, SessionOutcome
 
     user = f"u-{uuid.uuid4()}"
     sid = await _start(api, user, "anxious-college-student")
     r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
     assert r.status_code == 202
-    handle = client.get_workflow_handle(session_workflow_id(sid))
+    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
-    assert outcome.end_reason == "trainee_ended"
+    assert outcome.phase == "abandoned"  # ended before any conversation
     meta = AgentJobMetadata(
         session_id=sid,
         workflow_id=session_workflow_id(sid),
