@@ -9,10 +9,8 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
@@ -21,7 +19,6 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
-from core.db.models import Scenario, User
 from core.scenarios import import_scenarios, load_library
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.devstack.processes import free_port
@@ -118,25 +115,6 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture
 def task_queue() -> str:
     return f"tq-{uuid.uuid4()}"
-
-
-async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
-    user = User(
-        id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None
-    )
-    async with sm() as db:
-        db.add(user)
-        await db.commit()
-    return user
-
-
-async def scenario_by_slug(sm: SessionMaker, slug: str) -> Scenario:
-    async with sm() as db:
-        found = await db.scalar(
-            select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc())
-        )
-        assert found is not None
-        return found
 
 
 @pytest.fixture

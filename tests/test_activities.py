@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities.livekit_rooms import LiveKitRooms
 from activities.session import SessionActivities
 from core.contracts import (
     CloseRoom,
@@ -21,9 +22,9 @@ from core.contracts import (
     StartSession,
 )
 from core.db.engine import SessionMaker
-from core.db.models import Assignment, EvaluationRow, TrainingSession, TranscriptTurn
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import db_turns, make_turns
+from core.db.models import Assignment, EvaluationRow, TrainingSession
+from tests.fake_livekit import fake_livekit
+from tests.helpers import db_turns, make_turns, make_user, scenario_by_slug
 
 
 async def _new_session(
@@ -101,7 +102,19 @@ async def test_mark_phase_and_livekit_noops_are_idempotent(sessionmaker: Session
         acts.dispatch_agent, DispatchAgent(session_id=session_id, workflow_id="w", room_name="vt-x")
     )
     assert result.dispatched is False
-    await env.run(acts.close_room, CloseRoom(room_name="vt-x"))
+    assert await env.run(acts.close_room, CloseRoom(room_name="vt-x")) is None
+
+
+async def test_close_room_deletes_the_room_and_a_missing_room_is_no_error(
+    sessionmaker: SessionMaker,
+) -> None:
+    async with fake_livekit() as lk:
+        rooms = LiveKitRooms(url=lk.url, api_key="key", api_secret="s" * 40, agent_name="agent")
+        acts, env = SessionActivities(sessionmaker, rooms), ActivityEnvironment()
+        lk.missing.add("vt-gone")
+        await env.run(acts.close_room, CloseRoom(room_name="vt-open"))
+        await env.run(acts.close_room, CloseRoom(room_name="vt-gone"))  # already closed: fine
+    assert lk.deleted == ["vt-open", "vt-gone"]
 
 
 async def test_business_failures_are_typed_and_non_retryable(sessionmaker: SessionMaker) -> None:
@@ -137,10 +150,11 @@ async def test_business_failures_are_typed_and_non_retryable(sessionmaker: Sessi
             StartSession(session_id=uuid.uuid4(), user_id=trainee.id, assignment_id=assignment.id),
         )
     assert (exhausted.value.type, exhausted.value.non_retryable) == ("AttemptsExhausted", True)
+    # the refused start left no session behind: only the first attempt exists
     async with sessionmaker() as db:
         assert (
             await db.scalar(
-                select(func.count()).where(TranscriptTurn.session_id == first.session_id)
+                select(func.count()).where(TrainingSession.assignment_id == assignment.id)
             )
-            == 0
+            == 1
         )

@@ -20,8 +20,7 @@ from core.contracts import session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from tests.api_harness import SERVICE_KEY, Api, running_api
-from tests.conftest import scenario_by_slug
-from tests.helpers import db_turns
+from tests.helpers import db_turns, scenario_by_slug
 from workflows.session import TrainingSessionWorkflow
 
 LIBRARY = {s.slug: s for s in load_library()}

@@ -22,8 +22,7 @@ from temporalio.client import Client
 from core.db.engine import SessionMaker
 from core.db.models import TranscriptTurn
 from tests.api_harness import LIVEKIT_SECRET, SERVICE_KEY, Api, running_api
-from tests.conftest import scenario_by_slug
-from tests.helpers import make_turns
+from tests.helpers import make_turns, scenario_by_slug
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from core.db.models import Scenario, TrainingSession, TranscriptTurn
 from core.errors import ScenarioError
 from core.scenarios import DEFAULT_LIBRARY, import_scenarios, load_library, load_scenario_file
 from core.settings import SettingsError, load_settings
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import T0
+from tests.helpers import T0, make_user, scenario_by_slug
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.migrate import downgrade, upgrade
 

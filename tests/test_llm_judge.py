@@ -26,9 +26,8 @@ from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow
 from core.settings import load_settings
 from evaluation.judge import LLMJudge
-from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
-from tests.helpers import converse, make_turns, start_session
+from tests.helpers import converse, make_turns, make_user, scenario_by_slug, start_session
 from worker.main import build_worker
 
 SLUG = "anxious-college-student"

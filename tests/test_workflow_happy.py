@@ -16,9 +16,16 @@ from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatc
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import begin, db_turns, eventually, make_turns, start_session
-from tests.histories import HISTORIES
+from tests.helpers import (
+    begin,
+    db_turns,
+    eventually,
+    keep_history,
+    make_turns,
+    make_user,
+    scenario_by_slug,
+    start_session,
+)
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
 
@@ -86,7 +93,7 @@ async def test_full_session_persists_transcript_and_one_evaluation(
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.evaluation_status == "ready"
     assert status.persisted_turn_count == 50
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "full_session")
 
 
 async def test_duplicated_shuffled_turns_are_stored_once_in_order(
@@ -121,7 +128,7 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
     assert [t.text for t in stored] == [t.text for t in turns]
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.dropped_turns == 0
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "duplicated_shuffled_turns")
 
 
 async def test_start_activities_run_concurrently(
@@ -192,7 +199,7 @@ async def test_malformed_and_late_input_is_rejected_or_counted(
     assert status.dropped_turns == 3
     assert outcome.turn_count == 4
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == [0, 1, 2, 3]
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "malformed_and_late_input")
 
 
 async def test_worker_restart_mid_conversation_loses_nothing(
@@ -222,4 +229,4 @@ async def test_worker_restart_mid_conversation_loses_nothing(
         outcome = await handle.result()
     assert outcome.phase == "completed"
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == list(range(40))
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "worker_restart_mid_conversation")
