@@ -20,10 +20,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.scenarios import import_scenarios, load_library
+from core.search_attributes import SEARCH_ATTRIBUTES
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.devstack.processes import free_port
 from voicetrain.migrate import upgrade
-from workflows.session import PHASE, SCENARIO, USER_ID
 
 BIN = Path(sys.executable).parent
 _exit_status = 0
@@ -87,7 +87,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(BIN / "temporal"),
         data_converter=pydantic_data_converter,
-        search_attributes=[USER_ID, SCENARIO, PHASE],
+        search_attributes=list(SEARCH_ATTRIBUTES),
     )
     yield env
     await env.shutdown()
@@ -103,8 +103,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
             search_attributes={
-                k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
-                for k in (USER_ID, SCENARIO, PHASE)
+                k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES
             },
         )
     )

@@ -28,6 +28,7 @@ from core.contracts import (
     TurnBatch,
     session_workflow_id,
 )
+from core.db import queries
 from core.db.engine import SessionMaker
 from core.db.models import Scenario, TranscriptTurn, User
 from voicetrain.devstack.processes import free_port
@@ -118,12 +119,7 @@ async def start_session(
 
 async def db_turns(sm: SessionMaker, session_id: uuid.UUID) -> list[TranscriptTurn]:
     async with sm() as db:
-        rows = await db.scalars(
-            select(TranscriptTurn)
-            .where(TranscriptTurn.session_id == session_id)
-            .order_by(TranscriptTurn.seq)
-        )
-        return list(rows)
+        return await queries.transcript(db, session_id)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, timeout: float = 20.0) -> None:

@@ -113,6 +113,32 @@ async def test_duplicate_turn_seq_is_rejected_by_the_schema(sessionmaker: Sessio
             await db.commit()
 
 
+async def test_status_phase_and_speaker_hold_only_their_literal_values(
+    sessionmaker: SessionMaker,
+) -> None:
+    user = await make_user(sessionmaker)
+    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
+    sid = uuid.uuid4()
+    async with sessionmaker() as db:
+        db.add(TrainingSession(id=sid, user_id=user.id, scenario_id=scenario.id, attempt=1, room_name=f"r-{sid}",
+                               workflow_id=f"w-{sid}"))  # fmt: skip
+        await db.commit()
+    for table, column in [
+        ("training_sessions", "status"),
+        ("training_sessions", "phase"),
+    ]:
+        async with sessionmaker() as db:
+            with pytest.raises(IntegrityError, match=f"ck_{table}_{column}"):
+                await db.execute(
+                    text(f"UPDATE {table} SET {column} = 'done' WHERE id = :id"), {"id": sid}
+                )
+    async with sessionmaker() as db:
+        db.add(TranscriptTurn(session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0,  # type: ignore[arg-type]
+                              ended_at=T0))  # fmt: skip
+        with pytest.raises(IntegrityError, match="ck_transcript_turns_speaker"):
+            await db.commit()
+
+
 def test_invalid_scenario_names_the_file_and_the_field(tmp_path: Path) -> None:
     raw = yaml.safe_load((DEFAULT_LIBRARY / "parent-acute-grief.yaml").read_text())
     raw["rubric"]["criteria"][1]["weight"] = -3
