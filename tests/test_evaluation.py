@@ -113,7 +113,7 @@ def _turns(*pairs: tuple[str, str]) -> list[Turn]:
             text=t,
             started_at=T0 + timedelta(seconds=30 * i),
             ended_at=T0 + timedelta(seconds=30 * i + 20),
-        )  # type: ignore[arg-type]
+        )
         for i, (s, t) in enumerate(pairs)
     ]
 

@@ -133,7 +133,7 @@ async def test_status_phase_and_speaker_hold_only_their_literal_values(
                     text(f"UPDATE {table} SET {column} = 'done' WHERE id = :id"), {"id": sid}
                 )
     async with sessionmaker() as db:
-        db.add(TranscriptTurn(session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0,  # type: ignore[arg-type]
+        db.add(TranscriptTurn(session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0,
                               ended_at=T0))  # fmt: skip
         with pytest.raises(IntegrityError, match="ck_transcript_turns_speaker"):
             await db.commit()

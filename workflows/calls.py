@@ -146,7 +146,7 @@ async def wait_until(condition: Callable[[], bool], seconds: float, summary: str
     try:
         await workflow.wait_condition(
             condition, timeout=timedelta(seconds=seconds), timeout_summary=summary
-        )  # type: ignore[arg-type]
+        )
     except TimeoutError:
         return False
     return True
