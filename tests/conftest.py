@@ -17,13 +17,17 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.scenarios import import_scenarios, load_library
 from core.search_attributes import SEARCH_ATTRIBUTES
+from core.settings import load_settings
+from tests.api_harness import Api, running_api
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.devstack.processes import free_port
 from voicetrain.migrate import upgrade
+from worker.main import build_worker
 
 BIN = Path(sys.executable).parent
 _exit_status = 0
@@ -119,3 +123,23 @@ def task_queue() -> str:
 @pytest.fixture
 async def client(temporal_env: WorkflowEnvironment) -> Client:
     return temporal_env.client
+
+
+@pytest.fixture
+async def worker(
+    client: Client, sessionmaker: SessionMaker, task_queue: str
+) -> AsyncIterator[Worker]:
+    """The real worker (activities on real Postgres) on this test's task queue."""
+    async with build_worker(
+        client, load_settings(env="dev"), sessionmaker, task_queue=task_queue
+    ) as w:
+        yield w
+
+
+@pytest.fixture
+async def api(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> AsyncIterator[Api]:
+    """The real app in-process with its own worker (tests/api_harness.py)."""
+    async with running_api(client, sessionmaker, database_url, tmp_path) as a:
+        yield a

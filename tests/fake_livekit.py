@@ -3,19 +3,17 @@ close_room activity is observed by what it sends. Rooms in `missing` answer not_
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-import uvicorn
 from livekit import api
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from voicetrain.devstack.processes import free_port
+from tests.helpers import serving
 
 
 @dataclass
@@ -37,19 +35,9 @@ class FakeLiveKit:
 @asynccontextmanager
 async def fake_livekit() -> AsyncIterator[FakeLiveKit]:
     fake = FakeLiveKit()
-    port = free_port()
-    fake.url = f"http://127.0.0.1:{port}"
     app = Starlette(
         routes=[Route("/twirp/livekit.RoomService/DeleteRoom", fake._delete_room, methods=["POST"])]
     )
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    try:
+    async with serving(app) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.should_exit = True
-        await task

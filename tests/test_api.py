@@ -8,12 +8,10 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
-import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, select
@@ -23,14 +21,6 @@ from core.db.engine import SessionMaker
 from core.db.models import TranscriptTurn
 from tests.api_harness import LIVEKIT_SECRET, SERVICE_KEY, Api, running_api
 from tests.helpers import make_turns, scenario_by_slug
-
-
-@pytest.fixture
-async def api(
-    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
-) -> AsyncIterator[Api]:
-    async with running_api(client, sessionmaker, database_url, tmp_path) as a:
-        yield a
 
 
 async def _scenario_id(api: Api, slug: str = "anxious-college-student") -> str:

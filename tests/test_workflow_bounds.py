@@ -76,15 +76,12 @@ async def test_agent_never_joins_abandons_the_session(
 async def test_max_duration_ends_with_time_limit_and_is_evaluated(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    limits = SessionLimits(max_duration_seconds=600)
-    handle, ready = await start_session(
+    handle, ready = await begin(
+        sessionmaker,
         ts_client,
         task_queue,
-        user_id=user.id,
-        scenario_id=scenario.id,
-        limits=limits,
+        "anxious-college-student",
+        limits=SessionLimits(max_duration_seconds=600),
         with_start=False,
     )
     briefing = await handle.execute_update(

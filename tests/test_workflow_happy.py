@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -28,15 +27,6 @@ from tests.helpers import (
 )
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
-
-
-@pytest.fixture
-async def worker(
-    client: Client, sessionmaker: SessionMaker, task_queue: str
-) -> AsyncIterator[Worker]:
-    w = build_worker(client, load_settings(env="dev"), sessionmaker, task_queue=task_queue)
-    async with w:
-        yield w
 
 
 async def test_full_session_persists_transcript_and_one_evaluation(
@@ -162,11 +152,12 @@ async def test_start_activities_run_concurrently(
 async def test_malformed_and_late_input_is_rejected_or_counted(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "drinking-ambivalence-mi")
-    limits = SessionLimits(max_turns=20)
-    handle, ready = await start_session(
-        client, task_queue, user_id=user.id, scenario_id=scenario.id, limits=limits
+    handle, ready = await begin(
+        sessionmaker,
+        client,
+        task_queue,
+        "drinking-ambivalence-mi",
+        limits=SessionLimits(max_turns=20),
     )
     await handle.execute_update(
         TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
