@@ -1,0 +1,95 @@
+"""Authentication at the API's edge: bad user tokens are 401, and the internal bridge refuses a
+missing, wrong or wrong-length service key."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.api_harness import SERVICE_KEY, Api
+
+
+def _claims(api: Api, **over: object) -> dict[str, object]:
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {
+        "sub": "someone", "role": "trainee", "iss": api.settings.jwt_issuer, "aud": api.settings.jwt_audience,
+        "iat": now, "exp": now + timedelta(minutes=5),
+    }  # fmt: skip
+    claims.update(over)
+    return claims
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _hs256(claims: dict[str, object], key: bytes) -> str:
+    signing_input = _b64(b'{"alg":"HS256","typ":"JWT"}') + "." + _b64(json.dumps(claims).encode())
+    return (
+        signing_input + "." + _b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
+    )
+
+
+async def test_bad_tokens_are_401(api: Api) -> None:
+    assert api.settings.jwt_secret is not None
+    secret = api.settings.jwt_secret.get_secret_value()
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    unsigned = (
+        base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+        + "."
+        + base64.urlsafe_b64encode(json.dumps(_claims(api, iat=0, exp=4102444800)).encode())
+        .rstrip(b"=")
+        .decode()
+        + "."
+    )
+    bad = {
+        "expired": jwt.encode(
+            _claims(api, exp=datetime.now(UTC) - timedelta(hours=1)), secret, algorithm="HS256"
+        ),
+        "wrong audience": jwt.encode(_claims(api, aud="someone-else"), secret, algorithm="HS256"),
+        "wrong issuer": jwt.encode(_claims(api, iss="evil"), secret, algorithm="HS256"),
+        "alg none": unsigned,
+        # an RS public key used as an HMAC secret (the classic algorithm-confusion attack)
+        "HS/RS confusion": _hs256(_claims(api, iat=0, exp=4102444800), public_pem),
+        "RS256 signed": jwt.encode(_claims(api), private, algorithm="RS256"),
+        "wrong secret": jwt.encode(_claims(api), "x" * 64, algorithm="HS256"),
+        "bad role": jwt.encode(_claims(api, role="root"), secret, algorithm="HS256"),
+        "garbage": "not-a-jwt",
+    }
+    for name, token in bad.items():
+        r = await api.http.get("/v1/scenarios", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401, name
+        assert r.json()["error"]["type"] == "unauthorized"
+    assert (await api.http.get("/v1/scenarios")).status_code == 401
+    good = jwt.encode(_claims(api), secret, algorithm="HS256")
+    assert (
+        await api.http.get("/v1/scenarios", headers={"Authorization": f"Bearer {good}"})
+    ).status_code == 200
+
+
+async def test_internal_bridge_rejects_missing_wrong_and_wrong_length_keys(api: Api) -> None:
+    sid = uuid.uuid4()
+    for headers in ({}, {"X-Internal-Service-Key": SERVICE_KEY[:-1] + "x"}, {"X-Internal-Service-Key": "short"},
+                    {"X-Internal-Service-Key": SERVICE_KEY + "extra"}):  # fmt: skip
+        r = await api.http.post(
+            f"/internal/v1/sessions/{sid}/ended", json={"reason": "agent_shutdown"}, headers=headers
+        )
+        assert r.status_code == 401
+        assert r.json()["error"]["message"] == "invalid service credentials"
+    r = await api.http.post(
+        f"/internal/v1/sessions/{sid}/ended",
+        json={"reason": "agent_shutdown"},
+        headers={"X-Internal-Service-Key": SERVICE_KEY},
+    )
+    assert r.status_code == 404
