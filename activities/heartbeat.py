@@ -15,6 +15,10 @@ HEARTBEAT_EVERY_SECONDS = 1.0
 
 @contextlib.asynccontextmanager
 async def heartbeating(every: float = HEARTBEAT_EVERY_SECONDS) -> AsyncIterator[None]:
+    if not activity.in_activity():  # called directly (the bench, a script): nobody to tell
+        yield
+        return
+
     async def beat() -> None:
         while True:
             activity.heartbeat()

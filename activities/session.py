@@ -339,11 +339,6 @@ class SessionActivities:
                 .values(id=uuid.uuid4(), **evaluation_to_row(evaluation))
                 .on_conflict_do_nothing(index_elements=["session_id"])
             )
-            await db.execute(
-                update(TrainingSession)
-                .where(TrainingSession.id == session.id)
-                .values(phase="completed", status="completed", turn_count=len(turns))
-            )
             await db.commit()
             stored = await db.scalar(
                 select(EvaluationRow).where(EvaluationRow.session_id == session.id)

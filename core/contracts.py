@@ -29,7 +29,6 @@ Phase = Literal[
     "abandoned",
     "failed",
 ]
-TERMINAL_PHASES: frozenset[str] = frozenset({"completed", "abandoned", "failed"})
 SessionState = Literal["active", "completed", "abandoned", "failed"]
 EvaluationStatus = Literal["pending", "ready", "none"]
 EndReason = Literal[
@@ -48,6 +47,10 @@ Rating = Literal["met", "partly", "not_met"]
 # Bounds the workflow enforces on signalled turns (over them a turn is dropped and counted).
 TURN_TEXT_MAX_CHARS = 4000
 TURN_BATCH_MAX = 100
+# Bounds of one persist_turns payload: keep it well below Temporal's 2 MB limit and its 256 KB
+# warning. A turn counts as its text plus PERSIST_TURN_OVERHEAD_CHARS (seq, speaker, times).
+PERSIST_BATCH_MAX_CHARS = 120_000
+PERSIST_TURN_OVERHEAD_CHARS = 200
 
 
 def _storable(text: str) -> str:

@@ -18,7 +18,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.contracts import SessionLimits
+
 MIN_SECRET_LENGTH = 32
+_LIMITS = SessionLimits()
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "dev", "test", "voicetrain"}
 
 
@@ -93,11 +96,18 @@ class Settings(BaseSettings):
     worker_max_concurrent_activities: int = Field(200, ge=1)
     worker_max_concurrent_workflow_tasks: int = Field(200, ge=1)
 
-    agent_join_timeout_seconds: float = Field(60.0, gt=0)
-    max_duration_seconds: float = Field(1800.0, gt=0)
-    max_turns: int = Field(1000, ge=1, le=5000)
-    final_turn_wait_seconds: float = Field(30.0, ge=0)
-    min_trainee_turns: int = Field(2, ge=1)
+    # The bounds of every session, handed to its workflow by session_limits(); the defaults are
+    # SessionLimits' own.
+    agent_join_timeout_seconds: float = Field(_LIMITS.agent_join_timeout_seconds, gt=0)
+    max_duration_seconds: float = Field(_LIMITS.max_duration_seconds, gt=0)
+    max_turns: int = Field(_LIMITS.max_turns, ge=1, le=5000)
+    final_turn_wait_seconds: float = Field(_LIMITS.final_turn_wait_seconds, ge=0)
+    min_trainee_turns: int = Field(_LIMITS.min_trainee_turns, ge=1)
+    persist_batch_max_turns: int = Field(_LIMITS.persist_batch_max_turns, ge=1, le=1000)
+    judge_max_attempts: int = Field(_LIMITS.judge_max_attempts, ge=1)
+
+    def session_limits(self) -> SessionLimits:
+        return SessionLimits(**{name: getattr(self, name) for name in SessionLimits.model_fields})
 
     @property
     def livekit_configured(self) -> bool:

@@ -9,24 +9,25 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
-from core.db.models import Scenario, User
 from core.scenarios import import_scenarios, load_library
+from core.search_attributes import SEARCH_ATTRIBUTES
+from core.settings import load_settings
+from tests.api_harness import Api, running_api
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.devstack.processes import free_port
 from voicetrain.migrate import upgrade
-from workflows.session import PHASE, SCENARIO, USER_ID
+from worker.main import build_worker
 
 BIN = Path(sys.executable).parent
 _exit_status = 0
@@ -90,7 +91,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(BIN / "temporal"),
         data_converter=pydantic_data_converter,
-        search_attributes=[USER_ID, SCENARIO, PHASE],
+        search_attributes=list(SEARCH_ATTRIBUTES),
     )
     yield env
     await env.shutdown()
@@ -106,8 +107,7 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
             search_attributes={
-                k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
-                for k in (USER_ID, SCENARIO, PHASE)
+                k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES
             },
         )
     )
@@ -120,25 +120,26 @@ def task_queue() -> str:
     return f"tq-{uuid.uuid4()}"
 
 
-async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
-    user = User(
-        id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None
-    )
-    async with sm() as db:
-        db.add(user)
-        await db.commit()
-    return user
-
-
-async def scenario_by_slug(sm: SessionMaker, slug: str) -> Scenario:
-    async with sm() as db:
-        found = await db.scalar(
-            select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc())
-        )
-        assert found is not None
-        return found
-
-
 @pytest.fixture
 async def client(temporal_env: WorkflowEnvironment) -> Client:
     return temporal_env.client
+
+
+@pytest.fixture
+async def worker(
+    client: Client, sessionmaker: SessionMaker, task_queue: str
+) -> AsyncIterator[Worker]:
+    """The real worker (activities on real Postgres) on this test's task queue."""
+    async with build_worker(
+        client, load_settings(env="dev"), sessionmaker, task_queue=task_queue
+    ) as w:
+        yield w
+
+
+@pytest.fixture
+async def api(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> AsyncIterator[Api]:
+    """The real app in-process with its own worker (tests/api_harness.py)."""
+    async with running_api(client, sessionmaker, database_url, tmp_path) as a:
+        yield a

@@ -10,13 +10,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from voicetrain.devstack.processes import free_port
+from tests.helpers import serving
 
 
 @dataclass
@@ -48,21 +47,10 @@ class FakeLLM:
 @asynccontextmanager
 async def fake_llm() -> AsyncIterator[FakeLLM]:
     fake = FakeLLM()
-    port = free_port()
-    fake.url = f"http://127.0.0.1:{port}/v1"
     app = Starlette(routes=[Route("/v1/chat/completions", fake._chat, methods=["POST"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    try:
+    async with serving(app) as url:
+        fake.url = f"{url}/v1"
         yield fake
-    finally:
-        server.should_exit = True
-        server.force_exit = True  # do not wait for a request a killed client left hanging
-        await task
 
 
 def judgment(criteria_ids: list[str], evidence: list[tuple[int, str]], rating: str = "met") -> str:

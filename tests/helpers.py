@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import psutil
+import uvicorn
 from sqlalchemy import select
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from starlette.types import ASGIApp
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowHistory
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from core.contracts import (
     AgentJoined,
@@ -23,11 +31,33 @@ from core.contracts import (
     TurnBatch,
     session_workflow_id,
 )
+from core.db import queries
 from core.db.engine import SessionMaker
-from core.db.models import TranscriptTurn
+from core.db.models import Scenario, TranscriptTurn, User
+from voicetrain.devstack.processes import free_port
 from workflows.session import TrainingSessionWorkflow
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+HISTORY_DIR = Path(__file__).parent / "histories"
+
+
+async def make_user(sm: SessionMaker, role: str = "trainee", **kw: Any) -> User:
+    user = User(
+        id=kw.pop("id", f"user-{uuid.uuid4()}"), role=role, email=kw.pop("email", None), name=None
+    )
+    async with sm() as db:
+        db.add(user)
+        await db.commit()
+    return user
+
+
+async def scenario_by_slug(sm: SessionMaker, slug: str) -> Scenario:
+    async with sm() as db:
+        found = await db.scalar(
+            select(Scenario).where(Scenario.slug == slug).order_by(Scenario.version.desc())
+        )
+        assert found is not None
+        return found
 
 
 def make_turns(n: int, *, start_seq: int = 0) -> list[Turn]:
@@ -92,12 +122,7 @@ async def start_session(
 
 async def db_turns(sm: SessionMaker, session_id: uuid.UUID) -> list[TranscriptTurn]:
     async with sm() as db:
-        rows = await db.scalars(
-            select(TranscriptTurn)
-            .where(TranscriptTurn.session_id == session_id)
-            .order_by(TranscriptTurn.seq)
-        )
-        return list(rows)
+        return await queries.transcript(db, session_id)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, timeout: float = 20.0) -> None:
@@ -113,8 +138,6 @@ async def begin(
     sm: SessionMaker, client: Client, task_queue: str, slug: str, **kw: Any
 ) -> tuple[WorkflowHandle[TrainingSessionWorkflow, SessionOutcome], SessionReady]:
     """A new trainee starts a session of scenario `slug` (the common opening of workflow tests)."""
-    from tests.conftest import make_user, scenario_by_slug
-
     user = await make_user(sm)
     scenario = await scenario_by_slug(sm, slug)
     return await start_session(client, task_queue, user_id=user.id, scenario_id=scenario.id, **kw)
@@ -136,3 +159,74 @@ async def converse(
         await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=batch))
     if end is not None:
         await handle.signal(TrainingSessionWorkflow.end_conversation, end)
+
+
+def replayer() -> Replayer:
+    return Replayer(workflows=[TrainingSessionWorkflow], data_converter=pydantic_data_converter)
+
+
+async def keep_history(
+    handle: WorkflowHandle[TrainingSessionWorkflow, SessionOutcome],
+    name: str,
+    *,
+    record: bool = True,
+) -> WorkflowHistory:
+    """Replay a finished run's history with this code at once; with VOICETRAIN_RECORD_HISTORIES=1
+    also write it to tests/histories/NAME.json, which test_workflow_replay replays from then on
+    (so a later change to the workflow must still replay what this version recorded)."""
+    history = await handle.fetch_history()
+    await replayer().replay_workflow(history)
+    if record and os.environ.get("VOICETRAIN_RECORD_HISTORIES"):
+        HISTORY_DIR.mkdir(exist_ok=True)
+        (HISTORY_DIR / f"{name}.json").write_text(history.to_json())
+    return history
+
+
+def dev_env(state: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `voicetrain` subprocess with its own state dir and free ports."""
+    api_port = free_port()
+    env = {
+        **os.environ,
+        "VOICETRAIN_STATE_DIR": str(state),
+        "VOICETRAIN_API_PORT": str(api_port),
+        "VOICETRAIN_API_URL": f"http://127.0.0.1:{api_port}",
+        "VOICETRAIN_DEV_POSTGRES_PORT": str(free_port()),
+        "VOICETRAIN_DEV_TEMPORAL_PORT": str(free_port()),
+        "VOICETRAIN_DEV_TEMPORAL_UI_PORT": str(free_port()),
+        "VOICETRAIN_AGENT_JOIN_TIMEOUT_SECONDS": "20",
+    }
+    env.update(extra)
+    for name in ("VOICETRAIN_DATABASE_URL", "VOICETRAIN_TEMPORAL_ADDRESS"):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+def leftovers(state: Path) -> list[str]:
+    """Processes still running that were started for `state` (none may outlive a command)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if str(state) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@asynccontextmanager
+async def serving(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve `app` over real HTTP on a free local port for the block; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        server.force_exit = True  # do not wait for a request a killed client left hanging
+        await task

@@ -4,7 +4,7 @@ real workflow, API, Temporal and Postgres; both bridges; room wiring by unit tes
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -20,20 +20,11 @@ from core.contracts import session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from core.security import session_bridge_token
-from tests.api_harness import SERVICE_KEY, Api, running_api
-from tests.conftest import scenario_by_slug
-from tests.helpers import db_turns
+from tests.api_harness import SERVICE_KEY, Api
+from tests.helpers import db_turns, scenario_by_slug
 from workflows.session import TrainingSessionWorkflow
 
 LIBRARY = {s.slug: s for s in load_library()}
-
-
-@pytest.fixture
-async def api(
-    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
-) -> AsyncIterator[Api]:
-    async with running_api(client, sessionmaker, database_url, tmp_path) as a:
-        yield a
 
 
 def lines_of(items: list[str]) -> Callable[[], Awaitable[str | None]]:

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from core.db.engine import SessionMaker
 from core.db.models import TrainingSession
 from tests.api_harness import Api, running_api
-from tests.conftest import scenario_by_slug
+from tests.helpers import scenario_by_slug
 
 
 async def _scenario_id(api: Api) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import jwt
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
@@ -24,7 +23,7 @@ from temporalio.client import Client
 
 from core.db.engine import SessionMaker
 from tests.api_harness import Api, running_api
-from voicetrain.devstack.processes import free_port
+from tests.helpers import serving
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 KID = "test-key-1"
@@ -38,24 +37,8 @@ async def jwks_url() -> AsyncIterator[str]:
     async def keys(_: object) -> JSONResponse:
         return JSONResponse({"keys": [public_jwk]})
 
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            Starlette(routes=[Route("/jwks.json", keys)]),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    import asyncio
-
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}/jwks.json"
-    server.should_exit = True
-    await task
+    async with serving(Starlette(routes=[Route("/jwks.json", keys)])) as url:
+        yield f"{url}/jwks.json"
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """`voicetrain bench --quick --faults` runs end to end: correctness only (counts equal, JSON
-written), never speed."""
+written, recovery reported), never speed."""
 
 from __future__ import annotations
 
@@ -8,25 +8,42 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
+# Worst case by the declared policies: each of four faults waits out a heartbeat timeout and a
+# sticky-queue timeout (seconds), and every run awaits all its sessions' outcomes.
+BUDGET_SECONDS = 540
+
+
+@pytest.mark.timeout(BUDGET_SECONDS + 30)
 def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "voicetrain", "bench", "--quick", "--faults"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, capture_output=True, text=True, timeout=BUDGET_SECONDS,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     written = list((tmp_path / "bench" / "results").glob("bench-*-quick.json"))
     assert len(written) == 1
     results = json.loads(written[0].read_text())
-    checks = [results["live_load"]["check"], *results["faults"].values()]
-    assert len(checks) == 4
-    for check in checks:
+    faults = results["faults"]
+    assert set(faults) == {
+        "worker_sigkill",
+        "postgres_restart",
+        "bridge_down_5s",
+        "bridge_down_during_join_5s",
+    }
+    for check in [results["live_load"]["check"], *faults.values()]:
         assert check["started"] > 0
+        assert check["abandoned"] == {}
+        assert check["unfinished"] == 0
+        assert check["client_errors"] == 0
         assert (
             check["started"]
             == check["completed"]
             == check["complete_transcript"]
             == check["exactly_one_evaluation"]
         )
+    for check in faults.values():
+        assert check["recovery_seconds"] >= 0  # reported (its size is the bench's, not a test's)
     assert results["persistence"]["turns"] == 50
     assert results["start_latency"]["sequential"]["n"] == 10

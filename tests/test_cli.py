@@ -11,7 +11,7 @@ import pytest
 
 from core.settings import load_settings
 from core.temporal import connect_config
-from tests.test_devstack import _env, _leftovers
+from tests.helpers import dev_env, leftovers
 
 
 def test_agent_without_livekit_exits_with_a_clear_message(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_agent_without_livekit_exits_with_a_clear_message(tmp_path: Path) -> Non
 
 def test_practice_in_the_terminal(tmp_path: Path, database_url: str) -> None:
     state = tmp_path / "practice"
-    env = _env(state, VOICETRAIN_DATABASE_URL=database_url)
+    env = dev_env(state, VOICETRAIN_DATABASE_URL=database_url)
     typed = "\n".join([
         "Welcome, I'm glad you came. What's been going on?",
         "It sounds like that was really frightening.",
@@ -44,7 +44,7 @@ def test_practice_in_the_terminal(tmp_path: Path, database_url: str) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Running, I guess" in out.stdout  # the scripted client answered the coping question
     assert "Overall" in out.stdout
-    assert _leftovers(state) == []
+    assert leftovers(state) == []
 
 
 def test_temporal_connection_follows_the_sdk_env_config(

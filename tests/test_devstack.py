@@ -3,7 +3,6 @@ leaving no process behind."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -13,42 +12,13 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psutil
 from sqlalchemy import func, select
 
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession, TranscriptTurn
 from core.security import mint_jwt
 from core.settings import load_settings
-from voicetrain.devstack.processes import free_port
-
-
-def _env(state: Path, **extra: str) -> dict[str, str]:
-    api_port = free_port()
-    env = {
-        **os.environ,
-        "VOICETRAIN_STATE_DIR": str(state),
-        "VOICETRAIN_API_PORT": str(api_port),
-        "VOICETRAIN_API_URL": f"http://127.0.0.1:{api_port}",
-        "VOICETRAIN_DEV_POSTGRES_PORT": str(free_port()),
-        "VOICETRAIN_DEV_TEMPORAL_PORT": str(free_port()),
-        "VOICETRAIN_DEV_TEMPORAL_UI_PORT": str(free_port()),
-        "VOICETRAIN_AGENT_JOIN_TIMEOUT_SECONDS": "20",
-    }
-    env.update(extra)
-    for name in ("VOICETRAIN_DATABASE_URL", "VOICETRAIN_TEMPORAL_ADDRESS"):
-        if name not in extra:
-            env.pop(name, None)
-    return env
-
-
-def _leftovers(state: Path) -> list[str]:
-    found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if str(state) in cmdline:
-            found.append(cmdline)
-    return found
+from tests.helpers import dev_env, leftovers
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -69,7 +39,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
 
 def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    env = _env(state)
+    env = dev_env(state)
     ids = []
     for _ in range(2):
         proc = subprocess.Popen(
@@ -95,12 +65,12 @@ def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> No
         assert proc.returncode == 0, out.decode()
         assert b"API docs" in out
         assert b"dev token" in out
-        assert _leftovers(state) == []
+        assert leftovers(state) == []
     assert ids[0] == ids[1]  # the second start reused the data (same scenario rows)
 
 
 def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
-    env = _env(tmp_path / "state")
+    env = dev_env(tmp_path / "state")
     port = int(env["VOICETRAIN_API_PORT"])
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", port))
@@ -114,7 +84,7 @@ def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
         )
     assert out.returncode == 3
     assert f"port {port}" in out.stderr
-    assert _leftovers(tmp_path / "state") == []
+    assert leftovers(tmp_path / "state") == []
 
 
 async def test_demo_runs_a_whole_session_and_leaves_nothing_behind(
@@ -123,7 +93,7 @@ async def test_demo_runs_a_whole_session_and_leaves_nothing_behind(
     import asyncio
 
     state = tmp_path / "fresh"
-    env = _env(state, VOICETRAIN_DATABASE_URL=database_url)
+    env = dev_env(state, VOICETRAIN_DATABASE_URL=database_url)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -150,4 +120,4 @@ async def test_demo_runs_a_whole_session_and_leaves_nothing_behind(
     assert session.status == "completed"
     assert turns == session.turn_count > 10
     assert evaluations == 1
-    assert _leftovers(state) == []
+    assert leftovers(state) == []

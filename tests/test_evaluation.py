@@ -113,7 +113,7 @@ def _turns(*pairs: tuple[str, str]) -> list[Turn]:
             text=t,
             started_at=T0 + timedelta(seconds=30 * i),
             ended_at=T0 + timedelta(seconds=30 * i + 20),
-        )  # type: ignore[arg-type]
+        )
         for i, (s, t) in enumerate(pairs)
     ]
 
@@ -138,10 +138,9 @@ def test_metrics_on_small_hand_made_turns() -> None:
     assert (
         m.advice_without_permission == 1
     )  # "You should take a break"; the later advice asked first
-    words = [len(t.text.split()) for t in turns]
-    trainee_words = sum(w for w, t in zip(words, turns, strict=True) if t.speaker == "trainee")
-    assert m.trainee_talk_share == round(trainee_words / sum(words), 3)
-    assert m.longest_trainee_monologue_words == words[3] + words[4]  # two trainee turns in a row
+    # words by turn, counted by hand: client 6, 6, 1 = 13; trainee 14, 11, 6, 17 = 48
+    assert m.trainee_talk_share == 0.787  # 48 / 61
+    assert m.longest_trainee_monologue_words == 17  # 11 + 6 in a row (the last turn alone: 17)
     assert m.turns_per_minute == round(7 / ((6 * 30 + 20) / 60), 2)
     assert m.reflection_to_question_ratio == round(2 / 3, 2)
 

@@ -16,8 +16,7 @@ from core.db.models import Scenario, TrainingSession, TranscriptTurn
 from core.errors import ScenarioError
 from core.scenarios import DEFAULT_LIBRARY, import_scenarios, load_library, load_scenario_file
 from core.settings import SettingsError, load_settings
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import T0
+from tests.helpers import T0, make_user, scenario_by_slug
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.migrate import downgrade, upgrade
 
@@ -91,14 +90,21 @@ async def test_migrations_go_up_and_down(postgres: EmbeddedPostgres) -> None:
     assert tables <= await present()
 
 
-async def test_duplicate_turn_seq_is_rejected_by_the_schema(sessionmaker: SessionMaker) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
+async def _session_row(sm: SessionMaker) -> uuid.UUID:
+    """A session row written directly (no workflow), for schema tests."""
+    user = await make_user(sm)
+    scenario = await scenario_by_slug(sm, "anxious-college-student")
     sid = uuid.uuid4()
-    async with sessionmaker() as db:
+    async with sm() as db:
         db.add(TrainingSession(id=sid, user_id=user.id, scenario_id=scenario.id, attempt=1, room_name=f"r-{sid}",
                                workflow_id=f"w-{sid}"))  # fmt: skip
         await db.commit()
+    return sid
+
+
+async def test_duplicate_turn_seq_is_rejected_by_the_schema(sessionmaker: SessionMaker) -> None:
+    sid = await _session_row(sessionmaker)
+    async with sessionmaker() as db:
         turn = {
             "session_id": sid,
             "seq": 0,
@@ -111,6 +117,24 @@ async def test_duplicate_turn_seq_is_rejected_by_the_schema(sessionmaker: Sessio
         await db.commit()
         db.add(TranscriptTurn(**{**turn, "text": "again"}))
         with pytest.raises(IntegrityError):
+            await db.commit()
+
+
+async def test_status_phase_and_speaker_hold_only_their_literal_values(
+    sessionmaker: SessionMaker,
+) -> None:
+    sid = await _session_row(sessionmaker)
+    for column in ("status", "phase"):
+        async with sessionmaker() as db:
+            with pytest.raises(IntegrityError, match=f"ck_training_sessions_{column}"):
+                await db.execute(
+                    text(f"UPDATE training_sessions SET {column} = 'done' WHERE id = :id"),
+                    {"id": sid},
+                )
+    async with sessionmaker() as db:
+        db.add(TranscriptTurn(session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0,
+                              ended_at=T0))  # fmt: skip
+        with pytest.raises(IntegrityError, match="ck_transcript_turns_speaker"):
             await db.commit()
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import uuid
 
 import pytest
-from sqlalchemy import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
@@ -16,19 +15,19 @@ from activities.session import SessionActivities
 from core.contracts import (
     EndConversation,
     EvaluateSession,
+    Evaluation,
     PersistTurns,
     SessionLimits,
     StartSession,
     session_workflow_id,
 )
+from core.db import queries
 from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
-from core.db.models import EvaluationRow
 from core.settings import load_settings
 from evaluation.judge import LLMJudge
-from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
-from tests.helpers import converse, make_turns, start_session
+from tests.helpers import converse, make_turns, make_user, scenario_by_slug, start_session
 from worker.main import build_worker
 
 SLUG = "anxious-college-student"
@@ -48,9 +47,9 @@ async def _session_with_turns(
     return start.session_id, [c["id"] for c in scenario.rubric["criteria"]]
 
 
-async def _stored(sm: SessionMaker, session_id: uuid.UUID):  # type: ignore[no-untyped-def]
+async def _stored(sm: SessionMaker, session_id: uuid.UUID) -> Evaluation:
     async with sm() as db:
-        row = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == session_id))
+        row = await queries.evaluation_of(db, session_id)
     assert row is not None
     return row_to_evaluation(row)
 

@@ -33,9 +33,16 @@ from core.contracts import (
 )
 from core.db.engine import SessionMaker, sync_url
 from core.settings import load_settings
-from tests.conftest import make_user, scenario_by_slug
 from tests.fake_llm_server import Behaviour, fake_llm
-from tests.helpers import begin, converse, db_turns, eventually, make_turns
+from tests.helpers import (
+    begin,
+    converse,
+    db_turns,
+    eventually,
+    make_turns,
+    make_user,
+    scenario_by_slug,
+)
 from voicetrain.devstack.processes import spawn, stop
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow

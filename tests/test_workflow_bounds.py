@@ -23,9 +23,16 @@ from core.contracts import (
 from core.db.engine import SessionMaker
 from core.db.models import TrainingSession
 from core.settings import load_settings
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import begin, converse, make_turns, start_session
-from tests.histories import HISTORIES
+from tests.helpers import (
+    begin,
+    converse,
+    eventually,
+    keep_history,
+    make_turns,
+    make_user,
+    scenario_by_slug,
+    start_session,
+)
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
 
@@ -60,7 +67,7 @@ async def test_agent_never_joins_abandons_the_session(
     )
     outcome = await handle.result()  # the server skips the 60 s join timeout
     assert (outcome.phase, outcome.end_reason) == ("abandoned", "agent_unavailable")
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "agent_never_joins")
     row = await _session_row(sessionmaker, ready.session_id)
     assert (row.status, row.end_reason) == ("abandoned", "agent_unavailable")
     assert row.ended_at is not None
@@ -69,15 +76,12 @@ async def test_agent_never_joins_abandons_the_session(
 async def test_max_duration_ends_with_time_limit_and_is_evaluated(
     ts_client: Client, sessionmaker: SessionMaker, task_queue: str, ts_worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "anxious-college-student")
-    limits = SessionLimits(max_duration_seconds=600)
-    handle, ready = await start_session(
+    handle, ready = await begin(
+        sessionmaker,
         ts_client,
         task_queue,
-        user_id=user.id,
-        scenario_id=scenario.id,
-        limits=limits,
+        "anxious-college-student",
+        limits=SessionLimits(max_duration_seconds=600),
         with_start=False,
     )
     briefing = await handle.execute_update(
@@ -89,7 +93,7 @@ async def test_max_duration_ends_with_time_limit_and_is_evaluated(
     await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=make_turns(6)))
     outcome = await handle.result()
     assert (outcome.phase, outcome.end_reason, outcome.turn_count) == ("completed", "time_limit", 6)
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "max_duration_time_limit")
     row = await _session_row(sessionmaker, ready.session_id)
     assert row.end_reason == "time_limit"
 
@@ -181,10 +185,11 @@ async def test_turns_after_finalize_are_dropped_and_counted(
         await converse(
             handle, make_turns(4), end=EndConversation(reason="trainee_ended", final_turn_count=4)
         )
-        for _ in range(200):
-            if (await handle.query(TrainingSessionWorkflow.status)).phase == "evaluating":
-                break
-            await asyncio.sleep(0.05)
+
+        async def evaluating() -> bool:
+            return (await handle.query(TrainingSessionWorkflow.status)).phase == "evaluating"
+
+        await eventually(evaluating)
         await handle.signal(
             TrainingSessionWorkflow.add_turns, TurnBatch(turns=make_turns(2, start_seq=4))
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select
@@ -16,20 +15,18 @@ from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatc
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
-from tests.conftest import make_user, scenario_by_slug
-from tests.helpers import begin, db_turns, eventually, make_turns, start_session
-from tests.histories import HISTORIES
+from tests.helpers import (
+    begin,
+    db_turns,
+    eventually,
+    keep_history,
+    make_turns,
+    make_user,
+    scenario_by_slug,
+    start_session,
+)
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
-
-
-@pytest.fixture
-async def worker(
-    client: Client, sessionmaker: SessionMaker, task_queue: str
-) -> AsyncIterator[Worker]:
-    w = build_worker(client, load_settings(env="dev"), sessionmaker, task_queue=task_queue)
-    async with w:
-        yield w
 
 
 async def test_full_session_persists_transcript_and_one_evaluation(
@@ -86,7 +83,7 @@ async def test_full_session_persists_transcript_and_one_evaluation(
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.evaluation_status == "ready"
     assert status.persisted_turn_count == 50
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "full_session")
 
 
 async def test_duplicated_shuffled_turns_are_stored_once_in_order(
@@ -121,7 +118,7 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
     assert [t.text for t in stored] == [t.text for t in turns]
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.dropped_turns == 0
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "duplicated_shuffled_turns")
 
 
 async def test_start_activities_run_concurrently(
@@ -155,11 +152,12 @@ async def test_start_activities_run_concurrently(
 async def test_malformed_and_late_input_is_rejected_or_counted(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
-    user = await make_user(sessionmaker)
-    scenario = await scenario_by_slug(sessionmaker, "drinking-ambivalence-mi")
-    limits = SessionLimits(max_turns=20)
-    handle, ready = await start_session(
-        client, task_queue, user_id=user.id, scenario_id=scenario.id, limits=limits
+    handle, ready = await begin(
+        sessionmaker,
+        client,
+        task_queue,
+        "drinking-ambivalence-mi",
+        limits=SessionLimits(max_turns=20),
     )
     await handle.execute_update(
         TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
@@ -192,7 +190,7 @@ async def test_malformed_and_late_input_is_rejected_or_counted(
     assert status.dropped_turns == 3
     assert outcome.turn_count == 4
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == [0, 1, 2, 3]
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "malformed_and_late_input")
 
 
 async def test_worker_restart_mid_conversation_loses_nothing(
@@ -222,4 +220,4 @@ async def test_worker_restart_mid_conversation_loses_nothing(
         outcome = await handle.result()
     assert outcome.phase == "completed"
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == list(range(40))
-    HISTORIES.append(await handle.fetch_history())
+    await keep_history(handle, "worker_restart_mid_conversation")

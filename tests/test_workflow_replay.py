@@ -1,16 +1,23 @@
-"""Every history recorded by the workflow tests replays without non-determinism."""
+"""Every history recorded by the workflow tests (tests/histories/*.json, written by
+`keep_history` under VOICETRAIN_RECORD_HISTORIES=1) replays with today's workflow code."""
 
 from __future__ import annotations
 
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from pathlib import Path
 
-from tests.histories import HISTORIES
-from workflows.session import TrainingSessionWorkflow
+import pytest
+from temporalio.client import WorkflowHistory
+
+from tests.helpers import HISTORY_DIR, replayer
+
+RECORDED = sorted(HISTORY_DIR.glob("*.json"))
 
 
-async def test_recorded_histories_replay_deterministically() -> None:
-    assert HISTORIES, "the tests above record histories; run the module as a whole"
-    replayer = Replayer(workflows=[TrainingSessionWorkflow], data_converter=pydantic_data_converter)
-    for history in HISTORIES:
-        await replayer.replay_workflow(history)
+def test_histories_are_recorded() -> None:
+    assert RECORDED, f"no recorded histories in {HISTORY_DIR}"
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
+async def test_recorded_history_replays_deterministically(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    await replayer().replay_workflow(history)

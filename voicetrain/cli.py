@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from core.settings import SettingsError, load_settings
+from core.settings import Settings, SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     os._exit(code)
 
 
-def _dispatch(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from voicetrain.devstack.processes import PortBusy
 
     try:
@@ -151,13 +151,13 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # type: ignore[no-unt
     return 2
 
 
-def _need_db(settings) -> str:  # type: ignore[no-untyped-def]
+def _need_db(settings: Settings) -> str:
     if not settings.database_url:
         raise SystemExit("no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`")
     return str(settings.database_url)
 
 
-def _migrate(settings, down: str | None) -> int:  # type: ignore[no-untyped-def]
+def _migrate(settings: Settings, down: str | None) -> int:
     from voicetrain.migrate import downgrade, upgrade
 
     url = _need_db(settings)
@@ -169,7 +169,7 @@ def _migrate(settings, down: str | None) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _scenarios(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
     from core.errors import ScenarioError
     from core.scenarios import DEFAULT_LIBRARY, load_library
 
@@ -202,7 +202,7 @@ def _scenarios(settings, args: argparse.Namespace) -> int:  # type: ignore[no-un
     return asyncio.run(run())
 
 
-def _api(settings) -> int:  # type: ignore[no-untyped-def]
+def _api(settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app

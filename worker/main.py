@@ -7,6 +7,7 @@ import logging
 import signal
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -84,18 +85,23 @@ def build_worker(
     )
 
 
-async def run_worker(settings: Settings) -> None:
-    if not settings.database_url:
-        raise SystemExit("no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`")
-    client = await connect(settings)
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
-    worker = build_worker(
+def worker_from_settings(client: Client, settings: Settings, engine: AsyncEngine) -> Worker:
+    """The worker as every process runs it: LiveKit and the LLM judge as configured."""
+    return build_worker(
         client,
         settings,
         make_sessionmaker(engine),
         livekit=livekit_from(settings),
         judge=judge_from(settings),
     )
+
+
+async def run_worker(settings: Settings) -> None:
+    if not settings.database_url:
+        raise SystemExit("no database: set VOICETRAIN_DATABASE_URL or start `voicetrain dev`")
+    client = await connect(settings)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    worker = worker_from_settings(client, settings, engine)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

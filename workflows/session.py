@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.session import SessionActivities
     from core.contracts import (
-        TERMINAL_PHASES,
-        TURN_TEXT_MAX_CHARS,
         AbandonReason,
         AgentBriefing,
         AgentJoined,
-        CloseRoom,
-        DispatchAgent,
         EndConversation,
-        EvaluateSession,
-        EvaluationStatus,
         EvaluationSummary,
-        LoadScenario,
-        MarkPhase,
-        PersistTurns,
         Phase,
         ScenarioSnapshot,
         ScenarioSummary,
@@ -36,112 +24,76 @@ with workflow.unsafe.imports_passed_through():
         SessionState,
         SessionStatus,
         StartSession,
-        Turn,
         TurnBatch,
     )
-    from workflows import policies
+    from core.search_attributes import PHASE, SCENARIO, USER_ID
+    from core.status import CONVERSATION_OVER_PHASES, TERMINAL_PHASES, evaluation_status
+    from workflows import calls
+    from workflows.turns import TurnLedger
 
 WORKFLOW_TYPE = "TrainingSession"
-USER_ID = SearchAttributeKey.for_keyword("VoicetrainUserId")
-SCENARIO = SearchAttributeKey.for_keyword("VoicetrainScenario")
-PHASE = SearchAttributeKey.for_keyword("VoicetrainPhase")
-
-# Keep each persist payload well below Temporal's 2 MB limit and its 256 KB warning.
-PERSIST_BATCH_MAX_CHARS = 120_000
-
-
-P = TypeVar("P")
-R = TypeVar("R")
-
-
-async def _execute(
-    method: Callable[[SessionActivities, P], Awaitable[R]],
-    arg: P,
-    policy: policies.ActivityPolicy,
-    summary: str,
-) -> R:
-    return await workflow.execute_activity_method(
-        method,
-        arg,
-        start_to_close_timeout=policy.start_to_close,
-        schedule_to_close_timeout=policy.schedule_to_close,
-        heartbeat_timeout=policy.heartbeat,
-        retry_policy=policy.retry,
-        summary=summary,
-    )
+# Marks the run as one whose completed session row is written by mark_phase (earlier runs had
+# evaluate_session write it): histories recorded before it still replay.
+MARK_COMPLETED_PATCH = "mark-completed-by-mark-phase"
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
 class TrainingSessionWorkflow:
     @workflow.init
     def __init__(self, start: StartSession) -> None:
-        self._start = start
+        self._request = start
         self._limits = start.limits
         self._phase: Phase = "starting"
+        # The session's state as the workflow has decided it (the row follows via mark_phase).
+        self._state: SessionState = "active"
         self._ready: SessionReady | None = None
         self._start_failure: ApplicationError | None = None
         self._scenario: ScenarioSnapshot | None = None
         self._agent_identity: str | None = None
         self._briefing: AgentBriefing | None = None
-        self._seen: set[int] = set()
-        self._unpersisted: dict[int, Turn] = {}
-        self._trainee_turns = 0
-        self._persisted = 0
-        self._dropped = 0
-        self._accepting_turns = True
+        self._turns = TurnLedger(start.limits)
         self._end: EndConversation | None = None
         self._end_reason: str | None = None
         self._evaluation: EvaluationSummary | None = None
-        self._evaluation_status: EvaluationStatus = "pending"
+        self._pump: asyncio.Task[None] | None = None
         self._pump_stop = False
 
-    # --- the run ----------------------------------------------------------------------------
+    # --- the run: the design's numbered steps ------------------------------------------------
 
     @workflow.run
     async def run(self, start: StartSession) -> SessionOutcome:
         try:
-            return await self._run(start)
+            await self._start()
+            if not await self._await_agent():
+                return await self._abandon("agent_unavailable")
+            await self._converse()
+            await self._finalize()
+            if self._turns.trainee_turns < self._limits.min_trainee_turns:
+                return await self._abandon("no_conversation", already_ended=True)
+            return await self._evaluate()
         except asyncio.CancelledError:
             # Compensation: the session is abandoned and its room closed, even when cancelled.
             self._end_reason = self._end_reason or "cancelled"
-            self._accepting_turns = False
+            self._turns.close()
             if self._ready is not None:
                 await asyncio.gather(
                     self._activity_close_room(),
                     self._mark("abandoned", status="abandoned", ended=True, end_reason="cancelled"),
                 )
             self._set_phase("abandoned")
-            self._evaluation_status = "none"
+            self._state = "abandoned"
             raise
 
-    async def _run(self, start: StartSession) -> SessionOutcome:
+    async def _start(self) -> None:
+        """1. Start: create the row and load the scenario concurrently, then dispatch the agent."""
+        start = self._request
         self._set_phase("starting")
         try:
-            created, scenario = await asyncio.gather(
-                _execute(
-                    SessionActivities.create_session, start, policies.START, "create session row"
-                ),
-                _execute(
-                    SessionActivities.load_scenario,
-                    LoadScenario(scenario_id=start.scenario_id, assignment_id=start.assignment_id),
-                    policies.START,
-                    "load scenario snapshot",
-                ),
-            )
+            created, scenario = await calls.create_and_load(start)
         except ActivityError as err:
-            cause = err.cause
-            failure = (
-                cause
-                if isinstance(cause, ApplicationError) and cause.type
-                else ApplicationError(
-                    "the session could not be started", type="StartFailed", non_retryable=True
-                )
-            )
-            self._start_failure = ApplicationError(
-                failure.message, type=failure.type, non_retryable=True
-            )
+            self._start_failure = calls.start_failure(err)
             self._set_phase("failed")
-            self._evaluation_status = "none"
+            self._state = "failed"
             await workflow.wait_condition(workflow.all_handlers_finished)
             raise self._start_failure from err
 
@@ -160,81 +112,74 @@ class TrainingSessionWorkflow:
         )
         self._set_phase("waiting_for_agent")
         await asyncio.gather(
-            _execute(
-                SessionActivities.dispatch_agent,
-                DispatchAgent(
-                    session_id=start.session_id,
-                    workflow_id=workflow.info().workflow_id,
-                    room_name=created.room_name,
-                ),
-                policies.LIVEKIT,
-                f"dispatch agent to {created.room_name}",
-            ),
+            calls.dispatch_agent(start.session_id, created.room_name),
             self._mark("waiting_for_agent"),
         )
 
-        joined = await self._wait(
+    async def _await_agent(self) -> bool:
+        """2. The agent joins (or the conversation is ended first); False when neither in time."""
+        return await calls.wait_until(
             lambda: self._agent_identity is not None or self._end is not None,
             self._limits.agent_join_timeout_seconds,
             "agent join timeout",
         )
-        if not joined:
-            return await self._abandon("agent_unavailable")
 
-        pump: asyncio.Task[None] | None = None
-        if self._agent_identity is not None and self._end is None:
-            self._set_phase("in_conversation")
-            pump = asyncio.create_task(self._persist_pump())
-            await self._mark("in_conversation", started=True)
-            remaining = (
-                (self._briefing.deadline - workflow.now()).total_seconds() if self._briefing else 0
-            )
-            ended = await self._wait(
-                lambda: self._end is not None or len(self._seen) >= self._limits.max_turns,
-                max(remaining, 0.001),
-                "max duration",
-            )
+    async def _converse(self) -> None:
+        """3-4. Turns arrive and are persisted in batches until the end, max_turns or the deadline."""
+        if self._agent_identity is None or self._end is not None:
             if self._end is not None:
                 self._end_reason = self._end.reason
-                wanted = self._end.final_turn_count
-                if wanted:
-                    await self._wait(
-                        lambda: len(self._seen) >= min(wanted, self._limits.max_turns),
-                        self._limits.final_turn_wait_seconds,
-                        "wait for final turns",
-                    )
-            else:
-                self._end_reason = "max_turns" if ended else "time_limit"
-        elif self._end is not None:
+            return
+        self._set_phase("in_conversation")
+        self._pump = asyncio.create_task(self._persist_pump())
+        await self._mark("in_conversation", started=True)
+        remaining = (
+            (self._briefing.deadline - workflow.now()).total_seconds() if self._briefing else 0
+        )
+        ended = await calls.wait_until(
+            lambda: self._end is not None or self._turns.received >= self._limits.max_turns,
+            max(remaining, 0.001),
+            "max duration",
+        )
+        if self._end is not None:
             self._end_reason = self._end.reason
+            wanted = self._end.final_turn_count
+            if wanted:
+                await calls.wait_until(
+                    lambda: self._turns.received >= min(wanted, self._limits.max_turns),
+                    self._limits.final_turn_wait_seconds,
+                    "wait for final turns",
+                )
+        else:
+            self._end_reason = "max_turns" if ended else "time_limit"
 
-        # Finalize: no more turns; flush what is buffered, close the room, mark the end.
-        self._accepting_turns = False
+    async def _finalize(self) -> None:
+        """5. No more turns; flush what is buffered, close the room, mark the end."""
+        self._turns.close()
         self._set_phase("finalizing")
-        if pump is None:
-            pump = asyncio.create_task(self._persist_pump())
+        pump = self._pump or asyncio.create_task(self._persist_pump())
         self._pump_stop = True
         await pump
         await asyncio.gather(
             self._activity_close_room(),
             self._mark(
-                "finalizing", ended=True, end_reason=self._end_reason, turn_count=len(self._seen)
+                "finalizing",
+                ended=True,
+                end_reason=self._end_reason,
+                turn_count=self._turns.received,
             ),
         )
-        if self._trainee_turns < self._limits.min_trainee_turns:
-            return await self._abandon("no_conversation", already_ended=True)
 
+    async def _evaluate(self) -> SessionOutcome:
+        """6. Evaluate the stored transcript, then mark the session completed."""
         self._set_phase("evaluating")
-        self._evaluation = await _execute(
-            SessionActivities.evaluate_session,
-            EvaluateSession(
-                session_id=start.session_id, judge_max_attempts=self._limits.judge_max_attempts
-            ),
-            policies.EVALUATE,
-            "evaluate transcript against the rubric",
+        self._evaluation = await calls.evaluate(
+            self._request.session_id, self._limits.judge_max_attempts
         )
-        self._evaluation_status = "ready"
+        self._state = "completed"
         self._set_phase("completed")
+        if workflow.patched(MARK_COMPLETED_PATCH):
+            await self._mark("completed", status="completed", turn_count=self._turns.received)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
 
@@ -242,14 +187,14 @@ class TrainingSessionWorkflow:
         self, reason: AbandonReason, *, already_ended: bool = False
     ) -> SessionOutcome:
         self._end_reason = reason
-        self._accepting_turns = False
-        self._evaluation_status = "none"
+        self._turns.close()
+        self._state = "abandoned"
         mark = self._mark(
             "abandoned",
             status="abandoned",
             ended=True,
             end_reason=reason,
-            turn_count=len(self._seen),
+            turn_count=self._turns.received,
         )
         if already_ended:
             await mark
@@ -262,76 +207,21 @@ class TrainingSessionWorkflow:
     async def _persist_pump(self) -> None:
         """One persist in flight at a time; each carries only turns not yet persisted."""
         while True:
-            await workflow.wait_condition(lambda: bool(self._unpersisted) or self._pump_stop)
-            if not self._unpersisted:
+            await workflow.wait_condition(lambda: self._turns.has_unpersisted or self._pump_stop)
+            batch = self._turns.next_batch()
+            if not batch:
                 return
-            batch: list[Turn] = []
-            size = 0
-            for seq in sorted(self._unpersisted):
-                turn = self._unpersisted[seq]
-                if batch and (
-                    len(batch) >= self._limits.persist_batch_max_turns
-                    or size + len(turn.text) > PERSIST_BATCH_MAX_CHARS
-                ):
-                    break
-                batch.append(turn)
-                size += len(turn.text) + 200
-            result = await _execute(
-                SessionActivities.persist_turns,
-                PersistTurns(session_id=self._start.session_id, turns=batch),
-                policies.PERSIST_TURNS,
-                f"persist turns {batch[0].seq}-{batch[-1].seq} ({len(batch)})",
-            )
-            for turn in batch:
-                del self._unpersisted[turn.seq]
-            # quarantined turns were refused by Postgres for good: counted as dropped, not stored
-            self._persisted += len(batch) - len(result.quarantined)
-            self._dropped += len(result.quarantined)
+            result = await calls.persist_turns(self._request.session_id, batch)
+            # quarantined: refused by Postgres for good (a data error), counted as dropped
+            self._turns.persisted([turn.seq for turn in batch], quarantined=result.quarantined)
             self._details()
 
-    async def _wait(self, condition: Callable[[], bool], seconds: float, summary: str) -> bool:
-        try:
-            await workflow.wait_condition(
-                condition, timeout=timedelta(seconds=seconds), timeout_summary=summary
-            )  # type: ignore[arg-type]
-        except TimeoutError:
-            return False
-        return True
-
-    async def _mark(
-        self,
-        phase: Phase,
-        *,
-        status: SessionState = "active",
-        started: bool = False,
-        ended: bool = False,
-        end_reason: str | None = None,
-        turn_count: int | None = None,
-    ) -> None:
-        await _execute(
-            SessionActivities.mark_phase,
-            MarkPhase(
-                session_id=self._start.session_id,
-                phase=phase,
-                status=status,
-                started=started,
-                ended=ended,
-                end_reason=end_reason,
-                turn_count=turn_count,
-            ),
-            policies.DB_WRITE,
-            f"mark session {phase}",
-        )
+    async def _mark(self, phase: Phase, **kw: Any) -> None:
+        await calls.mark(self._request.session_id, phase, **kw)
 
     async def _activity_close_room(self) -> None:
-        if self._ready is None:
-            return
-        await _execute(
-            SessionActivities.close_room,
-            CloseRoom(room_name=self._ready.room_name),
-            policies.LIVEKIT,
-            f"close room {self._ready.room_name}",
-        )
+        if self._ready is not None:
+            await calls.close_room(self._ready.room_name)
 
     def _set_phase(self, phase: Phase) -> None:
         self._phase = phase
@@ -340,10 +230,7 @@ class TrainingSessionWorkflow:
 
     def _details(self) -> None:
         scenario = self._scenario.title if self._scenario else "loading scenario"
-        lines = [
-            f"**{self._phase}** - {scenario}",
-            f"turns: {len(self._seen)} received, {self._persisted} persisted, {self._dropped} dropped",
-        ]
+        lines = [f"**{self._phase}** - {scenario}", self._turns.summary()]
         if self._end_reason:
             lines.append(f"end reason: {self._end_reason}")
         if self._evaluation:
@@ -353,10 +240,10 @@ class TrainingSessionWorkflow:
 
     def _outcome(self) -> SessionOutcome:
         return SessionOutcome(
-            session_id=self._start.session_id,
+            session_id=self._request.session_id,
             phase=self._phase,
             end_reason=self._end_reason,
-            turn_count=len(self._seen),
+            turn_count=self._turns.received,
             evaluation=self._evaluation,
         )
 
@@ -385,7 +272,7 @@ class TrainingSessionWorkflow:
             self._ready is None
             or self._scenario is None
             or self._end is not None
-            or not self._accepting_turns
+            or not self._turns.accepting
         ):
             raise ApplicationError(
                 "this session is no longer waiting for an agent", type="SessionEnded"
@@ -397,7 +284,7 @@ class TrainingSessionWorkflow:
         if self._briefing is None:
             self._agent_identity = joined.agent_identity
             self._briefing = AgentBriefing(
-                session_id=self._start.session_id,
+                session_id=self._request.session_id,
                 scenario_title=self._scenario.title,
                 persona_prompt=self._scenario.persona_prompt,
                 opening_line=self._scenario.opening_line,
@@ -409,7 +296,7 @@ class TrainingSessionWorkflow:
 
     @agent_joined.validator
     def _validate_agent_joined(self, joined: AgentJoined) -> None:
-        if self._end is not None or self._phase in ("finalizing", "evaluating", *TERMINAL_PHASES):
+        if self._end is not None or self._phase in CONVERSATION_OVER_PHASES:
             raise ValueError(f"the session has ended (phase {self._phase})")
         if self._agent_identity is not None and joined.agent_identity != self._agent_identity:
             raise ValueError("another agent already joined this session")
@@ -418,38 +305,15 @@ class TrainingSessionWorkflow:
 
     @workflow.signal
     def add_turns(self, batch: TurnBatch) -> None:
-        for rejected in batch.rejected:  # malformed turns (the contract refused them on decode)
-            self._dropped += 1
-            workflow.logger.warning("dropped turn seq=%s: %s", rejected.seq, rejected.reason)
-        for turn in batch.turns:
-            if turn.seq in self._seen:
-                continue  # at-least-once delivery: a duplicate is expected, not an error
-            reason = self._reject_reason(turn)
-            if reason:
-                self._dropped += 1
-                workflow.logger.warning("dropped turn seq=%s: %s", turn.seq, reason)
-                continue
-            self._seen.add(turn.seq)
-            self._unpersisted[turn.seq] = turn
-            if turn.speaker == "trainee":
-                self._trainee_turns += 1
-
-    def _reject_reason(self, turn: Turn) -> str | None:
-        if not self._accepting_turns:
-            return f"arrived after the conversation was finalized (phase {self._phase})"
-        if turn.seq < 0 or turn.seq >= self._limits.max_turns:
-            return f"seq outside 0..{self._limits.max_turns - 1}"
-        if len(turn.text) > TURN_TEXT_MAX_CHARS:
-            return f"text longer than {TURN_TEXT_MAX_CHARS} characters"
-        if not turn.text.strip():
-            return "empty text"
-        if turn.ended_at < turn.started_at:
-            return "ends before it starts"
-        return None
+        # turns the contract refused on decode (malformed), then the ledger's own refusals
+        for dropped in [*self._turns.refused(batch.rejected), *self._turns.add(batch.turns)]:
+            workflow.logger.warning(
+                "dropped turn seq=%s in phase %s: %s", dropped.seq, self._phase, dropped.reason
+            )
 
     @workflow.signal
     def end_conversation(self, end: EndConversation) -> None:
-        if self._end is not None or not self._accepting_turns:
+        if self._end is not None or not self._turns.accepting:
             return  # a second end, or one after finalizing, is a no-op
         self._end = end
 
@@ -458,11 +322,13 @@ class TrainingSessionWorkflow:
     @workflow.query
     def status(self) -> SessionStatus:
         return SessionStatus(
-            session_id=self._start.session_id,
+            session_id=self._request.session_id,
             phase=self._phase,
-            turn_count=len(self._seen),
-            persisted_turn_count=self._persisted,
-            dropped_turns=self._dropped,
+            turn_count=self._turns.received,
+            persisted_turn_count=self._turns.persisted_count,
+            dropped_turns=self._turns.dropped_count,
             end_reason=self._end_reason,
-            evaluation_status=self._evaluation_status,
+            evaluation_status=evaluation_status(
+                self._state, evaluated=self._evaluation is not None
+            ),
         )

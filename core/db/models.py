@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -23,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from core.contracts import Phase, SessionState, Speaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,6 +41,11 @@ JsonDoc = JSON().with_variant(JSONB(), "postgresql")
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JsonDoc}
+
+
+def one_of(column: str, literal: Any) -> str:
+    """A CHECK condition: `column` holds one of the values of a Literal type."""
+    return f"{column} IN ({', '.join(repr(v) for v in get_args(literal))})"
 
 
 def _now_default() -> Any:
@@ -98,6 +106,8 @@ class TrainingSession(Base):
         UniqueConstraint("user_id", "idempotency_key"),
         UniqueConstraint("assignment_id", "attempt"),
         Index("ix_training_sessions_user_created", "user_id", "created_at"),
+        CheckConstraint(one_of("status", SessionState), name="status"),
+        CheckConstraint(one_of("phase", Phase), name="phase"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -107,8 +117,8 @@ class TrainingSession(Base):
         ForeignKey("assignments.id"), index=True
     )
     attempt: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="active")
-    phase: Mapped[str] = mapped_column(String(30), default="starting")
+    status: Mapped[SessionState] = mapped_column(String(20), default="active")
+    phase: Mapped[Phase] = mapped_column(String(30), default="starting")
     room_name: Mapped[str] = mapped_column(String(200), unique=True)
     workflow_id: Mapped[str] = mapped_column(String(200), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -125,12 +135,13 @@ class TrainingSession(Base):
 
 class TranscriptTurn(Base):
     __tablename__ = "transcript_turns"
+    __table_args__ = (CheckConstraint(one_of("speaker", Speaker), name="speaker"),)
 
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    speaker: Mapped[str] = mapped_column(String(10))
+    speaker: Mapped[Speaker] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime] = mapped_column()

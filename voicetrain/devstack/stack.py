@@ -85,17 +85,11 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
 
         from api.app import create_app
         from core.temporal import connect
-        from worker.main import build_worker, judge_from, livekit_from
+        from worker.main import worker_from_settings
 
         client = await connect(settings)
         engine = make_engine(database_url, pool_size=settings.database_pool_size)
-        worker = build_worker(
-            client,
-            settings,
-            make_sessionmaker(engine),
-            livekit=livekit_from(settings),
-            judge=judge_from(settings),
-        )
+        worker = worker_from_settings(client, settings, engine)
         app = create_app(settings, temporal=client, engine=engine)
         server = _QuietServer(
             uvicorn.Config(

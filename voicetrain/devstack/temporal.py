@@ -9,13 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.search_attributes import SEARCH_ATTRIBUTES
 from voicetrain.devstack.processes import PortBusy, port_free, spawn, stop, wait_for_port
-
-SEARCH_ATTRIBUTES = {
-    "VoicetrainUserId": "Keyword",
-    "VoicetrainScenario": "Keyword",
-    "VoicetrainPhase": "Keyword",
-}
 
 
 def temporal_cli() -> str:
@@ -60,8 +55,8 @@ class TemporalDevServer:
             # one signal per turn: keep the server's default per-workflow limits generous
             "--dynamic-config-value", "limit.maxIDLength=1000",
         ]  # fmt: skip
-        for name, kind in SEARCH_ATTRIBUTES.items():
-            args += ["--search-attribute", f"{name}={kind}"]
+        for key in SEARCH_ATTRIBUTES:  # all Keyword
+            args += ["--search-attribute", f"{key.name}=Keyword"]
         if self.db_file is not None:
             args += ["--db-filename", str(self.db_file)]
         if self.ui_port is None:

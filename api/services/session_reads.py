@@ -1,0 +1,173 @@
+"""Reading sessions: the visible ones page by page (cursor), one with its live status while the
+workflow runs, and the evaluation with its long-poll."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.service import RPCError
+
+from api.admission import Admission
+from core.contracts import (
+    Evaluation,
+    EvaluationPending,
+    ScenarioSummary,
+    SessionPage,
+    SessionStatus,
+    SessionView,
+)
+from core.db import queries
+from core.db.convert import row_to_evaluation
+from core.db.models import Scenario, TrainingSession
+from core.errors import BadRequest, NoEvaluation, NotFound
+from core.security import Principal
+from core.status import CONVERSING_PHASES, evaluation_status
+from workflows.session import TrainingSessionWorkflow
+
+
+async def _live_status(temporal: Client, session: TrainingSession) -> SessionStatus | None:
+    if session.status != "active":
+        return None
+    try:
+        return await temporal.get_workflow_handle(session.workflow_id).query(
+            TrainingSessionWorkflow.status
+        )
+    except (
+        Exception
+    ):  # the DB row is the fallback view; a query failure is not the caller's problem
+        return None
+
+
+def _view(
+    session: TrainingSession, scenario: Scenario, evaluated: bool, live: SessionStatus | None = None
+) -> SessionView:
+    return SessionView(
+        session_id=session.id,
+        user_id=session.user_id,
+        scenario=ScenarioSummary(
+            id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
+        ),
+        scenario_version=scenario.version,
+        assignment_id=session.assignment_id,
+        attempt=session.attempt,
+        status=session.status,
+        phase=live.phase if live else session.phase,
+        turn_count=live.turn_count if live else session.turn_count,
+        end_reason=live.end_reason if live else session.end_reason,
+        evaluation_status=live.evaluation_status
+        if live
+        else evaluation_status(session.status, evaluated=evaluated),
+        created_at=session.created_at,
+        started_at=session.started_at,
+        ended_at=session.ended_at,
+    )
+
+
+def _encode_cursor(session: TrainingSession) -> str:
+    return base64.urlsafe_b64encode(
+        f"{session.created_at.isoformat()}|{session.id}".encode()
+    ).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """A cursor is client input: anything but one we could have issued is a 422 (an aware time
+    that exists in UTC, and a uuid), never a database error."""
+    try:
+        created, sid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        at = datetime.fromisoformat(created)
+        if at.tzinfo is None:
+            raise ValueError("cursor time without a time zone")
+        return at.astimezone(UTC), uuid.UUID(sid)
+    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
+        raise BadRequest("invalid cursor") from exc
+
+
+async def session_page(
+    db: AsyncSession, user: Principal, limit: int, cursor: str | None
+) -> SessionPage:
+    query = queries.sessions_with_scenario().where(queries.visible_sessions(user))
+    if cursor:
+        created, sid = _decode_cursor(cursor)
+        query = query.where(
+            or_(
+                TrainingSession.created_at < created,
+                and_(TrainingSession.created_at == created, TrainingSession.id < sid),
+            )
+        )
+    rows = (
+        await db.execute(
+            query.order_by(TrainingSession.created_at.desc(), TrainingSession.id.desc()).limit(
+                limit + 1
+            )
+        )
+    ).all()
+    page = rows[:limit]
+    return SessionPage(
+        items=[_view(session, scenario, evaluated) for session, scenario, evaluated in page],
+        next_cursor=_encode_cursor(page[-1][0]) if len(rows) > limit else None,
+    )
+
+
+async def session_view(
+    db: AsyncSession, temporal: Client, user: Principal, session_id: uuid.UUID
+) -> SessionView:
+    found = (
+        await db.execute(
+            queries.sessions_with_scenario().where(
+                TrainingSession.id == session_id, queries.visible_sessions(user)
+            )
+        )
+    ).first()
+    if found is None:
+        raise NotFound("session not found")
+    session, scenario, evaluated = found
+    return _view(session, scenario, evaluated, await _live_status(temporal, session))
+
+
+async def evaluation_or_pending(
+    db: AsyncSession,
+    temporal: Client,
+    admission: Admission,
+    user: Principal,
+    session: TrainingSession,
+    wait: float,
+) -> Evaluation | EvaluationPending:
+    """The evaluation; else, while one may still come, what it waits for (after long-polling the
+    workflow up to `wait` seconds, holding no DB connection); NoEvaluation when none ever will."""
+    row = await queries.evaluation_of(db, session.id)
+    if row is None and session.status == "active" and wait > 0:
+        # Give the connection back while waiting: waiting requests must never starve the pool.
+        await db.close()
+        with admission.long_poll(user.id):
+            # Wait on the workflow itself (a long-poll on its history), not on the database.
+            try:
+                await asyncio.wait_for(
+                    temporal.get_workflow_handle(session.workflow_id).result(), timeout=wait
+                )
+            except (TimeoutError, WorkflowFailureError, RPCError):
+                pass
+        fresh = await db.get(TrainingSession, session.id)
+        assert fresh is not None, "sessions are never deleted"
+        session = fresh
+        row = await queries.evaluation_of(db, session.id)
+    if row is not None:
+        return row_to_evaluation(row)
+    if session.status != "active":
+        raise NoEvaluation(
+            f"this session ended without an evaluation ({session.end_reason or session.status})"
+        )
+    live = await _live_status(temporal, session)
+    phase = live.phase if live else session.phase
+    if live is not None and live.evaluation_status == "none":
+        raise NoEvaluation(
+            f"this session ended without an evaluation ({live.end_reason or live.phase})"
+        )
+    return EvaluationPending(
+        status="in_conversation" if phase in CONVERSING_PHASES else "pending", phase=phase
+    )

@@ -1,0 +1,325 @@
+"""What the bench measures: start latency (and its create+load ablation), live load of simulated
+agents, and batch persistence. The activities are called directly: they need no Temporal context."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import psutil
+from sqlalchemy import delete, select
+from temporalio.client import Client
+
+from activities.session import SessionActivities
+from agent.bridge import SessionBridge, TemporalBridge
+from core.contracts import (
+    AgentJoined,
+    EndConversation,
+    LoadScenario,
+    PersistTurns,
+    StartSession,
+    Turn,
+    TurnBatch,
+    session_workflow_id,
+)
+from core.db.engine import SessionMaker
+from core.db.models import EvaluationRow, TranscriptTurn, User
+from core.security import mint_jwt
+from voicetrain.bench.report import summary_ms
+from voicetrain.bench.stack import BenchStack, cpu_seconds
+from voicetrain.bench.verify import verify
+
+
+@dataclass(frozen=True)
+class Sizes:
+    starts: int
+    concurrency: int
+    sessions: int
+    turns: int
+    persist: int
+    ablation: int
+    pacing: float  # seconds between turns of one session (compressed realistic pacing)
+
+
+FULL = Sizes(
+    starts=200, concurrency=16, sessions=100, turns=60, persist=500, ablation=100, pacing=0.25
+)
+QUICK = Sizes(starts=10, concurrency=4, sessions=3, turns=6, persist=50, ablation=5, pacing=0.02)
+
+
+@dataclass
+class Ctx:
+    stack: BenchStack
+    http: httpx.AsyncClient
+    client: Client
+    db: SessionMaker
+    scenario_id: str
+    sizes: Sizes
+
+
+async def start_session(ctx: Ctx, user: str) -> tuple[uuid.UUID | None, float]:
+    token = mint_jwt(ctx.stack.settings, sub=user, role="trainee")
+    started = time.perf_counter()
+    r = await ctx.http.post(
+        "/v1/sessions",
+        json={"scenario_id": ctx.scenario_id},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    elapsed = time.perf_counter() - started
+    return (uuid.UUID(r.json()["session_id"]) if r.status_code == 201 else None), elapsed
+
+
+async def bench_start(ctx: Ctx) -> dict[str, Any]:
+    sequential = [(await start_session(ctx, f"bench-seq-{i}"))[1] for i in range(ctx.sizes.starts)]
+    gate = asyncio.Semaphore(ctx.sizes.concurrency)
+
+    async def one(i: int) -> float:
+        async with gate:
+            return (await start_session(ctx, f"bench-conc-{i}"))[1]
+
+    concurrent = list(await asyncio.gather(*(one(i) for i in range(ctx.sizes.starts))))
+    return {
+        "sequential": summary_ms(sequential),
+        f"concurrency_{ctx.sizes.concurrency}": summary_ms(concurrent),
+    }
+
+
+async def bench_ablation(ctx: Ctx) -> dict[str, Any]:
+    """create_session + load_scenario: sequential vs concurrent, by the real activities."""
+    acts = SessionActivities(ctx.db, None)
+    async with ctx.db() as db:
+        db.add(User(id="bench-ablation", role="trainee"))
+        await db.commit()
+    scenario = uuid.UUID(ctx.scenario_id)
+
+    async def timed(run: Callable[[StartSession], Awaitable[object]]) -> float:
+        start = StartSession(
+            session_id=uuid.uuid4(), user_id="bench-ablation", scenario_id=scenario
+        )
+        began = time.perf_counter()
+        await run(start)
+        return time.perf_counter() - began
+
+    async def sequential(start: StartSession) -> None:
+        await acts.create_session(start)
+        await acts.load_scenario(LoadScenario(scenario_id=scenario))
+
+    async def concurrent(start: StartSession) -> None:
+        await asyncio.gather(
+            acts.create_session(start),
+            acts.load_scenario(LoadScenario(scenario_id=scenario)),
+        )
+
+    seq = [await timed(sequential) for _ in range(ctx.sizes.ablation)]
+    con = [await timed(concurrent) for _ in range(ctx.sizes.ablation)]
+    return {
+        "sequential": summary_ms(seq),
+        "concurrent": summary_ms(con),
+        "sequential_over_concurrent_p50": round(statistics.median(seq) / statistics.median(con), 2),
+    }
+
+
+def make_turns(n: int) -> list[Turn]:
+    now = datetime.now(UTC)
+    return [
+        Turn(seq=i, speaker="trainee" if i % 2 else "client", text=f"Bench turn {i}: how has this week been for you, honestly?",
+             started_at=now + timedelta(seconds=i), ended_at=now + timedelta(seconds=i + 1))
+        for i in range(n)
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault injected into a live-load run: `inject` returns when the fault is over (the
+    worker restarted, Postgres back, the bridge reachable). `during="conversation"` waits until
+    every session has joined; `during="join"` strikes while the agents are joining."""
+
+    inject: Callable[[], Awaitable[None]]
+    during: str = "conversation"
+
+
+async def live_load(
+    ctx: Ctx, sessions: int, turns: int, *, bridge_for: Callable[[uuid.UUID], SessionBridge] | None = None,
+    fault: Fault | None = None, pacing: float | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """S concurrent simulated sessions sending T turns each, one signal per turn, as the agent does."""
+    pacing = ctx.sizes.pacing if pacing is None else pacing
+    sent_at: dict[tuple[uuid.UUID, int], float] = {}
+    seen_at: dict[tuple[uuid.UUID, int], float] = {}
+    ended_at: dict[uuid.UUID, float] = {}
+    evaluated_at: dict[uuid.UUID, float] = {}
+    started: list[uuid.UUID] = []
+    refused_starts = 0
+    joined = asyncio.Event()
+    joined_count = 0
+    released = asyncio.Event()  # a conversation-time fault holds the turns until it has struck
+    if fault is None or fault.during == "join":
+        released.set()
+    done = asyncio.Event()
+    worker_proc = psutil.Process(ctx.stack.worker.pid) if ctx.stack.worker else None
+    baseline_rss = worker_proc.memory_info().rss if worker_proc else 0
+    peak_rss = baseline_rss
+
+    async def session(i: int) -> None:
+        nonlocal joined_count, refused_starts
+        sid, _ = await start_session(ctx, f"bench-live-{uuid.uuid4().hex[:6]}-{i}")
+        if sid is None:
+            refused_starts += 1
+            joined_count += 1
+            if joined_count == sessions:
+                joined.set()
+            return
+        started.append(sid)
+        bridge = (
+            bridge_for(sid) if bridge_for else TemporalBridge(ctx.client, session_workflow_id(sid))
+        )
+        try:
+            try:
+                await bridge.agent_joined(AgentJoined(agent_identity=f"bench-agent-{i}"))
+            finally:
+                joined_count += 1
+                if joined_count == sessions:
+                    joined.set()
+            await released.wait()
+            for turn in make_turns(turns):
+                sent_at[(sid, turn.seq)] = time.perf_counter()
+                await bridge.send_turns(TurnBatch(turns=[turn]))
+                await asyncio.sleep(pacing)
+            ended_at[sid] = time.perf_counter()
+            await bridge.end_conversation(
+                EndConversation(reason="trainee_ended", final_turn_count=turns)
+            )
+        finally:
+            await bridge.aclose()
+
+    async def observe() -> None:
+        nonlocal peak_rss
+        while not done.is_set():
+            ids = list(started)
+            if ids:
+                try:
+                    async with ctx.db() as db:
+                        rows = (
+                            await db.execute(
+                                select(TranscriptTurn.session_id, TranscriptTurn.seq).where(
+                                    TranscriptTurn.session_id.in_(ids)
+                                )
+                            )
+                        ).all()
+                        evals = (
+                            await db.execute(
+                                select(EvaluationRow.session_id).where(
+                                    EvaluationRow.session_id.in_(ids)
+                                )
+                            )
+                        ).scalars().all()  # fmt: skip
+                except Exception:  # Postgres restarting (a fault): look again shortly
+                    await asyncio.sleep(0.2)
+                    continue
+                now = time.perf_counter()
+                for key in rows:
+                    seen_at.setdefault((key[0], key[1]), now)
+                for sid in evals:
+                    evaluated_at.setdefault(sid, now)
+            if worker_proc and worker_proc.is_running():
+                peak_rss = max(peak_rss, worker_proc.memory_info().rss)
+            await asyncio.sleep(0.1)
+
+    observer = asyncio.create_task(observe())
+    cpu_before = cpu_seconds(ctx.stack)
+    began = time.perf_counter()
+    work = [asyncio.create_task(session(i)) for i in range(sessions)]
+    fault_window: tuple[float, float] | None = None
+    if fault is not None:
+        if fault.during == "conversation":
+            await joined.wait()  # every agent has joined: the fault hits the conversations
+            fault_started = time.perf_counter()
+            released.set()
+            await asyncio.sleep(pacing * turns / 3)
+        else:
+            fault_started = time.perf_counter()
+        await fault.inject()
+        fault_window = (fault_started, time.perf_counter())
+    results = await asyncio.gather(*work, return_exceptions=True)
+    errors = [repr(r) for r in results if isinstance(r, BaseException)]
+    ingest_seconds = time.perf_counter() - began
+    cpu_after = cpu_seconds(ctx.stack)
+    check = await verify(ctx, started, turns)  # awaits every workflow's outcome first
+    check["refused_starts"] = refused_starts
+    check["client_errors"] = len(errors)
+    await asyncio.sleep(0.3)  # one more look at the database for the last rows' times
+    done.set()
+    await observer
+    latencies = [seen_at[k] - sent_at[k] for k in sent_at if k in seen_at]
+    eval_latencies = [evaluated_at[s] - ended_at[s] for s in ended_at if s in evaluated_at]
+    out: dict[str, Any] = {
+        "sessions": sessions,
+        "turns_per_session": turns,
+        "turns_ingested_per_second": round(len(sent_at) / ingest_seconds, 1),
+        "turn_to_db": summary_ms(latencies),
+        "end_to_evaluation": summary_ms(eval_latencies),
+        "worker_rss_mb_peak": round(peak_rss / 2**20, 1),
+        "worker_rss_kb_per_active_session": round(
+            (peak_rss - baseline_rss) / 1024 / max(1, sessions), 1
+        ),
+        "check": check,
+        # CPU seconds per wall second while turns were flowing (2.0 = both cores): what bounds it
+        "cpu_share_while_ingesting": {
+            k: round((cpu_after[k] - cpu_before.get(k, 0.0)) / ingest_seconds, 2) for k in cpu_after
+        },
+        "client_errors": errors[:5],
+    }
+    if fault_window is not None:
+        # Recovery: from the end of the fault until every turn sent before that end is stored.
+        fault_end = fault_window[1]
+        before = [seen_at[k] for k, t in sent_at.items() if t <= fault_end and k in seen_at]
+        check["fault_seconds"] = round(fault_end - fault_window[0], 2)
+        check["recovery_seconds"] = round(max([0.0, *(t - fault_end for t in before)]), 2)
+        check["turn_to_db_p99_ms"] = out["turn_to_db"]["p99_ms"]
+        check["end_to_evaluation_p99_ms"] = out["end_to_evaluation"]["p99_ms"]
+    return out
+
+
+async def bench_persistence(ctx: Ctx) -> dict[str, Any]:
+    acts = SessionActivities(ctx.db, None)
+    async with ctx.db() as db:
+        db.add(User(id="bench-persist", role="trainee"))
+        await db.commit()
+    sids = []
+    for _ in range(2):
+        start = StartSession(
+            session_id=uuid.uuid4(), user_id="bench-persist", scenario_id=uuid.UUID(ctx.scenario_id)
+        )
+        await acts.create_session(start)
+        sids.append(start.session_id)
+    turns = make_turns(ctx.sizes.persist)
+    began = time.perf_counter()
+    await acts.persist_turns(PersistTurns(session_id=sids[0], turns=turns))
+    batch = time.perf_counter() - began
+    began = time.perf_counter()
+    for t in turns:  # the replaced system's way: one INSERT and commit per turn
+        async with ctx.db() as db:
+            db.add(
+                TranscriptTurn(
+                    session_id=sids[1],
+                    seq=t.seq,
+                    speaker=t.speaker,
+                    text=t.text,
+                    started_at=t.started_at,
+                    ended_at=t.ended_at,
+                )
+            )
+            await db.commit()
+    row_by_row = time.perf_counter() - began
+    async with ctx.db() as db:
+        await db.execute(delete(TranscriptTurn).where(TranscriptTurn.session_id.in_(sids)))
+        await db.commit()
+    return {"turns": len(turns), "one_statement_ms": round(batch * 1000, 1), "row_by_row_ms": round(row_by_row * 1000, 1),
+            "speedup": round(row_by_row / batch, 1)}  # fmt: skip

@@ -1,0 +1,154 @@
+"""The session workflow's activity calls, each with its policy (workflows/policies.py) and the
+summary shown in the Temporal UI, and its bounded waits. Called from workflow code only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+from uuid import UUID
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.session import SessionActivities
+    from core.contracts import (
+        CloseRoom,
+        CreatedSession,
+        DispatchAgent,
+        EvaluateSession,
+        EvaluationSummary,
+        LoadScenario,
+        MarkPhase,
+        PersistResult,
+        PersistTurns,
+        Phase,
+        ScenarioSnapshot,
+        SessionState,
+        StartSession,
+        Turn,
+    )
+    from workflows import policies
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+async def execute(
+    method: Callable[[SessionActivities, P], Awaitable[R]],
+    arg: P,
+    policy: policies.ActivityPolicy,
+    summary: str,
+) -> R:
+    return await workflow.execute_activity_method(
+        method,
+        arg,
+        start_to_close_timeout=policy.start_to_close,
+        schedule_to_close_timeout=policy.schedule_to_close,
+        heartbeat_timeout=policy.heartbeat,
+        retry_policy=policy.retry,
+        summary=summary,
+    )
+
+
+async def create_and_load(start: StartSession) -> tuple[CreatedSession, ScenarioSnapshot]:
+    """The session row and the scenario snapshot, concurrently (they are independent)."""
+    return await asyncio.gather(
+        execute(SessionActivities.create_session, start, policies.START, "create session row"),
+        execute(
+            SessionActivities.load_scenario,
+            LoadScenario(scenario_id=start.scenario_id, assignment_id=start.assignment_id),
+            policies.START,
+            "load scenario snapshot",
+        ),
+    )
+
+
+def start_failure(err: ActivityError) -> ApplicationError:
+    """What the caller of await_ready is told: the business error's type, else StartFailed."""
+    cause = err.cause
+    failure = (
+        cause
+        if isinstance(cause, ApplicationError) and cause.type
+        else ApplicationError(
+            "the session could not be started", type="StartFailed", non_retryable=True
+        )
+    )
+    return ApplicationError(failure.message, type=failure.type, non_retryable=True)
+
+
+async def dispatch_agent(session_id: UUID, room_name: str) -> None:
+    await execute(
+        SessionActivities.dispatch_agent,
+        DispatchAgent(
+            session_id=session_id, workflow_id=workflow.info().workflow_id, room_name=room_name
+        ),
+        policies.LIVEKIT,
+        f"dispatch agent to {room_name}",
+    )
+
+
+async def mark(
+    session_id: UUID,
+    phase: Phase,
+    *,
+    status: SessionState = "active",
+    started: bool = False,
+    ended: bool = False,
+    end_reason: str | None = None,
+    turn_count: int | None = None,
+) -> None:
+    await execute(
+        SessionActivities.mark_phase,
+        MarkPhase(
+            session_id=session_id,
+            phase=phase,
+            status=status,
+            started=started,
+            ended=ended,
+            end_reason=end_reason,
+            turn_count=turn_count,
+        ),
+        policies.DB_WRITE,
+        f"mark session {phase}",
+    )
+
+
+async def close_room(room_name: str) -> None:
+    await execute(
+        SessionActivities.close_room,
+        CloseRoom(room_name=room_name),
+        policies.LIVEKIT,
+        f"close room {room_name}",
+    )
+
+
+async def persist_turns(session_id: UUID, batch: list[Turn]) -> PersistResult:
+    return await execute(
+        SessionActivities.persist_turns,
+        PersistTurns(session_id=session_id, turns=batch),
+        policies.PERSIST_TURNS,
+        f"persist turns {batch[0].seq}-{batch[-1].seq} ({len(batch)})",
+    )
+
+
+async def evaluate(session_id: UUID, judge_max_attempts: int) -> EvaluationSummary:
+    return await execute(
+        SessionActivities.evaluate_session,
+        EvaluateSession(session_id=session_id, judge_max_attempts=judge_max_attempts),
+        policies.EVALUATE,
+        "evaluate transcript against the rubric",
+    )
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float, summary: str) -> bool:
+    """Wait for `condition` at most `seconds` (a durable timer named `summary`); False on timeout."""
+    try:
+        await workflow.wait_condition(
+            condition, timeout=timedelta(seconds=seconds), timeout_summary=summary
+        )
+    except TimeoutError:
+        return False
+    return True
