@@ -17,7 +17,7 @@ from core.scenarios import Aspect, CriterionDef
 from evaluation.conversation import Conversation
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
-from evaluation.text import compile_all, first_match, sentences, short
+from evaluation.text import compile_all, first_match, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 MAX_EVIDENCE = 3
@@ -40,7 +40,9 @@ def _aspects(criterion: CriterionDef) -> list[Aspect]:
 def _find_aspect(
     aspect: Aspect, conv: Conversation, resp: Responsiveness, reading: CriterionReading
 ) -> list[Evidence]:
-    cues, topic = compile_all(aspect.cues), compile_all(aspect.topic)
+    cues = compile_all(aspect.cues)
+    # topic words are word starts: "anger" must not be found inside "strangers"
+    topic = compile_all([rf"\b(?:{t})" for t in aspect.topic])
     found: list[Evidence] = []
     for e in conv.exchanges:
         if len(found) >= aspect.max_count:
@@ -51,11 +53,16 @@ def _find_aspect(
         said = sentences(e.turn.text)
         for i, s in enumerate(said):
             m = first_match(cues, s.text)
-            if m is None or clause_negated(s.text, m.start()):
+            if m is None:
                 continue
             asking = is_question(s)
-            if aspect.key and (leading(s) or (asking and undone(said[i + 1 :]))):
+            negated = clause_negated(s.text, m.start())
+            if aspect.key and (
+                leading(s) or (asking and (negated or undone(said[i + 1 :]) is not None))
+            ):
                 reading.negated.append((e.turn.seq, s.text))
+                continue
+            if negated:
                 continue
             if (asking and stacked) or (aspect.form == "question" and not asking):
                 continue
@@ -125,23 +132,33 @@ def _rating(criterion: CriterionDef, items: float) -> Rating:
     return "not_met"
 
 
+def _longest(turn: Turn) -> str:
+    said = sentences(turn.text)
+    return max(said, key=lambda s: len(s.text)).text if said else turn.text
+
+
 def _anchor(
     criterion: CriterionDef, conv: Conversation, reading: CriterionReading
 ) -> tuple[Turn, str] | None:
+    """The client turn the better alternative answers: a disclosure that was not followed up,
+    else the first turn matching the rubric's `when` cues (in their order of priority), else
+    the first or last client turn that says something (a curt 'I guess' teaches nothing)."""
     if reading.missed:
         return reading.missed[0]
     alt = criterion.better_alternative
     client = [t for t in conv.turns if t.speaker == "client"]
     if alt is None or not client:
         return None
-    when = compile_all(alt.when)
-    for turn in client:
-        for s in sentences(turn.text):
-            if when and first_match(when, s.text):
-                return turn, s.text
-    turn = client[0] if alt.fallback == "first" else client[-1]
-    said = sentences(turn.text)
-    return turn, (said[0].text if alt.fallback == "first" or not said else said[-1].text)
+    for pattern in compile_all(alt.when):
+        for turn in client:
+            for s in sentences(turn.text):
+                if pattern.search(s.text):
+                    return turn, s.text
+    ordered = client if alt.fallback == "first" else list(reversed(client))
+    for turn in ordered:
+        if len(words(_longest(turn))) >= 4:
+            return turn, _longest(turn)
+    return ordered[0], _longest(ordered[0])
 
 
 def _distinct(evidence: Sequence[Evidence]) -> list[Evidence]:

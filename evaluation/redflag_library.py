@@ -75,7 +75,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         why="Arguing for change makes the client argue against it (MI: roll with resistance).",
         critical=False,
         cues=[
-            r"\bcome on\b",
+            r"\bcome on(,|!|\.|\s+(now|man|seriously|really))",
             r"\b(that's|that is) not true\b|\byou're wrong\b|\bi disagree\b",
             r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
             r"\bthe (truth|fact) is\b|\bthe only way\b",

@@ -16,7 +16,7 @@ from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.skills import ADVICE, AFFIRMATION, COMPLEX, OPEN_Q, PERMISSION, REFLECTION, SUMMARY
 from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, words
 
-PARROT_SHARE = 0.6
+PARROT_SHARE = 0.55
 STACK = 3
 _FEELING = re.compile(
     r"\b(afraid|alone|angry|anger|anxious|ashamed|awful|betrayed|broken|crushed|desperate|"
@@ -27,6 +27,7 @@ _FEELING = re.compile(
     r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders)\b",
     re.I,
 )
+_SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
 _SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me)\b", re.I)
 _INVITATION = re.compile(
@@ -34,9 +35,11 @@ _INVITATION = re.compile(
     r" (hear|know)|i('m| am) (wondering|curious))\b",
     re.I,
 )
-_HEADS = re.compile(
-    r"(?:^|[,;:]\s*|\band\s+|\bor\s+)(what|how|who|when|where|why|which|any|are you|do you|"
-    r"did you|have you|is there|is it|can you|could you|would you|will you)\b",
+_FIRST_HEAD = re.compile(
+    r"^(what|how|who|when|where|why|which|any|are|do|did|have|is|can|could|would|will|does)\b", re.I
+)
+_MORE_HEADS = re.compile(
+    r"(?:[,;:]\s*|\band\s+|\bor\s+)(what|how|who|any|are you|do you|did you|have you|is there)\b",
     re.I,
 )
 _CRISIS_RESOURCE = re.compile(r"\b(988|911|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I)
@@ -57,7 +60,8 @@ def question_count(text: str) -> int:
     total = 0
     for s in sentences(text):
         if s.is_question:
-            total += max(1, len(_HEADS.findall(LEAD_IN.sub("", s.text))))
+            body = LEAD_IN.sub("", s.text)
+            total += max(1, (1 if _FIRST_HEAD.match(body) else 0) + len(_MORE_HEADS.findall(body)))
         elif _INVITATION.match(LEAD_IN.sub("", s.text)):
             total += 1
     return total
@@ -94,7 +98,7 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
         return False, False
     shared = overlap(text, exchange.before.text)
     feeling = bool(_FEELING.search(text)) or bool(COMPLEX.search(text))
-    opener_based = bool(REFLECTION.match(text))
+    opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
     implicit = bool(_SECOND_PERSON.search(text)) and (len(shared) >= 2 or (shared and feeling))
     if not (opener_based and (shared or feeling)) and not implicit:
         return False, False
@@ -145,7 +149,8 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
                 if not stacked and (OPEN_Q.match(text) or _INVITATION.match(text)):
                     r.open_questions.append((Move(e.turn.seq, s), 1.0 if used else 0.5))
                 continue
-            if e.before is not None and copied_share(text, e.before.text) >= PARROT_SHARE:
+            said = REFLECTION.sub("", text, count=1)  # the formula is not the copying
+            if e.before is not None and copied_share(said, e.before.text) >= PARROT_SHARE:
                 r.parrots.append(Move(e.turn.seq, s))
                 continue
             reflective, complex_ = _reflection(s, e)

@@ -1,9 +1,10 @@
 """From criterion ratings, red flags and the client's engagement to one overall score, pass or
 fail, and whether a human should look at it.
 
-overall = 85% weighted criterion mean + 15% client engagement, minus 5 per non-critical red
-flag (at most 15), minus 20 per critical one (at most 45); any critical flag also caps the
-score below the pass mark and fails the session."""
+quality = 85% weighted criterion mean + 15% client engagement; overall = 15 + 0.85 * quality
+(a session that happened is not worth nothing), times 0.9 per non-critical red flag and 0.7 per
+critical one (so more harm always scores lower); any critical flag also caps the score below the
+pass mark and fails the session."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from collections.abc import Sequence
 from core.contracts import CriterionResult, RedFlag
 
 ENGAGEMENT_WEIGHT = 0.15
-MINOR_PENALTY, MINOR_MAX = 5.0, 15.0
-CRITICAL_PENALTY, CRITICAL_MAX = 20.0, 45.0
+FLOOR = 15.0
+MINOR_FACTOR = 0.9
+CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0
 REVIEW_MARGIN = 5.0
 JUDGE_DISAGREEMENT = 20.0
@@ -33,10 +35,9 @@ def overall_score(
     base = criteria_mean(criteria)
     if engagement is not None:
         base = (1 - ENGAGEMENT_WEIGHT) * base + ENGAGEMENT_WEIGHT * 100 * engagement
-    minor = [f for f in flags if not f.critical]
-    critical = [f for f in flags if f.critical]
-    score = base - min(MINOR_MAX, MINOR_PENALTY * len(minor))
-    score -= min(CRITICAL_MAX, CRITICAL_PENALTY * len(critical))
+    minor = sum(1 for f in flags if not f.critical)
+    critical = sum(1 for f in flags if f.critical)
+    score = (FLOOR + (100 - FLOOR) / 100 * base) * MINOR_FACTOR**minor * CRITICAL_FACTOR**critical
     if critical:
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     return round(max(0.0, min(100.0, score)), 1)

@@ -73,9 +73,18 @@ def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
+# The client's first person said back in the second: "I'm not sure" -> "you're not sure".
+_TO_SECOND_PERSON = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "am": "are",
+    "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll", "was": "were",
+}  # fmt: skip
+
+
 def copied_share(text: str, source: str, n: int = 3) -> float:
-    """Share of `text`'s words that sit in an n-gram copied verbatim from `source`."""
-    tokens, src = words(text), ngrams(words(source), n)
+    """Share of `text`'s words that sit in an n-gram copied from `source` (with the client's
+    first person turned into the second, so "you're not sure" copies "I'm not sure")."""
+    tokens = [_TO_SECOND_PERSON.get(w, w) for w in words(text)]
+    src = ngrams([_TO_SECOND_PERSON.get(w, w) for w in words(source)], n)
     if len(tokens) < n:
         return 0.0
     covered = [False] * len(tokens)
