@@ -227,6 +227,7 @@ class EvaluationSummary(Contract):
     passed: bool
     evaluator: str
     fallback: bool
+    needs_review: bool = False
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -308,7 +309,6 @@ class SkillMetrics(Contract):
     )
 
 
-
 class Evaluation(Contract):
     session_id: UUID
     overall_score: float = Field(ge=0, le=100)
@@ -322,6 +322,21 @@ class Evaluation(Contract):
     evaluator: EvaluatorInfo
     scenario: ScenarioRef
     created_at: AwareDatetime
+
+
+RevisionKind = Literal["ai", "rescore"]
+
+
+class EvaluationRevisionView(Contract):
+    """One entry of a session's evaluation history (newest last)."""
+
+    revision: int
+    kind: RevisionKind
+    evaluator: str = Field(description="name and version of the evaluator that produced it")
+    overall_score: float
+    passed: bool
+    created_at: AwareDatetime
+    evaluation: Evaluation
 
 
 # --- REST bodies -----------------------------------------------------------------------------

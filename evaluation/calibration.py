@@ -52,7 +52,8 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
     misranked = []
     for a, b in combinations(with_score, 2):
         ea, eb = a.labels.expert_score, b.labels.expert_score
-        assert ea is not None and eb is not None
+        assert ea is not None
+        assert eb is not None
         if abs(ea - eb) < SEPARATION:
             continue
         pairs += 1
@@ -85,9 +86,7 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
         criteria_agree=crit_agree,
         mae=round(sum(errors) / len(errors), 1) if errors else None,
         bad_passes=[
-            s.name
-            for s in scored
-            if s.labels.kind in ("harmful", "gaming") and s.evaluation.passed
+            s.name for s in scored if s.labels.kind in ("harmful", "gaming") and s.evaluation.passed
         ],
         misranked=misranked,
         pass_disagreements=disagreements,

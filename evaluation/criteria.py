@@ -192,7 +192,9 @@ def score_criterion(
         where = ", ".join(f"turn {ev.seq}" for ev in evidence[:MAX_EVIDENCE])
         feedback += f" (Seen at {where}.)"
     for turn, said in reading.missed[:1]:
-        feedback += f' At turn {turn.seq} {client_name} said "{short(said, 80)}" and it was not taken up.'
+        feedback += (
+            f' At turn {turn.seq} {client_name} said "{short(said, 80)}" and it was not taken up.'
+        )
     if spoilers:
         feedback += " Lowered because of: " + ", ".join(s.replace("_", " ") for s in spoilers) + "."
     better = None

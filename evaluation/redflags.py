@@ -66,7 +66,9 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
     return []
 
 
-def _ignored(flag: RedFlagDef, conv: Conversation, dismissers: Sequence[RedFlagDef]) -> list[FlagHit]:
+def _ignored(
+    flag: RedFlagDef, conv: Conversation, dismissers: Sequence[RedFlagDef]
+) -> list[FlagHit]:
     hits = []
     for d in conv.disclosures:
         if d.kind != flag.disclosure:
@@ -75,9 +77,9 @@ def _ignored(flag: RedFlagDef, conv: Conversation, dismissers: Sequence[RedFlagD
         if reply is None:
             continue
         dismissed = any(_cue_hits(f, reply) for f in dismissers)
-        taken_up = bool(_TAKE_UP.search(reply.turn.text)) or len(
-            overlap(reply.turn.text, d.quote)
-        ) >= 2
+        taken_up = (
+            bool(_TAKE_UP.search(reply.turn.text)) or len(overlap(reply.turn.text, d.quote)) >= 2
+        )
         if dismissed or not taken_up:
             quote = sentences(reply.turn.text)[0].text if sentences(reply.turn.text) else ""
             hits.append(FlagHit(flag, reply.turn.seq, quote))

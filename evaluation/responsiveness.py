@@ -42,7 +42,9 @@ _MORE_HEADS = re.compile(
     r"(?:[,;:]\s*|\band\s+|\bor\s+)(what|how|who|any|are you|do you|did you|have you|is there)\b",
     re.I,
 )
-_CRISIS_RESOURCE = re.compile(r"\b(988|911|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I)
+_CRISIS_RESOURCE = re.compile(
+    r"\b(988|911|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I
+)
 _ASKED_FOR_ADVICE = re.compile(
     r"\b(what should i|what do you (think|suggest)|any (tips|advice|ideas)|what can i do|"
     r"tell me what to do|how do i)\b",
@@ -102,7 +104,7 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     implicit = bool(_SECOND_PERSON.search(text)) and (len(shared) >= 2 or (shared and feeling))
     if not (opener_based and (shared or feeling)) and not implicit:
         return False, False
-    new_words = {w for w in words(text)} - set(words(exchange.before.text))
+    new_words = set(words(text)) - set(words(exchange.before.text))
     complex_ = feeling or len(new_words) >= 6
     return True, complex_
 
@@ -125,9 +127,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
         formula, count = openers.most_common(1)[0]
         if count >= max(3, (len(exchanges) + 1) // 2) and formula:
             r.formula = formula
-            r.formulaic_turns = [
-                e.turn.seq for e in exchanges if opener(e.turn.text, 2) == formula
-            ]
+            r.formulaic_turns = [e.turn.seq for e in exchanges if opener(e.turn.text, 2) == formula]
     previous_permission = False
     for i, e in enumerate(exchanges):
         stacked = question_count(e.turn.text) >= STACK

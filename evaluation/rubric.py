@@ -100,7 +100,10 @@ def evaluate(
             ratings={c.id: c.rating for c in criteria},
             red_flags=sorted(present),
         )
-        judged_score = overall_score(judgment.criteria, judgment.red_flags, None, rubric.pass_mark)
+        # a judge grades partial skill itself: its mean is not lifted by the rubric's floor
+        judged_score = overall_score(
+            judgment.criteria, judgment.red_flags, None, rubric.pass_mark, floor=0.0
+        )
         judged_passed = passes(judged_score, judgment.red_flags, rubric.pass_mark)
         reasons = review_reasons(
             judged_score, judgment.criteria, judgment.red_flags, rubric.pass_mark, None

@@ -31,13 +31,15 @@ def overall_score(
     flags: Sequence[RedFlag],
     engagement: float | None,
     pass_mark: float,
+    *,
+    floor: float = FLOOR,
 ) -> float:
     base = criteria_mean(criteria)
     if engagement is not None:
         base = (1 - ENGAGEMENT_WEIGHT) * base + ENGAGEMENT_WEIGHT * 100 * engagement
     minor = sum(1 for f in flags if not f.critical)
     critical = sum(1 for f in flags if f.critical)
-    score = (FLOOR + (100 - FLOOR) / 100 * base) * MINOR_FACTOR**minor * CRITICAL_FACTOR**critical
+    score = (floor + (100 - floor) / 100 * base) * MINOR_FACTOR**minor * CRITICAL_FACTOR**critical
     if critical:
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     return round(max(0.0, min(100.0, score)), 1)
