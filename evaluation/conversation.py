@@ -21,7 +21,8 @@ DISCLOSURES: dict[str, tuple[str, ...]] = {
         r"\b(not|never) (to )?wake up\b|\bdidn't wake up\b",
         r"\b(want|wanted|wish|wished|wishing) (to|i (could|was|were)) (die|be dead|be gone|disappear|"
         r"not be here|be with (him|her|them))",
-        r"\bbe with (him|her) (again)?\b",
+        r"\bbe with (him|her)( again)?\b|\bgo where (he|she) is\b",
+        r"\b(rather|better) (be )?(dead|gone)\b|\bwish i (was|were) (dead|gone)\b",
         r"\b(no|not any) (point|reason) (in |to )?(living|going on|being here|carrying on)",
         r"\bcan't (go on|do this anymore|keep going)\b",
         r"\b(don't|do not) want to (be here|live|be alive|exist)\b",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from core.contracts import CriterionResult, Evidence, Rating, Turn
 from core.scenarios import Aspect, CriterionDef
-from evaluation.conversation import Conversation
+from evaluation.conversation import Conversation, Exchange
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.text import compile_all, first_match, sentences, short, words
@@ -57,23 +57,30 @@ def _find_aspect(
                 continue
             asking = is_question(s)
             negated = clause_negated(s.text, m.start())
-            if aspect.key and (
-                leading(s) or (asking and (negated or undone(said[i + 1 :]) is not None))
-            ):
+            taken_back = asking and undone(said[i + 1 :]) is not None
+            if aspect.key and (leading(s) or (asking and negated) or taken_back):
                 reading.negated.append((e.turn.seq, s.text))
                 continue
-            if negated:
+            if negated or taken_back:
                 continue
             if (asking and stacked) or (aspect.form == "question" and not asking):
                 continue
             if aspect.form == "statement" and asking:
                 continue
-            window = e.turn.text + " " + (e.before.text if e.before else "")
-            if topic and not first_match(topic, window):
+            if topic and not first_match(topic, _topic_window(aspect, s.text, e)):
                 continue
             found.append(Evidence(seq=e.turn.seq, quote=s.text))
             break  # one per turn
     return found
+
+
+def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
+    """Where the topic must show: the sentence itself, or the sentence with the client turn it
+    answers and the client's answer to it (a question about a plan is about suicide when the
+    conversation around it is)."""
+    if aspect.topic_in == "sentence":
+        return sentence
+    return " ".join([e.before.text if e.before else "", sentence, e.after.text if e.after else ""])
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:

@@ -37,8 +37,11 @@ _ASSUMING = re.compile(
 )
 # Said after the question, in the same turn: the question is taken back or played down.
 _UNDONE = re.compile(
-    r"^(no|nah|nope)\b|\bof course (not|you're not|you aren't|you wouldn't|you don't)\b|"
-    r"\bi('m| am) sure (you('re| are) not|you aren't|you wouldn't|you don't|it's not|not)\b|"
+    r"^(no|nah|nope)\b|\bof course (not|you're not|you aren't|you wouldn't|you don't|you haven't)"
+    r"\b|\bi('m| am) sure (you|it|that)\b[^.?!]*\b(not|never)\b|\bi('m| am) sure (you|it|that)\b"
+    r"[^.?!]*n't\b|\bi('m| am) sure not\b|"
+    # answering one's own question
+    r"^(i'd say|i would say|i think you should|you should|you need to|the answer is)\b|"
     r"\bi know you (wouldn't|would never|aren't|don't|won't)\b|\bnot that you (would|are|do)\b|"
     r"\b(probably|likely) not\b|\bi didn't think so\b|\bjust (a )?(formality|protocol|routine|"
     r"box|checkbox|checklist)\b|\b(tick|check)(ing)? (a|the|off a) box\b|\bjust kidding\b|"

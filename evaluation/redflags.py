@@ -13,7 +13,7 @@ from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS
 from evaluation.responsiveness import Responsiveness
-from evaluation.text import compile_all, sentences
+from evaluation.text import compile_all, first_match, sentences
 
 # "People keep telling you he's in a better place" reports the cliché; it does not use it.
 _REPORTED = re.compile(
@@ -26,7 +26,7 @@ _REPORTED = re.compile(
 # How a trainee takes up a risk disclosure: naming it, asking about it, staying with it.
 _TAKE_UP = re.compile(
     r"\b(suicid\w*|kill(ing)? yourself|end(ing)? (your life|it|things)|take your (own )?life|die|"
-    r"dying|dead|death|hurt(ing)? yourself|harm(ing)? yourself|not (be|being) (here|alive|around)|"
+    r"dying|dead|death|tak(e|ing) your (own )?life|hurt(ing)? yourself|harm(ing)? yourself|not (be|being) (here|alive|around)|"
     r"wake up|better off|be with (him|her)|safe|safety|those thoughts|these thoughts|that thought|"
     r"thoughts like|feel(ing)? (this|that) way|thank you for (telling|trusting|sharing|being)|"
     r"that (sounds|must)|i('m| am) (really )?glad you (told|said|shared)|say (more|a bit more)|"
@@ -67,7 +67,10 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
 
 
 def _ignored(
-    flag: RedFlagDef, conv: Conversation, dismissers: Sequence[RedFlagDef]
+    flag: RedFlagDef,
+    conv: Conversation,
+    dismissers: Sequence[RedFlagDef],
+    key_cues: Sequence[re.Pattern[str]],
 ) -> list[FlagHit]:
     hits = []
     for d in conv.disclosures:
@@ -78,7 +81,9 @@ def _ignored(
             continue
         dismissed = any(_cue_hits(f, reply) for f in dismissers)
         taken_up = (
-            bool(_TAKE_UP.search(reply.turn.text)) or len(overlap(reply.turn.text, d.quote)) >= 2
+            bool(_TAKE_UP.search(reply.turn.text))
+            or first_match(key_cues, reply.turn.text) is not None
+            or len(overlap(reply.turn.text, d.quote)) >= 2
         )
         if dismissed or not taken_up:
             quote = sentences(reply.turn.text)[0].text if sentences(reply.turn.text) else ""
@@ -105,7 +110,10 @@ def detect_red_flags(
                 if conv.disclosed_before("means", e.turn.seq):
                     hits += _cue_hits(flag, e)
         elif flag.kind == "ignored_disclosure":
-            hits += _ignored(flag, conv, dismissers)
+            key_cues = compile_all(
+                [cue for c in rubric.criteria for a in c.aspects if a.key for cue in a.cues]
+            )
+            hits += _ignored(flag, conv, dismissers, key_cues)
         elif flag.kind == "negated_key_question":
             hits += [FlagHit(flag, seq, quote) for seq, quote in negated]
         elif flag.kind == "advice_without_permission":

@@ -99,10 +99,20 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     if _SELF_TALK.match(text) and not REFLECTION.match(text):
         return False, False
     shared = overlap(text, exchange.before.text)
-    feeling = bool(_FEELING.search(text)) or bool(COMPLEX.search(text))
+    feelings = len(_FEELING.findall(text)) + len(COMPLEX.findall(text))
+    feeling = feelings > 0
     opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
-    implicit = bool(_SECOND_PERSON.search(text)) and (len(shared) >= 2 or (shared and feeling))
-    if not (opener_based and (shared or feeling)) and not implicit:
+    second = bool(_SECOND_PERSON.search(text))
+    client_feels = bool(_FEELING.search(exchange.before.text))
+    reflective = (
+        (opener_based and (shared or feeling or len(words(text)) >= 5))
+        or (shared and (feeling or second))
+        or len(shared) >= 2
+        or (
+            feelings >= 2 and client_feels
+        )  # a feeling named in new words ("Furious, then ashamed")
+    )
+    if not reflective:
         return False, False
     new_words = set(words(text)) - set(words(exchange.before.text))
     complex_ = feeling or len(new_words) >= 6

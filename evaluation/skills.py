@@ -20,7 +20,7 @@ _LEAD_IN = re.compile(
 
 OPEN_Q = re.compile(
     r"^(what|how|why|where|when|who|which|in what way|tell me|describe|walk me through|help me understand"
-    r"|talk (to me )?about|(could|can|would|will) you (tell|say|describe|share|walk|talk|help me)"
+    r"|talk (to me )?about|(could|can|would|will) you (like to |want to )?(tell|say|describe|share|walk|talk|help me)"
     r"|i.d (like|love) to (hear|know)|what.s|how.s|what.ve|how.d|what.d|who.s|where.s)\b",
     re.I,
 )
@@ -50,7 +50,7 @@ COMPLEX = re.compile(
     re.I,
 )
 AFFIRMATION = re.compile(
-    r"\b(took (real )?courage|takes courage|(it|that).s brave|you.re brave|you.ve been (really |very )?honest"
+    r"\b(took (real )?courage|takes courage|(it|that).s brave|you.re brave|you.ve been (really |very |so )?(honest|straight|open|upfront|candid)"
     r"|you clearly (care|love|want)|thank you for (sharing|telling|trusting|being)|i appreciate (you|your|that)"
     r"|(that|which) is a (real )?strength|(shows|says) a lot about|you.ve worked (so )?hard|proud of"
     r"|glad you (came|called|reached|told|are here|made it|picked up)|good (step|idea|plan)|really good next step"
