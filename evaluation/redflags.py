@@ -12,7 +12,7 @@ from core.scenarios import RedFlagDef, Rubric
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS
-from evaluation.responsiveness import Responsiveness
+from evaluation.responsiveness import FEELING, Responsiveness
 from evaluation.text import compile_all, first_match, sentences
 
 # "People keep telling you he's in a better place" reports the cliché; it does not use it.
@@ -66,28 +66,51 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
     return []
 
 
+_NO_INTENT = re.compile(
+    r"\b(wouldn't|would not|won't|couldn't|could not) (do|act|go through|hurt)|\bno plan\b|"
+    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b",
+    re.I,
+)
+
+
+def _takes_up(e: Exchange, disclosure: str, key_cues: Sequence[re.Pattern[str]]) -> bool:
+    return (
+        bool(_TAKE_UP.search(e.turn.text))
+        or first_match(key_cues, e.turn.text) is not None
+        or len(overlap(e.turn.text, disclosure)) >= 2
+    )
+
+
 def _ignored(
     flag: RedFlagDef,
     conv: Conversation,
     dismissers: Sequence[RedFlagDef],
     key_cues: Sequence[re.Pattern[str]],
 ) -> list[FlagHit]:
+    """A disclosure is ignored when the reply dismisses it, or changes the subject: neither the
+    reply nor - when the reply at least stays with the client's feelings - the turn after it
+    takes the disclosure up. An answer to the trainee's own direct question that rules out
+    intent ("...but I wouldn't do anything") has been asked about already."""
     hits = []
     for d in conv.disclosures:
         if d.kind != flag.disclosure:
             continue
-        reply = next((e for e in conv.exchanges if e.before is d.turn), None)
-        if reply is None:
+        later = [e for e in conv.exchanges if e.turn.seq > d.turn.seq][:2]
+        if not later:
             continue
-        dismissed = any(_cue_hits(f, reply) for f in dismissers)
-        taken_up = (
-            bool(_TAKE_UP.search(reply.turn.text))
-            or first_match(key_cues, reply.turn.text) is not None
-            or len(overlap(reply.turn.text, d.quote)) >= 2
-        )
-        if dismissed or not taken_up:
-            quote = sentences(reply.turn.text)[0].text if sentences(reply.turn.text) else ""
-            hits.append(FlagHit(flag, reply.turn.seq, quote))
+        reply = later[0]
+        if any(_cue_hits(f, reply) for f in dismissers):
+            hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
+            continue
+        asked = [e for e in conv.exchanges if e.after is d.turn]
+        if asked and first_match(key_cues, asked[0].turn.text) and _NO_INTENT.search(d.turn.text):
+            continue
+        if _takes_up(reply, d.quote, key_cues):
+            continue
+        stays = bool(overlap(reply.turn.text, d.turn.text)) or bool(FEELING.search(reply.turn.text))
+        if stays and len(later) > 1 and _takes_up(later[1], d.quote, key_cues):
+            continue
+        hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
     return hits
 
 

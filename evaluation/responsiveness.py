@@ -18,7 +18,7 @@ from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, 
 
 PARROT_SHARE = 0.55
 STACK = 3
-_FEELING = re.compile(
+FEELING = re.compile(
     r"\b(afraid|alone|angry|anger|anxious|ashamed|awful|betrayed|broken|crushed|desperate|"
     r"devastat\w*|drained|empty|exhaust\w*|fear\w*|frighten\w*|frustrat\w*|furious|grief|"
     r"griev\w*|guilt\w*|heartbr\w*|helpless|hopeless|hurt\w*|lonely|lost|miss(ing)?|numb|"
@@ -99,11 +99,11 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     if _SELF_TALK.match(text) and not REFLECTION.match(text):
         return False, False
     shared = overlap(text, exchange.before.text)
-    feelings = len(_FEELING.findall(text)) + len(COMPLEX.findall(text))
+    feelings = len(FEELING.findall(text)) + len(COMPLEX.findall(text))
     feeling = feelings > 0
     opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
     second = bool(_SECOND_PERSON.search(text))
-    client_feels = bool(_FEELING.search(exchange.before.text))
+    client_feels = bool(FEELING.search(exchange.before.text))
     reflective = (
         (opener_based and (shared or feeling or len(words(text)) >= 5))
         or (shared and (feeling or second))

@@ -4,6 +4,7 @@ substring of its turn), word tokens, crude stems and content words, n-gram copyi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,7 +110,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def first_match(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
+def first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str] | None:
     for p in patterns:
         m = p.search(text)
         if m:
