@@ -28,6 +28,7 @@ _NEG_DECLARATIVE_Q = re.compile(
     r"(\w+\s+)?(thoughts?|plans?|ideas?|intentions?|urges?)\b|^(nothing|not)\b",
     re.I,
 )
+_BREAK = re.compile(r"\s[-–—]\s|[;:]\s")
 # "I assume you're not ...", "I'm sure you wouldn't ..."
 _ASSUMING = re.compile(
     r"\b(i assume|i'm assuming|i am assuming|i'm sure|i am sure|i take it|i guess|i'm guessing|"
@@ -65,7 +66,9 @@ def leading(sentence: Sentence) -> bool:
     body = LEAD_IN.sub("", sentence.text.strip())
     if _NEG_TAG.search(body) or _ASSUMING.search(body):
         return True
-    return sentence.is_question and bool(_NEG_DECLARATIVE_Q.search(body))
+    # "You're not alone in this - are you having thoughts of suicide?" asks in its last part
+    asked = LEAD_IN.sub("", _BREAK.split(body)[-1].strip())
+    return sentence.is_question and bool(_NEG_DECLARATIVE_Q.search(asked))
 
 
 def undone(later: Sequence[Sentence]) -> Sentence | None:
