@@ -94,7 +94,9 @@ class Responsiveness:
 def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     """(is a responsive reflection, is complex)."""
     text = LEAD_IN.sub("", sentence.text)
-    if exchange.before is None or is_question(sentence) or ADVICE.search(text):
+    if exchange.before is None or is_question(sentence):
+        return False, False
+    if ADVICE.search(text) and not REFLECTION.match(text):  # "you're feeling you have to..."
         return False, False
     if _SELF_TALK.match(text) and not REFLECTION.match(text):
         return False, False
@@ -175,6 +177,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if (
                 ADVICE.search(text)
                 and not reflective
+                and not REFLECTION.match(text)
                 and not (permission_here or previous_permission or asked)
                 and not _CRISIS_RESOURCE.search(text)
             ):

@@ -67,6 +67,9 @@ def test_each_red_flag_kind(slug: str, pairs: list[tuple[str, str]], flag: str) 
         # reducing access to means is the opposite of encouraging it
         (SUICIDE, [(C, "There are old sleeping pills in the cabinet."),
                    (T, "Could Luis hold on to the pills for a while?")]),
+        # "you have to" inside a reflection is the client's pressure, not advice
+        (STUDENT, [(C, "My parents gave up everything so I could be here."),
+                   (T, "You're feeling like you have to be perfect because they gave up so much.")]),
         # permission asked first
         (STUDENT, [(C, "I can't sleep."), (T, "Would it be okay if I shared an idea?"), (C, "Sure."),
                    (T, "You could try a wind-down routine.")]),
