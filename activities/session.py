@@ -10,7 +10,6 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -23,8 +22,8 @@ from core.contracts import (
     DispatchAgent,
     DispatchResult,
     EvaluateSession,
+    Evaluation,
     EvaluationSummary,
-    EvaluatorInfo,
     LoadScenario,
     MarkPhase,
     PersistResult,
@@ -34,19 +33,19 @@ from core.contracts import (
     Turn,
     session_workflow_id,
 )
-from core.db.convert import evaluation_to_row, row_to_evaluation, row_to_turn
+from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
+from core.db.evaluations import current_evaluation, insert_first_evaluation
 from core.db.models import (
     Assignment,
-    EvaluationRow,
     Scenario,
     TrainingSession,
     TranscriptTurn,
     User,
 )
 from core.scenarios import Rubric
-from evaluation.judge import JUDGE_VERSION, JudgeError, LLMJudge
-from evaluation.rubric import EVALUATOR_NAME, EVALUATOR_VERSION, evaluate
+from evaluation.judge import JudgeError, LLMJudge
+from evaluation.rubric import evaluate
 
 log = logging.getLogger(__name__)
 
@@ -289,9 +288,7 @@ class SessionActivities:
 
     async def _evaluate(self, request: EvaluateSession) -> EvaluationSummary:
         async with self.db() as db:
-            existing = await db.scalar(
-                select(EvaluationRow).where(EvaluationRow.session_id == request.session_id)
-            )
+            existing = await current_evaluation(db, request.session_id)
             if existing is not None:
                 return _summary(existing)
             session = await db.get(TrainingSession, request.session_id)
@@ -306,12 +303,11 @@ class SessionActivities:
             )
             turns = [row_to_turn(r) for r in rows]
         rubric = Rubric.model_validate(scenario.rubric)
-        criteria = None
-        evaluator = None
+        judgment = None
+        fallback_reason = None
         if self.judge is not None:
             try:
-                criteria = await self.judge.judge(turns, rubric)
-                evaluator = EvaluatorInfo(name=self.judge.name, version=JUDGE_VERSION)
+                judgment = await self.judge.judge(turns, rubric)
             except JudgeError as exc:
                 attempt = activity.info().attempt
                 if exc.retryable and attempt < request.judge_max_attempts:
@@ -320,9 +316,8 @@ class SessionActivities:
                 log.warning(
                     "LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason
                 )
-                evaluator = EvaluatorInfo(
-                    name=EVALUATOR_NAME, version=EVALUATOR_VERSION, fallback=True, reason=exc.reason
-                )
+                fallback_reason = exc.reason
+        # The deterministic evaluation always runs: it is the result, or the judge's cross-check.
         evaluation = evaluate(
             session_id=session.id,
             turns=turns,
@@ -330,29 +325,22 @@ class SessionActivities:
             scenario_id=scenario.id,
             scenario_version=scenario.version,
             created_at=datetime.now(UTC),
-            criteria=criteria,
-            evaluator=evaluator,
+            client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
+            judgment=judgment,
+            fallback_reason=fallback_reason,
         )
         async with self.db() as db:
-            await db.execute(
-                insert(EvaluationRow)
-                .values(id=uuid.uuid4(), **evaluation_to_row(evaluation))
-                .on_conflict_do_nothing(index_elements=["session_id"])
-            )
+            stored = await insert_first_evaluation(db, evaluation)
             await db.commit()
-            stored = await db.scalar(
-                select(EvaluationRow).where(EvaluationRow.session_id == session.id)
-            )
-            assert stored is not None
         return _summary(stored)
 
 
-def _summary(row: EvaluationRow) -> EvaluationSummary:
-    evaluation = row_to_evaluation(row)
+def _summary(evaluation: Evaluation) -> EvaluationSummary:
     return EvaluationSummary(
         session_id=evaluation.session_id,
         overall_score=evaluation.overall_score,
         passed=evaluation.passed,
         evaluator=f"{evaluation.evaluator.name} {evaluation.evaluator.version}",
         fallback=evaluation.evaluator.fallback,
+        needs_review=evaluation.needs_review,
     )

@@ -303,6 +303,7 @@ class EvaluationSummary(Contract):
     passed: bool
     evaluator: str
     fallback: bool
+    needs_review: bool = False
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -321,6 +322,18 @@ class CriterionResult(Contract):
     score: float = Field(ge=0, le=100)
     evidence: list[Evidence]
     feedback: str
+    better_alternative: str | None = Field(
+        None, description="for a criterion not fully met: what could have been said, and where"
+    )
+
+
+class RedFlag(Contract):
+    id: str
+    title: str
+    critical: bool
+    seq: int
+    quote: str = Field(description="verbatim from the cited turn")
+    why: str
 
 
 class EvaluatorInfo(Contract):
@@ -333,6 +346,14 @@ class EvaluatorInfo(Contract):
 class ScenarioRef(Contract):
     id: UUID
     version: int
+
+
+class CrossCheck(Contract):
+    evaluator: str
+    overall_score: float
+    passed: bool
+    ratings: dict[str, Rating]
+    red_flags: list[str]
 
 
 class SkillMetrics(Contract):
@@ -350,6 +371,18 @@ class SkillMetrics(Contract):
     longest_trainee_monologue_words: int
     turns_per_minute: float | None
     reflection_to_question_ratio: float | None
+    # conversation-aware measures (evaluator 2+; absent from evaluations stored by version 1)
+    responsive_reflections: int | None = None
+    parroted_turns: int | None = None
+    formulaic_turns: int | None = None
+    stacked_question_turns: int | None = None
+    client_engagement: float | None = Field(
+        None, description="0 (client withdrawn throughout) .. 1 (opening up throughout)"
+    )
+    client_engagement_trend: float | None = None
+    cross_check: CrossCheck | None = Field(
+        None, description="the deterministic evaluator's result when an LLM judge scored"
+    )
 
 
 class Evaluation(Contract):
@@ -358,10 +391,28 @@ class Evaluation(Contract):
     passed: bool
     pass_mark: float
     criteria: list[CriterionResult]
+    red_flags: list[RedFlag] = []
+    needs_review: bool = False
+    review_reasons: list[str] = []
     metrics: SkillMetrics
     evaluator: EvaluatorInfo
     scenario: ScenarioRef
     created_at: AwareDatetime
+
+
+RevisionKind = Literal["ai", "rescore"]
+
+
+class EvaluationRevisionView(Contract):
+    """One entry of a session's evaluation history (newest last)."""
+
+    revision: int
+    kind: RevisionKind
+    evaluator: str = Field(description="name and version of the evaluator that produced it")
+    overall_score: float
+    passed: bool
+    created_at: AwareDatetime
+    evaluation: Evaluation
 
 
 # --- REST bodies -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,6 +27,8 @@ SkillName = Literal[
     "summary",
     "permission_ask",
 ]
+SKILL_NAMES: tuple[str, ...] = get_args(SkillName)
+Form = Literal["question", "statement", "any"]
 
 DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -50,32 +52,117 @@ class CriterionFeedback(_Strict):
     not_met: str = Field(min_length=1)
 
 
+class Aspect(_Strict):
+    """One thing a criterion asks for, found in a trainee sentence of the right form.
+
+    `topic` guards against rubric words used in an unrelated sense: the sentence or the client
+    turn it answers must also touch the topic. `after` makes the aspect count only once the
+    client has disclosed something of that kind (e.g. `risk`). A `key` aspect asked in a
+    negated or leading way ("you're not ..., are you?") is a red flag, not evidence."""
+
+    name: str = Field(min_length=1)
+    cues: list[str] = Field(min_length=1, description="regexes over one trainee sentence")
+    form: Form = "any"
+    topic: list[str] = []
+    after: str | None = None
+    key: bool = False
+    max_count: int = Field(1, ge=1, description="count it in up to this many different turns")
+    topic_in: Literal["window", "sentence"] = Field(
+        "window", description="window: the sentence, the client turn before and the reply after"
+    )
+
+    _cues = field_validator("cues", "topic")(_check_patterns)
+
+
+class FollowUp(_Strict):
+    """A client disclosure the criterion depends on: when the client says it, one of the
+    trainee's next `within` turns should take it up, or it counts against the criterion."""
+
+    name: str = Field(min_length=1)
+    client: list[str] = Field(min_length=1, description="regexes over a client turn")
+    trainee: list[str] = Field(min_length=1, description="regexes that show the follow-up")
+    within: int = Field(2, ge=1)
+
+    _patterns = field_validator("client", "trainee")(_check_patterns)
+
+
+class BetterAlternative(_Strict):
+    """What the trainee could have said, anchored to the first client turn matching `when`
+    (or, without a match, to the first or last client turn)."""
+
+    say: str = Field(min_length=1)
+    when: list[str] = []
+    fallback: Literal["first", "last"] = "first"
+
+    _when = field_validator("when")(_check_patterns)
+
+
 class CriterionDef(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
     weight: float = Field(gt=0)
     description: str = Field(min_length=1)
     evidence: str = Field(min_length=1, description="what counts as evidence, in words")
-    patterns: list[str] = []
+    aspects: list[Aspect] = []
+    patterns: list[str] = Field([], description="v1 rubrics: each regex is an aspect")
     skills: list[SkillName] = []
-    met_at: int = Field(2, ge=1, description="evidence turns needed for 'met'")
+    met_at: int = Field(2, ge=1, description="evidence items needed for 'met'")
     partly_at: int = Field(1, ge=1)
+    follow_up: list[FollowUp] = []
+    spoiled_by: list[str] = Field([], description="red flag ids that lower this criterion")
+    better_alternative: BetterAlternative | None = None
     feedback: CriterionFeedback
 
     _patterns = field_validator("patterns")(_check_patterns)
 
     @model_validator(mode="after")
     def _detectable(self) -> CriterionDef:
-        if not self.patterns and not self.skills:
-            raise ValueError("a criterion needs patterns or skills to detect its evidence")
+        if not self.patterns and not self.skills and not self.aspects:
+            raise ValueError("a criterion needs aspects, patterns or skills to detect evidence")
         if self.partly_at > self.met_at:
             raise ValueError("partly_at must not exceed met_at")
+        return self
+
+
+RedFlagKind = Literal[
+    "pattern",  # cues in a trainee sentence (reported speech and negation understood)
+    "ignored_disclosure",  # a client disclosure the next trainee turn does not take up
+    "means_encouraged",  # cues, only after the client mentioned means
+    "negated_key_question",  # a key aspect asked negated, leading or undone
+    "parroting",  # most turns copy the client's words back
+    "formulaic",  # one opener formula in most turns
+    "question_stacking",  # 3+ questions in one turn, answers not taken up
+    "advice_without_permission",
+]
+
+
+class RedFlagDef(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    critical: bool = False
+    kind: RedFlagKind = "pattern"
+    cues: list[str] = []
+    disclosure: str | None = Field(None, description="disclosure kind (ignored_disclosure)")
+
+    _cues = field_validator("cues")(_check_patterns)
+
+    @model_validator(mode="after")
+    def _complete(self) -> RedFlagDef:
+        if self.kind in ("pattern", "means_encouraged") and not self.cues:
+            raise ValueError(f"a {self.kind!r} red flag needs cues")
+        if self.kind == "ignored_disclosure" and not self.disclosure:
+            raise ValueError("an ignored_disclosure red flag names its disclosure kind")
         return self
 
 
 class Rubric(_Strict):
     pass_mark: float = Field(ge=0, le=100)
     criteria: list[CriterionDef] = Field(min_length=5)
+    red_flags: list[RedFlagDef] = Field([], description="added to (or overriding) the built-ins")
+    disclosures: dict[str, list[str]] = Field(
+        {}, description="extra client cues per disclosure kind (e.g. risk, means)"
+    )
 
     @field_validator("criteria")
     @classmethod
@@ -84,6 +171,21 @@ class Rubric(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("criterion ids must be unique")
         return criteria
+
+    @field_validator("red_flags")
+    @classmethod
+    def _unique_flags(cls, flags: list[RedFlagDef]) -> list[RedFlagDef]:
+        ids = [f.id for f in flags]
+        if len(ids) != len(set(ids)):
+            raise ValueError("red flag ids must be unique")
+        return flags
+
+    @field_validator("disclosures")
+    @classmethod
+    def _disclosure_patterns(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            _check_patterns(patterns)
+        return value
 
 
 class Persona(_Strict):

@@ -1,6 +1,8 @@
 """Optional LLM judge: an OpenAI-compatible chat-completions endpoint scores the rubric criteria
-with structured JSON output. Every judgment is validated: criterion ids must match the rubric and
-every evidence item must cite a real turn with a quote taken from it, or the judgment is rejected."""
+and reports red flags (the same definitions the deterministic evaluator uses), with structured
+JSON output. Every judgment is validated: criterion ids must match the rubric, flags must be known
+ones, and every evidence item or flag must cite a real trainee turn with a quote taken from it,
+or the judgment is rejected."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.contracts import CriterionResult, Evidence, Turn
+from core.contracts import CriterionResult, EvaluatorInfo, Evidence, RedFlag, Turn
 from core.scenarios import Rubric
-from evaluation.rubric import RATING_SCORE
+from evaluation.criteria import RATING_SCORE
+from evaluation.redflags import flag_definitions
+from evaluation.rubric import Judgment
 
-JUDGE_VERSION = "1"
+JUDGE_VERSION = "2"
 
 
 class JudgeError(Exception):
@@ -37,18 +41,32 @@ class _JudgedCriterion(BaseModel):
     rating: Literal["met", "partly", "not_met"]
     evidence: list[_JudgedEvidence]
     feedback: str = Field(min_length=1)
+    better_alternative: str | None = None
+
+
+class _JudgedFlag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    seq: int
+    quote: str = Field(min_length=1)
 
 
 class JudgeOutput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     criteria: list[_JudgedCriterion]
+    red_flags: list[_JudgedFlag] = []
 
 
 _SYSTEM = (
     "You are an experienced clinical supervisor scoring a counseling trainee's role-play "
     "transcript against a rubric. For each criterion rate met, partly or not_met, cite evidence "
     "as turn seq numbers with exact quotes copied from the trainee's turns, and give one short, "
-    "specific feedback sentence (what was done, what would have been better). Reply with JSON only."
+    "specific feedback sentence (what was done, what would have been better); for a criterion not "
+    "met, give a better_alternative: what the trainee could have said, at which turn. Read the "
+    "conversation, not phrases: a question asked negated or leading ('you're not ..., are you?') "
+    "does not count, repeating the client's words is not a reflection, and the client's reaction "
+    "(opening up or withdrawing) is evidence. Report every red flag from the list that occurs, "
+    "with the trainee turn's seq and an exact quote. Reply with JSON only."
 )
 
 
@@ -68,6 +86,10 @@ class LLMJudge:
             {"id": c.id, "title": c.title, "description": c.description, "evidence": c.evidence}
             for c in rubric.criteria
         ]
+        flags = [
+            {"id": f.id, "title": f.title, "why": f.why, "critical": f.critical}
+            for f in flag_definitions(rubric)
+        ]
         transcript = [{"seq": t.seq, "speaker": t.speaker, "text": t.text} for t in turns]
         return {
             "model": self.model,
@@ -76,7 +98,9 @@ class LLMJudge:
                 {"role": "system", "content": _SYSTEM},
                 {
                     "role": "user",
-                    "content": json.dumps({"rubric": criteria, "transcript": transcript}),
+                    "content": json.dumps(
+                        {"rubric": criteria, "red_flags": flags, "transcript": transcript}
+                    ),
                 },
             ],
             "response_format": {
@@ -89,7 +113,7 @@ class LLMJudge:
             },
         }
 
-    async def judge(self, turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResult]:
+    async def judge(self, turns: Sequence[Turn], rubric: Rubric) -> Judgment:
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as http:
@@ -117,29 +141,28 @@ class LLMJudge:
             ) from exc
         return self._validated(output, turns, rubric)
 
-    @staticmethod
-    def _validated(
-        output: JudgeOutput, turns: Sequence[Turn], rubric: Rubric
-    ) -> list[CriterionResult]:
+    def _validated(self, output: JudgeOutput, turns: Sequence[Turn], rubric: Rubric) -> Judgment:
         by_seq = {t.seq: t for t in turns}
         judged = {c.id: c for c in output.criteria}
         if set(judged) != {c.id for c in rubric.criteria}:
             raise JudgeError("judge's criteria do not match the rubric", retryable=True)
+
+        def cited(seq: int, quote: str) -> Turn:
+            turn = by_seq.get(seq)
+            if turn is None:
+                raise JudgeError(f"judge cited turn {seq}, which does not exist", retryable=True)
+            if quote.strip() not in turn.text:
+                raise JudgeError(
+                    f"judge's quote for turn {seq} is not in that turn", retryable=True
+                )
+            return turn
+
         results = []
         for criterion in rubric.criteria:
             item = judged[criterion.id]
-            evidence = []
-            for ev in item.evidence:
-                turn = by_seq.get(ev.seq)
-                if turn is None:
-                    raise JudgeError(
-                        f"judge cited turn {ev.seq}, which does not exist", retryable=True
-                    )
-                if ev.quote.strip() not in turn.text:
-                    raise JudgeError(
-                        f"judge's quote for turn {ev.seq} is not in that turn", retryable=True
-                    )
-                evidence.append(Evidence(seq=ev.seq, quote=turn.text))
+            evidence = [
+                Evidence(seq=ev.seq, quote=cited(ev.seq, ev.quote).text) for ev in item.evidence
+            ]
             results.append(
                 CriterionResult(
                     id=criterion.id,
@@ -149,6 +172,25 @@ class LLMJudge:
                     score=RATING_SCORE[item.rating],
                     evidence=evidence,
                     feedback=item.feedback,
+                    better_alternative=item.better_alternative if item.rating != "met" else None,
                 )
             )
-        return results
+        known = {f.id: f for f in flag_definitions(rubric)}
+        flags = []
+        for flag in output.red_flags:
+            definition = known.get(flag.id)
+            if definition is None:
+                raise JudgeError(f"judge reported an unknown red flag {flag.id!r}", retryable=True)
+            if cited(flag.seq, flag.quote).speaker != "trainee":
+                raise JudgeError(f"judge flagged turn {flag.seq}, a client turn", retryable=True)
+            flags.append(
+                RedFlag(
+                    id=definition.id,
+                    title=definition.title,
+                    critical=definition.critical,
+                    seq=flag.seq,
+                    quote=flag.quote.strip(),
+                    why=definition.why,
+                )
+            )
+        return Judgment(results, flags, EvaluatorInfo(name=self.name, version=JUDGE_VERSION))

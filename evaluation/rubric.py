@@ -1,91 +1,51 @@
-"""The deterministic rubric evaluator: transcript + rubric -> Evaluation. Pure and versioned."""
+"""The deterministic evaluator: transcript + rubric -> Evaluation. Pure, offline, versioned.
+
+It reads the conversation rather than isolated phrases: see conversation.py (turn context,
+disclosures, engagement), responsiveness.py (reflections, parroting, formulas, stacked
+questions), negation.py, redflags.py, criteria.py and scoring.py."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 from core.contracts import (
     CriterionResult,
+    CrossCheck,
     Evaluation,
     EvaluatorInfo,
-    Evidence,
-    Rating,
+    RedFlag,
     ScenarioRef,
     Turn,
 )
-from core.scenarios import CriterionDef, Rubric
-from evaluation.metrics import compute_metrics, skills_by_turn
+from core.scenarios import Rubric
+from evaluation.conversation import read_conversation
+from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
+from evaluation.metrics import compute_metrics
+from evaluation.redflags import detect_red_flags, to_contract
+from evaluation.responsiveness import read_responsiveness
+from evaluation.scoring import (
+    judge_disagreement,
+    overall_score,
+    passes,
+    review_reasons,
+)
 
-EVALUATOR_NAME = "voicetrain-rubric"
-EVALUATOR_VERSION = "1.0.0"
-MAX_EVIDENCE = 3
-RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
-
-
-def _evidence(
-    criterion: CriterionDef, trainee: Sequence[Turn], skills: dict[int, set[str]]
-) -> tuple[list[Turn], int]:
-    """Turns that show the criterion, and how many evidence items they hold: each pattern (an
-    aspect of the criterion) or wanted skill found in a turn is one item, so one turn that both
-    welcomes and explains confidentiality counts twice, but repeating one phrase does not."""
-    patterns = [re.compile(p, re.IGNORECASE) for p in criterion.patterns]
-    wanted = set(criterion.skills)
-    turns: list[Turn] = []
-    items = 0
-    for t in trainee:
-        hits = sum(1 for p in patterns if p.search(t.text)) + (1 if wanted & skills[t.seq] else 0)
-        if hits:
-            turns.append(t)
-            items += hits
-    return turns, items
+EVALUATOR_NAME = "voicetrain-conversation"
+EVALUATOR_VERSION = "2"
+__all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "Judgment", "evaluate"]
 
 
-def _rating(criterion: CriterionDef, count: int) -> Rating:
-    if count >= criterion.met_at:
-        return "met"
-    if count >= criterion.partly_at:
-        return "partly"
-    return "not_met"
+class Judgment:
+    """An LLM judge's criteria and red flags, to be stored with the rubric's cross-check."""
 
-
-def _feedback(criterion: CriterionDef, rating: Rating, evidence: list[Turn]) -> str:
-    base: str = getattr(criterion.feedback, rating)
-    if not evidence:
-        return base
-    where = ", ".join(f"turn {t.seq}" for t in evidence[:MAX_EVIDENCE])
-    return f"{base} (Seen in {len(evidence)} of your turns: {where}.)"
-
-
-def score_criteria(turns: Sequence[Turn], rubric: Rubric) -> list[CriterionResult]:
-    trainee = sorted((t for t in turns if t.speaker == "trainee"), key=lambda t: t.seq)
-    by_turn = skills_by_turn(trainee)
-    names = {seq: set(s.names) for seq, s in by_turn.items()}
-    results = []
-    for criterion in rubric.criteria:
-        found, items = _evidence(criterion, trainee, names)
-        rating = _rating(criterion, items)
-        results.append(
-            CriterionResult(
-                id=criterion.id,
-                title=criterion.title,
-                weight=criterion.weight,
-                rating=rating,
-                score=RATING_SCORE[rating],
-                evidence=[Evidence(seq=t.seq, quote=t.text) for t in found[:MAX_EVIDENCE]],
-                feedback=_feedback(criterion, rating, found),
-            )
-        )
-    return results
-
-
-def overall(criteria: Sequence[CriterionResult]) -> float:
-    total_weight = sum(c.weight for c in criteria)
-    return (
-        round(sum(c.weight * c.score for c in criteria) / total_weight, 1) if total_weight else 0.0
-    )
+    def __init__(
+        self, criteria: list[CriterionResult], red_flags: list[RedFlag], evaluator: EvaluatorInfo
+    ) -> None:
+        self.criteria = criteria
+        self.red_flags = red_flags
+        self.evaluator = evaluator
 
 
 def evaluate(
@@ -96,21 +56,77 @@ def evaluate(
     scenario_id: UUID,
     scenario_version: int,
     created_at: datetime,
-    criteria: list[CriterionResult] | None = None,
-    evaluator: EvaluatorInfo | None = None,
+    client_name: str = "the client",
+    judgment: Judgment | None = None,
+    fallback_reason: str | None = None,
 ) -> Evaluation:
-    """Score a transcript. `criteria`/`evaluator` let an LLM judgment replace the rubric scoring;
-    the deterministic metrics are always computed here."""
-    scored = criteria if criteria is not None else score_criteria(turns, rubric)
-    score = overall(scored)
+    """Score a transcript with the rubric; with a `judgment`, the judge's criteria and flags are
+    the result and the rubric's is kept as `metrics.cross_check`."""
+    conv = read_conversation(turns, rubric.disclosures)
+    resp = read_responsiveness(conv)
+    readings = {c.id: read_criterion(c, conv, resp) for c in rubric.criteria}
+    negated = [n for r in readings.values() for n in r.negated]
+    hits = detect_red_flags(rubric, conv, resp, negated)
+    flags = to_contract(hits, resp, len(conv.exchanges))
+    present = {f.id for f in flags}
+    criteria = [
+        score_criterion(c, readings[c.id], conv, present, client_name) for c in rubric.criteria
+    ]
+    engagement = conv.engagement.score if conv.engagement.replies else None
+    score = overall_score(criteria, flags, engagement, rubric.pass_mark)
+    passed = passes(score, flags, rubric.pass_mark)
+    metrics = compute_metrics(turns).model_copy(
+        update={
+            "responsive_reflections": len(resp.reflections),
+            "parroted_turns": len({m.seq for m in resp.parrots}),
+            "formulaic_turns": len(resp.formulaic_turns),
+            "stacked_question_turns": len(resp.stacked_turns),
+            "client_engagement": engagement,
+            "client_engagement_trend": conv.engagement.trend if engagement is not None else None,
+        }
+    )
+    reasons = review_reasons(score, criteria, flags, rubric.pass_mark, engagement)
+    evaluator = EvaluatorInfo(
+        name=EVALUATOR_NAME,
+        version=EVALUATOR_VERSION,
+        fallback=fallback_reason is not None,
+        reason=fallback_reason,
+    )
+    if judgment is not None:
+        cross = CrossCheck(
+            evaluator=f"{EVALUATOR_NAME} {EVALUATOR_VERSION}",
+            overall_score=score,
+            passed=passed,
+            ratings={c.id: c.rating for c in criteria},
+            red_flags=sorted(present),
+        )
+        # a judge grades partial skill itself: its mean is not lifted by the rubric's floor
+        judged_score = overall_score(
+            judgment.criteria, judgment.red_flags, None, rubric.pass_mark, floor=0.0
+        )
+        judged_passed = passes(judged_score, judgment.red_flags, rubric.pass_mark)
+        reasons = review_reasons(
+            judged_score, judgment.criteria, judgment.red_flags, rubric.pass_mark, None
+        )
+        disagreement = judge_disagreement(judged_score, judged_passed, score, passed)
+        if disagreement:
+            reasons.append(disagreement)
+        criteria, flags, score, passed = (
+            judgment.criteria, judgment.red_flags, judged_score, judged_passed
+        )  # fmt: skip
+        metrics = metrics.model_copy(update={"cross_check": cross})
+        evaluator = judgment.evaluator
     return Evaluation(
         session_id=session_id,
         overall_score=score,
-        passed=score >= rubric.pass_mark,
+        passed=passed,
         pass_mark=rubric.pass_mark,
-        criteria=scored,
-        metrics=compute_metrics(turns),
-        evaluator=evaluator or EvaluatorInfo(name=EVALUATOR_NAME, version=EVALUATOR_VERSION),
+        criteria=criteria,
+        red_flags=flags,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+        metrics=metrics,
+        evaluator=evaluator,
         scenario=ScenarioRef(id=scenario_id, version=scenario_version),
         created_at=created_at,
     )

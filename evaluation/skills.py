@@ -11,54 +11,65 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.scenarios import SKILL_NAMES
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _LEAD_IN = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|now|alright|right|i wonder|i.m curious)[,\s]+)+", re.I
 )
 
-_OPEN_Q = re.compile(
+OPEN_Q = re.compile(
     r"^(what|how|why|where|when|who|which|in what way|tell me|describe|walk me through|help me understand"
-    r"|talk (to me )?about|(could|can|would|will) you (tell|say|describe|share|walk|talk|help me)"
-    r"|i.d like to hear|what.s|how.s)\b",
+    r"|talk (to me )?about|(could|can|would|will) you (like to |want to )?(tell|say|describe|share|walk|talk|help me)"
+    r"|i.d (like|love) to (hear|know)|what.s|how.s|what.ve|how.d|what.d|who.s|where.s)\b",
     re.I,
 )
-_CLOSED_Q = re.compile(
+CLOSED_Q = re.compile(
     r"^(do|does|did|is|isn.t|are|aren.t|was|were|have|has|had|can|could|will|would|should|shall|may|might|am"
     r"|any|anything|don.t|didn.t|haven.t|won.t|right)\b",
     re.I,
 )
-_PERMISSION = re.compile(
+PERMISSION = re.compile(
     r"\b(would it be (ok|okay|alright|all right) (if|for me to)|may i (share|offer|suggest|tell|ask)"
     r"|can i (share|offer|suggest|tell)|do you mind if i|would you like (me to share|to hear|some (information|ideas)))",
     re.I,
 )
-_REFLECTION = re.compile(
+REFLECTION = re.compile(
     r"^(it sounds like|sounds like|it seems|it feels like|you.re feeling|you feel|you felt|you sound|so you"
     r"|you.re saying|you are|you.ve been|you.re (worried|angry|scared|afraid|frustrated|tired|exhausted|carrying|not sure)"
-    r"|i hear|what i.m hearing|on (the )?one hand|part of you|you really|you.re|you.d like|you want|you miss)\b",
+    r"|i hear|what i.m hearing|on (the )?one hand|part of you|you really|you.re|you.d like|you want|you miss"
+    r"|no wonder|that must|it must|must (be|have been)|that sounds|you.ve got|you.ve had|you care|you love"
+    r"|you don.t|you didn.t|you can.t|you couldn.t|you.d rather|you wish|you.re (still|also|left)|your)\b",
     re.I,
 )
-_COMPLEX = re.compile(
+COMPLEX = re.compile(
     r"\b(on (the )?one hand|on the other|part of you|and yet|at the same time|as if|even though|and that"
     r"|afraid|alone|angry|ashamed|exhausted|frightened|frightening|guilt|guilty|hurt|lonely|overwhelm\w*"
-    r"|sad|scared|worried|frustrat\w*|unbearable|relief|pressure|carrying|stung|matter\w*|care about)\b",
+    r"|sad|scared|worried|frustrat\w*|unbearable|relief|pressure|carrying|stung|matter\w*|care about"
+    r"|terrif\w*|furious|longing|drained|numb|heav\w*|torn|both|another part|flip side)\b",
     re.I,
 )
-_AFFIRMATION = re.compile(
-    r"\b(took (real )?courage|takes courage|(it|that).s brave|you.re brave|you.ve been (really |very )?honest"
+AFFIRMATION = re.compile(
+    r"\b(took (real )?courage|takes courage|(it|that).s brave|you.re brave|you.ve been (really |very |so )?(honest|straight|open|upfront|candid)"
     r"|you clearly (care|love|want)|thank you for (sharing|telling|trusting|being)|i appreciate (you|your|that)"
     r"|(that|which) is a (real )?strength|(shows|says) a lot about|you.ve worked (so )?hard|proud of"
-    r"|glad you (came|called|reached|told|are here)|good (step|idea|plan)|really good next step)",
+    r"|glad you (came|called|reached|told|are here|made it|picked up)|good (step|idea|plan)|really good next step"
+    r"|took (guts|strength|a lot)|takes (guts|strength)|it says (something|a lot)|says something (good )?about you"
+    r"|thank you for (trusting|being so honest|your honesty)|you.re someone who|you.ve (managed|kept|held)"
+    r"|(shows|showed) (real )?(care|strength|courage|commitment)|solid start|plan that.s yours|built by you)",
     re.I,
 )
-_SUMMARY = re.compile(
+SUMMARY = re.compile(
     r"\b(let me (summari[sz]e|see if i|check (that|if) i|pull)|to sum up|so far|what i.ve heard"
-    r"|to pull (this|it|that) together|in summary|to recap|let me make sure i.ve got)",
+    r"|to pull (this|it|that) together|in summary|to recap|let me make sure i.ve got|let me pull"
+    r"|let me check i.ve got|if i.ve got (this|it) right|putting (it|this) (all )?together|you.ve told me)",
     re.I,
 )
-_ADVICE = re.compile(
+ADVICE = re.compile(
     r"\b(you should|you need to|you have to|you must|you ought to|why don.t you|have you tried|i suggest"
-    r"|i recommend|i.d recommend|try to|just try|my advice)\b",
+    r"|i recommend|i.d recommend|try to|just try|my advice|it might help (to|if you)|maybe you could"
+    r"|you could try|you might (want to )?try|how about you|what you need is|the best thing (is|would be)"
+    r"|i.ll give you a leaflet|download|make sure you|stop (drinking|worrying|feeling))\b",
     re.I,
 )
 
@@ -78,6 +89,10 @@ class Skills:
     @property
     def questions(self) -> int:
         return self.open_questions + self.closed_questions
+
+
+# The count behind each skill name, in the order of core.scenarios.SkillName (one list of names).
+_COUNT_KEYS = ("open", "closed", "refl", "complex", "affirm", "summary", "permission")
 
 
 def sentences(text: str) -> list[str]:
@@ -103,39 +118,27 @@ def detect(text: str) -> Skills:
     )
     for sentence in sentences(text):
         core = _LEAD_IN.sub("", sentence)
-        if _PERMISSION.search(sentence):
+        if PERMISSION.search(sentence):
             counts["permission"] += 1
-        reflective = bool(_REFLECTION.match(core) or _REFLECTION.match(sentence))
+        reflective = bool(REFLECTION.match(core) or REFLECTION.match(sentence))
         if _is_question(sentence) and not reflective:
-            if _OPEN_Q.match(core):
+            if OPEN_Q.match(core):
                 counts["open"] += 1
-            elif _CLOSED_Q.match(core) or sentence.endswith("?"):
+            elif CLOSED_Q.match(core) or sentence.endswith("?"):
                 counts["closed"] += 1
         elif reflective:
             counts["refl"] += 1
-            if _COMPLEX.search(core):
+            if COMPLEX.search(core):
                 counts["complex"] += 1
-        if _AFFIRMATION.search(sentence):
+        if AFFIRMATION.search(sentence):
             counts["affirm"] += 1
-        if _SUMMARY.search(sentence):
+        if SUMMARY.search(sentence):
             counts["summary"] += 1
         if (
-            _ADVICE.search(sentence) and not reflective
+            ADVICE.search(sentence) and not reflective
         ):  # "you have to be perfect" reflected back is not advice
             counts["advice"] += 1
-    names = {
-        name
-        for name, key in (
-            ("open_question", "open"),
-            ("closed_question", "closed"),
-            ("reflection", "refl"),
-            ("complex_reflection", "complex"),
-            ("affirmation", "affirm"),
-            ("summary", "summary"),
-            ("permission_ask", "permission"),
-        )
-        if counts[key]
-    }
+    names = {name for name, key in zip(SKILL_NAMES, _COUNT_KEYS, strict=True) if counts[key]}
     return Skills(
         open_questions=counts["open"],
         closed_questions=counts["closed"],

@@ -79,7 +79,9 @@ async def test_full_session_over_the_http_bridge(api: Api) -> None:
     body = evaluation.json()
     assert body["session_id"] == sid
     assert 0 <= body["overall_score"] <= 100
-    assert body["evaluator"]["name"] == "voicetrain-rubric"
+    assert body["evaluator"]["name"] == "voicetrain-conversation"
+    assert isinstance(body["red_flags"], list)
+    assert isinstance(body["needs_review"], bool)
 
     r = await api.http.get(f"/v1/sessions/{sid}/transcript", headers=api.auth(user))
     assert [t["seq"] for t in r.json()["turns"]] == list(range(12))

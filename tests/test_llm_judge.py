@@ -109,7 +109,10 @@ async def test_judge_failures_retry_then_fall_back_to_the_rubric(
         summary = await env.run(acts.evaluate_session, request)
     evaluation = await _stored(sessionmaker, sid)
     assert summary.fallback is True
-    assert (evaluation.evaluator.name, evaluation.evaluator.fallback) == ("voicetrain-rubric", True)
+    assert (evaluation.evaluator.name, evaluation.evaluator.fallback) == (
+        "voicetrain-conversation",
+        True,
+    )
     assert reason in (evaluation.evaluator.reason or "")
 
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+import uuid
 from pathlib import Path
 
 from core.settings import Settings, SettingsError, load_settings
@@ -47,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--user", required=True, help="email (used as the subject)")
     token.add_argument("--role", choices=["trainee", "supervisor", "admin"], default="trainee")
     token.add_argument("--hours", type=float, default=12)
+    evaluate = sub.add_parser("evaluate", help="score one transcript file (YAML) and print it")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print the evaluation JSON")
+    calibrate = sub.add_parser("calibrate", help="agreement of the evaluator with expert labels")
+    calibrate.add_argument("directory", type=Path)
+    calibrate.add_argument("--min-pass-agreement", type=float, default=0.9, metavar="P")
+    calibrate.add_argument("--min-ranking", type=float, default=0.95, metavar="R")
+    rescore = sub.add_parser("rescore", help="re-evaluate stored sessions, keeping history")
+    which = rescore.add_mutually_exclusive_group(required=True)
+    which.add_argument("--session", type=uuid.UUID, metavar="ID")
+    which.add_argument("--all", action="store_true")
     bench = sub.add_parser("bench", help="benchmarks and fault injection")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--faults", action="store_true")
@@ -130,6 +142,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 )
             )
             return 0
+        if args.command in ("evaluate", "calibrate", "rescore"):
+            return _evaluation_command(settings, args)
         if args.command == "bench":
             from voicetrain.bench import run_bench
 
@@ -200,6 +214,29 @@ def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _evaluation_command(settings: Settings, args: argparse.Namespace) -> int:
+    from worker.main import judge_from
+
+    if args.command == "evaluate":
+        from voicetrain.evaluate_file import run_evaluate
+
+        return asyncio.run(run_evaluate(args.file, as_json=args.json, judge=judge_from(settings)))
+    if args.command == "calibrate":
+        from voicetrain.calibrate import run_calibrate
+
+        return asyncio.run(
+            run_calibrate(
+                args.directory,
+                min_pass_agreement=args.min_pass_agreement,
+                min_ranking=args.min_ranking,
+                judge=judge_from(settings),
+            )
+        )
+    from voicetrain.rescore import run_rescore
+
+    return asyncio.run(run_rescore(_need_db(settings), session=args.session, all_sessions=args.all))
 
 
 def _api(settings: Settings) -> int:

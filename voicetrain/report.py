@@ -20,14 +20,25 @@ def render_report(evaluation: Evaluation, *, title: str | None = None) -> str:
         f"Overall {e.overall_score:.0f}/100 (pass mark {e.pass_mark:.0f}) - {verdict}",
         f"Evaluator {e.evaluator.name} {e.evaluator.version}"
         + (f" (fallback: {e.evaluator.reason})" if e.evaluator.fallback else ""),
-        "",
-        "Criteria",
     ]
+    if e.needs_review:
+        lines.append("Needs human review: " + "; ".join(e.review_reasons))
+    if e.red_flags:
+        lines += ["", "Red flags"]
+        for f in e.red_flags:
+            lines.append(
+                f"  {'[CRITICAL]' if f.critical else '[flag]    '} {f.title} - turn {f.seq}"
+            )
+            lines.append(f'           "{_short(f.quote)}"')
+            lines.append(f"           {f.why}")
+    lines += ["", "Criteria"]
     for c in e.criteria:
         lines.append(f"  {_MARK[c.rating]} {c.title} (weight {c.weight:g}) - {c.score:.0f}")
         lines.append(f"           {c.feedback}")
         for ev in c.evidence[:2]:
             lines.append(f'           turn {ev.seq}: "{_short(ev.quote)}"')
+        if c.better_alternative:
+            lines.append(f"           Better: {c.better_alternative}")
     ratio = (
         "n/a" if m.reflection_to_question_ratio is None else f"{m.reflection_to_question_ratio:.2f}"
     )
@@ -41,4 +52,11 @@ def render_report(evaluation: Evaluation, *, title: str | None = None) -> str:
         f"  your share of the talking {m.trainee_talk_share:.0%}; longest monologue "
         f"{m.longest_trainee_monologue_words} words; turns {m.trainee_turns} yours / {m.client_turns} client",
     ]
+    if m.client_engagement is not None:
+        trend = m.client_engagement_trend or 0.0
+        lines.append(
+            f"  client engagement {m.client_engagement:.0%} "
+            f"({'opening up' if trend > 0.1 else 'withdrawing' if trend < -0.1 else 'steady'} "
+            f"over the session)"
+        )
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from core.contracts import (
     CriterionResult,
     Evaluation,
     EvaluatorInfo,
+    RedFlag,
     ScenarioRef,
     SkillMetrics,
     Turn,
@@ -28,6 +29,9 @@ def evaluation_to_row(evaluation: Evaluation) -> dict[str, object]:
         "scenario_id": evaluation.scenario.id,
         "scenario_version": evaluation.scenario.version,
         "created_at": evaluation.created_at,
+        "red_flags": {"items": [f.model_dump(mode="json") for f in evaluation.red_flags]},
+        "needs_review": evaluation.needs_review,
+        "review_reasons": {"items": list(evaluation.review_reasons)},
     }
 
 
@@ -38,6 +42,9 @@ def row_to_evaluation(row: EvaluationRow) -> Evaluation:
         passed=row.passed,
         pass_mark=row.pass_mark,
         criteria=[CriterionResult.model_validate(c) for c in row.criteria["items"]],
+        red_flags=[RedFlag.model_validate(f) for f in (row.red_flags or {}).get("items", [])],
+        needs_review=bool(row.needs_review),
+        review_reasons=list((row.review_reasons or {}).get("items", [])),
         metrics=SkillMetrics.model_validate(row.metrics),
         evaluator=EvaluatorInfo(
             name=row.evaluator_name,

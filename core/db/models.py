@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -165,4 +166,31 @@ class EvaluationRow(Base):
     fallback_reason: Mapped[str | None] = mapped_column(Text)
     scenario_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scenarios.id"))
     scenario_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+    red_flags: Mapped[dict[str, Any]] = mapped_column(server_default=sql_text("'{\"items\": []}'"))
+    needs_review: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
+    review_reasons: Mapped[dict[str, Any]] = mapped_column(
+        server_default=sql_text("'{\"items\": []}'")
+    )
+    updated_at: Mapped[datetime | None] = mapped_column()
+
+
+class EvaluationRevision(Base):
+    """Append-only history of a session's evaluation: the AI's first result (revision 1, kind
+    'ai') and every re-score after it; `evaluations` holds the current one."""
+
+    __tablename__ = "evaluation_revisions"
+    __table_args__ = (UniqueConstraint("session_id", "revision"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # 'ai' | 'rescore'
+    overall_score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    evaluator_name: Mapped[str] = mapped_column(String(100))
+    evaluator_version: Mapped[str] = mapped_column(String(40))
+    evaluation: Mapped[dict[str, Any]] = mapped_column()  # the whole Evaluation JSON
     created_at: Mapped[datetime] = mapped_column(server_default=_now_default())

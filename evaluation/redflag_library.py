@@ -1,0 +1,157 @@
+"""The built-in red flags every scenario is checked for. A scenario's rubric may add its own and
+override a built-in by id (e.g. to make it critical). Cues are families of phrasings, and a cue
+the trainee only reports ("people keep telling you he's in a better place") or negates ("I
+don't think you're overreacting") does not count."""
+
+from __future__ import annotations
+
+from core.scenarios import RedFlagDef
+
+BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
+    RedFlagDef(
+        id="cliche_false_reassurance",
+        title="Cliché or false reassurance",
+        why="Platitudes and promises that it will be fine tell the client their pain is not "
+        "being heard; people in crisis or grief withdraw after them.",
+        critical=True,
+        cues=[
+            r"\b(in|to) a better place\b",
+            r"\b(everything|it all|things) happens? for a reason\b",
+            r"\b(so much|a lot|everything|lots) to live for\b",
+            r"\bat least (you|he|she|they|it|that|there|your)\b(?! (for|until|tonight|once|a|one|try))",
+            r"\btime heals\b",
+            r"\b(god|he|the lord)('s| has a) plan\b|\bgod (needed|wanted|took) (him|her)\b",
+            r"\b(everything|it|things)('ll| will) (all )?(be|work out|turn out|get) (fine|okay|ok|alright|better)\b",
+            r"\bthings (will|are going to|always) get better\b|\bit (will|is going to) get better\b",
+            r"\b(look on|see) the bright side\b|\bsilver lining\b|\bfocus on the positives?\b",
+            r"\bi know (exactly )?how you feel\b",
+            r"\bthese things happen\b|\b(keep|keeping|stay|staying) busy\b|\bmove on\b",
+            r"\blook (forward|ahead),? not back\b|\b(that's|it's|that is) a blessing\b",
+            r"\b(be|stay) strong (for|now)\b|\byou (have|need|got) to be strong\b",
+            r"\b(he|she) (wouldn't|would not) want you to\b",
+            r"\bcheer up\b|\bchin up\b|\bstay positive\b",
+        ],
+    ),
+    RedFlagDef(
+        id="moralising_labelling",
+        title="Moralising, labelling or guilt-tripping",
+        why="Labels and moral judgement shame the client and raise resistance; in a crisis, "
+        "guilt about the family can deepen hopelessness.",
+        critical=True,
+        cues=[
+            r"\b(an |you're an? |you are an? )?(alcoholic|addict|junkie)s?\b",
+            r"\b(selfish|irresponsible|pathetic|lazy|shameful)\b",
+            r"\bshould be ashamed\b|\bashamed of (yourself|that)\b",
+            r"\bstop feeling sorry for yourself\b|\bpull yourself together\b|\bget a grip\b",
+            r"\bthink (about|of) what (that|it|this) would do to\b",
+            r"\bhow could you (think|say|do|even)\b",
+            r"\bin denial\b|\bjust an excuse\b|\bmaking excuses\b",
+            r"\b(it's|that's) (wrong|a sin)\b",
+            r"\bmaybe (it's|pre-?med is|this is) not for you\b|\bif you can't handle\b",
+            r"\bdeserve to know what they're paying\b",
+            r"\b(is|it's|are|it is) going to kill you\b|\bwill kill you\b",
+            r"\byou need to (stop|quit|cut|get a|start|take|understand|accept|realise|realize|be)\b",
+            r"\bno exceptions\b|\bhave to be tough\b",
+        ],
+    ),
+    RedFlagDef(
+        id="minimising",
+        title="Minimising or dismissing",
+        why="Telling a client their experience is small or normal for everyone dismisses it; "
+        "they stop telling you what is wrong.",
+        critical=True,
+        cues=[
+            r"\b(it's|that's|this is) (just|only) (exam )?(nerves|stress|a phase|anxiety|hormones)\b",
+            r"\beveryone (gets|feels|has|goes through) (them|that|this|it|tired|stressed|nervous|sad)\b",
+            r"\beverybody gets\b",
+            r"\byou're (over-?reacting|being dramatic|exaggerating)\b|\bover-?reacting\b",
+            r"\b(it's|that's) (not|no) (that|so) (bad|big|serious)\b|\bno big deal\b",
+            r"\bcould (be|have been) worse\b",
+            r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better)\b",
+            r"\blet's not go there\b|\b(let's|we can) (not|skip) (talk|go)\w* (about|into) (that|this)\b",
+            r"\bnothing dangerous\b|\bpretty basic\b",
+            r"\bcalm down\b|\bit's all in your head\b|\bthat's life\b",
+            r"\b(you )?don't mean (that|it)\b|\bdon't (say|think|talk) (like )?(that|this)\b",
+            r"\byou can't think (that way|like that)\b|\bthat's not healthy\b",
+            r"\bdon't worry about (it|that)\b|\bnothing to worry about\b",
+        ],
+    ),
+    RedFlagDef(
+        id="arguing_confronting",
+        title="Arguing or confronting",
+        why="Arguing for change makes the client argue against it (MI: roll with resistance).",
+        critical=False,
+        cues=[
+            r"\bcome on(,|!|\.|\s+(now|man|seriously|really))",
+            r"\b(that's|that is) not true\b|\byou're wrong\b|\bi disagree\b",
+            r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
+            r"\bthe (truth|fact) is\b|\bthe only way\b",
+            r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
+        ],
+    ),
+    RedFlagDef(
+        id="advice_without_permission",
+        title="Advice without permission",
+        why="Unasked-for advice puts the trainee's solution in place of the client's own; "
+        "clients go quiet ('I guess') instead of exploring.",
+        critical=False,
+        kind="advice_without_permission",
+    ),
+    RedFlagDef(
+        id="disclosure_dismissed",
+        title="Risk disclosure ignored or dismissed",
+        why="When someone says they wish they were dead and the next reply changes the subject "
+        "or reassures, they learn not to say it again - and the risk goes unassessed.",
+        critical=True,
+        kind="ignored_disclosure",
+        disclosure="risk",
+    ),
+    RedFlagDef(
+        id="means_encouraged",
+        title="Encouraging access to means",
+        why="Keeping the means the caller mentioned within reach raises the risk; reducing "
+        "access is one of the most effective suicide-prevention steps.",
+        critical=True,
+        kind="means_encouraged",
+        cues=[
+            r"\b(keep|keeping|hold on to|hang on to|leave|leaving) (them|it|those|the \w+( \w+)?) "
+            r"(close|nearby|handy|around|where you can|within reach|by the bed|in reach|for now)\b",
+            r"\bjust in case\b",
+            r"\bno need to (get rid of|move|give|lock|hand)\b",
+            r"\b(it's|that's) (fine|okay|ok|alright|your choice|up to you) (to|if you) (keep|have|hold)\b",
+            r"\byou might need (them|it)\b|\bmake sure you have (enough|them|it)\b",
+            r"\b(take|taking) (a few|some|one|two) (extra|more)\b",
+        ],
+    ),
+    RedFlagDef(
+        id="key_question_negated",
+        title="Key question negated, leading or taken back",
+        why="'You're not thinking of suicide, are you?' tells the client the answer you want; "
+        "most will say no. Ask plainly and leave room for yes.",
+        critical=True,
+        kind="negated_key_question",
+    ),
+    RedFlagDef(
+        id="parroting",
+        title="Parroting the client",
+        why="Repeating the client's words back is not a reflection; it shows listening without "
+        "understanding, and clients find it mechanical.",
+        critical=False,
+        kind="parroting",
+    ),
+    RedFlagDef(
+        id="formulaic_responses",
+        title="One formula in most turns",
+        why="The same opener every turn ('It sounds like...') reads as technique, not listening.",
+        critical=False,
+        kind="formulaic",
+    ),
+    RedFlagDef(
+        id="question_stacking",
+        title="Stacked checklist questions",
+        why="Several questions at once let the client answer only one and turn the session into "
+        "an interview; answers go unheard.",
+        critical=False,
+        kind="question_stacking",
+    ),
+)

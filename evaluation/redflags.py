@@ -1,0 +1,183 @@
+"""Red flags: harmful or MI-inconsistent moves, each reported with the turn, a verbatim quote
+and why it matters. Critical ones cap the session below the pass mark (see scoring.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.contracts import RedFlag
+from core.scenarios import RedFlagDef, Rubric
+from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.negation import clause_negated
+from evaluation.redflag_library import BUILTIN_RED_FLAGS
+from evaluation.responsiveness import FEELING, Responsiveness
+from evaluation.text import compile_all, first_match, sentences
+
+# "People keep telling you he's in a better place" reports the cliché; it does not use it.
+_REPORTED = re.compile(
+    r"\b(people|they|others|everyone|folks|someone|anyone|he|she|your \w+) (keep|keeps|kept|"
+    r"have been|has been|might|may|would|often|always)? ?(say|says|said|saying|tell|tells|told|"
+    r"telling)\b|\b(saying|said|says|called it)\b|\bwhen (people|they|others|someone) (say|tell)\b|\byou('ve| have) (heard|been "
+    r"told)\b|\bbeing told\b|\bphrases? like\b|\bcomments? like\b|\bwords like\b|\"",
+    re.I,
+)
+# How a trainee takes up a risk disclosure: naming it, asking about it, staying with it.
+_TAKE_UP = re.compile(
+    r"\b(suicid\w*|kill(ing)? yourself|end(ing)? (your life|it|things)|take your (own )?life|die|"
+    r"dying|dead|death|tak(e|ing) your (own )?life|hurt(ing)? yourself|harm(ing)? yourself|not (be|being) (here|alive|around)|"
+    r"wake up|better off|be with (him|her)|safe|safety|those thoughts|these thoughts|that thought|"
+    r"thoughts like|feel(ing)? (this|that) way|thank you for (telling|trusting|sharing|being)|"
+    r"that (sounds|must)|i('m| am) (really )?glad you (told|said|shared)|say (more|a bit more)|"
+    r"tell me more|how often|how long have you (felt|been feeling|had)|when you say|appreciate|honest\w*|thank\w*|using|plan|"
+    r"right now|tonight|pills|gone through your mind)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    flag: RedFlagDef
+    seq: int
+    quote: str
+
+
+def flag_definitions(rubric: Rubric) -> list[RedFlagDef]:
+    by_id = {f.id: f for f in BUILTIN_RED_FLAGS}
+    for f in rubric.red_flags:
+        by_id[f.id] = f
+    return list(by_id.values())
+
+
+def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
+    patterns = compile_all(flag.cues)
+    client_words = e.before.text.lower() if e.before else ""
+    for s in sentences(e.turn.text):
+        for p in patterns:
+            m = p.search(s.text)
+            if not m:
+                continue
+            if flag.id != "moralising_labelling" and m.group(0).lower() in client_words:
+                continue  # echoing the client's own words back is not using them
+            if _REPORTED.search(s.text[: m.start()]) or clause_negated(s.text, m.start()):
+                continue
+            return [FlagHit(flag, e.turn.seq, s.text)]
+    return []
+
+
+_NO_INTENT = re.compile(
+    r"\b(wouldn't|would not|won't|couldn't|could not) (do|act|go through|hurt)|\bno plan\b|"
+    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b",
+    re.I,
+)
+
+
+def _takes_up(e: Exchange, disclosure: str, key_cues: Sequence[re.Pattern[str]]) -> bool:
+    return (
+        bool(_TAKE_UP.search(e.turn.text))
+        or first_match(key_cues, e.turn.text) is not None
+        or len(overlap(e.turn.text, disclosure)) >= 2
+    )
+
+
+def _ignored(
+    flag: RedFlagDef,
+    conv: Conversation,
+    dismissers: Sequence[RedFlagDef],
+    key_cues: Sequence[re.Pattern[str]],
+) -> list[FlagHit]:
+    """A disclosure is ignored when the reply dismisses it, or changes the subject: neither the
+    reply nor - when the reply at least stays with the client's feelings - the turn after it
+    takes the disclosure up. An answer to the trainee's own direct question that rules out
+    intent ("...but I wouldn't do anything") has been asked about already."""
+    hits = []
+    for d in conv.disclosures:
+        if d.kind != flag.disclosure:
+            continue
+        later = [e for e in conv.exchanges if e.turn.seq > d.turn.seq][:2]
+        if not later:
+            continue
+        reply = later[0]
+        if any(_cue_hits(f, reply) for f in dismissers):
+            hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
+            continue
+        asked = [e for e in conv.exchanges if e.after is d.turn]
+        if asked and first_match(key_cues, asked[0].turn.text) and _NO_INTENT.search(d.turn.text):
+            continue
+        if _takes_up(reply, d.quote, key_cues):
+            continue
+        stays = bool(overlap(reply.turn.text, d.turn.text)) or bool(FEELING.search(reply.turn.text))
+        if stays and len(later) > 1 and _takes_up(later[1], d.quote, key_cues):
+            continue
+        hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
+    return hits
+
+
+def detect_red_flags(
+    rubric: Rubric,
+    conv: Conversation,
+    resp: Responsiveness,
+    negated: Sequence[tuple[int, str]],
+) -> list[FlagHit]:
+    flags = flag_definitions(rubric)
+    dismissers = [f for f in flags if f.id in ("minimising", "cliche_false_reassurance")]
+    trainee_turns = len(conv.exchanges)
+    hits: list[FlagHit] = []
+    for flag in flags:
+        if flag.kind == "pattern":
+            for e in conv.exchanges:
+                hits += _cue_hits(flag, e)
+        elif flag.kind == "means_encouraged":
+            for e in conv.exchanges:
+                if conv.disclosed_before("means", e.turn.seq):
+                    hits += _cue_hits(flag, e)
+        elif flag.kind == "ignored_disclosure":
+            key_cues = compile_all(
+                [cue for c in rubric.criteria for a in c.aspects if a.key for cue in a.cues]
+            )
+            hits += _ignored(flag, conv, dismissers, key_cues)
+        elif flag.kind == "negated_key_question":
+            hits += [FlagHit(flag, seq, quote) for seq, quote in negated]
+        elif flag.kind == "advice_without_permission":
+            hits += [FlagHit(flag, m.seq, m.sentence.text) for m in resp.advice]
+        elif flag.kind == "parroting":
+            turns = sorted({m.seq for m in resp.parrots})
+            if len(turns) >= 2 and len(turns) >= trainee_turns / 3:
+                first = resp.parrots[0]
+                hits.append(FlagHit(flag, first.seq, first.sentence.text))
+        elif flag.kind == "formulaic" and resp.formulaic_turns:
+            seq = resp.formulaic_turns[0]
+            turn = next(e.turn for e in conv.exchanges if e.turn.seq == seq)
+            hits.append(FlagHit(flag, seq, sentences(turn.text)[0].text))
+        elif flag.kind == "question_stacking" and resp.stacked_turns:
+            seq = resp.stacked_turns[0]
+            turn = next(e.turn for e in conv.exchanges if e.turn.seq == seq)
+            quote = next((s.text for s in sentences(turn.text) if s.is_question), turn.text)
+            hits.append(FlagHit(flag, seq, quote))
+    # one report per flag and turn, in conversation order
+    unique = {(h.flag.id, h.seq): h for h in hits}
+    return sorted(unique.values(), key=lambda h: (h.seq, h.flag.id))
+
+
+def pervasive(hit: FlagHit, resp: Responsiveness, trainee_turns: int) -> bool:
+    """Mechanical technique in most turns is as disqualifying as one harmful move."""
+    if hit.flag.kind == "parroting":
+        return len({m.seq for m in resp.parrots}) * 2 >= trainee_turns
+    if hit.flag.kind == "question_stacking":
+        return len(resp.stacked_turns) >= 2 and len(resp.stacked_turns) * 3 >= trainee_turns
+    return False
+
+
+def to_contract(hits: Sequence[FlagHit], resp: Responsiveness, trainee_turns: int) -> list[RedFlag]:
+    return [
+        RedFlag(
+            id=h.flag.id,
+            title=h.flag.title,
+            critical=h.flag.critical or pervasive(h, resp, trainee_turns),
+            seq=h.seq,
+            quote=h.quote,
+            why=h.flag.why,
+        )
+        for h in hits
+    ]

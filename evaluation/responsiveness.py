@@ -1,0 +1,198 @@
+"""Whether the trainee's moves answer the client.
+
+A reflection counts when it follows a client turn and carries that turn's meaning forward in the
+trainee's own words: it shares content with the client turn (or names a feeling) but is not a
+copy of it (parroting), and it is not the same opener formula used in most turns (formulaic).
+A question counts when it is not buried in a stack (3+ questions in one turn); an open question
+whose answer the trainee never takes up counts for less."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.skills import ADVICE, AFFIRMATION, COMPLEX, OPEN_Q, PERMISSION, REFLECTION, SUMMARY
+from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, words
+
+PARROT_SHARE = 0.55
+STACK = 3
+FEELING = re.compile(
+    r"\b(afraid|alone|angry|anger|anxious|ashamed|awful|betrayed|broken|crushed|desperate|"
+    r"devastat\w*|drained|empty|exhaust\w*|fear\w*|frighten\w*|frustrat\w*|furious|grief|"
+    r"griev\w*|guilt\w*|heartbr\w*|helpless|hopeless|hurt\w*|lonely|lost|miss(ing)?|numb|"
+    r"overwhelm\w*|pain\w*|panic\w*|pressure|proud|relie\w*|sad\w*|scar\w*|shame|shock\w*|"
+    r"stress\w*|stung|terrif\w*|tired|torn|trapped|unbearable|upset|weigh\w*|worn|worr\w*|"
+    r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders)\b",
+    re.I,
+)
+_SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
+_SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
+_SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me)\b", re.I)
+_INVITATION = re.compile(
+    r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i'd (love|like) to"
+    r" (hear|know)|i('m| am) (wondering|curious))\b",
+    re.I,
+)
+_FIRST_HEAD = re.compile(
+    r"^(what|how|who|when|where|why|which|any|are|do|did|have|is|can|could|would|will|does)\b", re.I
+)
+_MORE_HEADS = re.compile(
+    r"(?:[,;:]\s*|\band\s+|\bor\s+)(what|how|who|any|are you|do you|did you|have you|is there)\b",
+    re.I,
+)
+_CRISIS_RESOURCE = re.compile(
+    r"\b(988|911|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I
+)
+_ASKED_FOR_ADVICE = re.compile(
+    r"\b(what should i|what do you (think|suggest)|any (tips|advice|ideas)|what can i do|"
+    r"tell me what to do|how do i)\b",
+    re.I,
+)
+
+
+def is_question(sentence: Sentence) -> bool:
+    core = LEAD_IN.sub("", sentence.text)
+    return sentence.is_question or bool(_INVITATION.match(core))
+
+
+def question_count(text: str) -> int:
+    """Questions in a turn, counting each interrogative head of a list question separately."""
+    total = 0
+    for s in sentences(text):
+        if s.is_question:
+            body = LEAD_IN.sub("", s.text)
+            total += max(1, (1 if _FIRST_HEAD.match(body) else 0) + len(_MORE_HEADS.findall(body)))
+        elif _INVITATION.match(LEAD_IN.sub("", s.text)):
+            total += 1
+    return total
+
+
+@dataclass(frozen=True)
+class Move:
+    seq: int
+    sentence: Sentence
+    complex: bool = False
+
+
+@dataclass
+class Responsiveness:
+    reflections: list[Move] = field(default_factory=list)
+    parrots: list[Move] = field(default_factory=list)
+    formulaic_turns: list[int] = field(default_factory=list)
+    formula: str | None = None
+    stacked_turns: list[int] = field(default_factory=list)
+    open_questions: list[tuple[Move, float]] = field(default_factory=list)  # (move, weight)
+    affirmations: list[Move] = field(default_factory=list)
+    summaries: list[Move] = field(default_factory=list)
+    permission_asks: list[Move] = field(default_factory=list)
+    advice: list[Move] = field(default_factory=list)
+    taken_up: dict[int, bool] = field(default_factory=dict)  # trainee seq -> next turn used answer
+
+
+def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
+    """(is a responsive reflection, is complex)."""
+    text = LEAD_IN.sub("", sentence.text)
+    if exchange.before is None or is_question(sentence):
+        return False, False
+    if ADVICE.search(text) and not REFLECTION.match(text):  # "you're feeling you have to..."
+        return False, False
+    if _SELF_TALK.match(text) and not REFLECTION.match(text):
+        return False, False
+    shared = overlap(text, exchange.before.text)
+    feelings = len(FEELING.findall(text)) + len(COMPLEX.findall(text))
+    feeling = feelings > 0
+    opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
+    second = bool(_SECOND_PERSON.search(text))
+    client_feels = bool(FEELING.search(exchange.before.text))
+    reflective = (
+        (opener_based and (shared or feeling or len(words(text)) >= 5))
+        or (shared and (feeling or second))
+        or len(shared) >= 2
+        or (
+            feelings >= 2 and client_feels
+        )  # a feeling named in new words ("Furious, then ashamed")
+    )
+    if not reflective:
+        return False, False
+    new_words = set(words(text)) - set(words(exchange.before.text))
+    complex_ = feeling or len(new_words) >= 6
+    return True, complex_
+
+
+def _gathers(sentence: Sentence, exchange: Exchange, conversation: Conversation) -> bool:
+    """A summary without a marker phrase: one statement late in the session that draws on at
+    least three different earlier client turns."""
+    if exchange.index < len(conversation.exchanges) / 2 or len(words(sentence.text)) < 15:
+        return False
+    earlier = conversation.client_before(exchange.turn.seq)
+    drawn = [t for t in earlier if overlap(sentence.text, t.text)]
+    return len(drawn) >= 3
+
+
+def read_responsiveness(conversation: Conversation) -> Responsiveness:
+    r = Responsiveness()
+    exchanges = conversation.exchanges
+    openers = Counter(opener(e.turn.text, 2) for e in exchanges if words(e.turn.text))
+    if len(exchanges) >= 4 and openers:
+        formula, count = openers.most_common(1)[0]
+        if count >= max(3, (len(exchanges) + 1) // 2) and formula:
+            r.formula = formula
+            r.formulaic_turns = [e.turn.seq for e in exchanges if opener(e.turn.text, 2) == formula]
+    previous_permission = False
+    for i, e in enumerate(exchanges):
+        stacked = question_count(e.turn.text) >= STACK
+        if stacked:
+            r.stacked_turns.append(e.turn.seq)
+        nxt = exchanges[i + 1] if i + 1 < len(exchanges) else None
+        used = True
+        if e.after is not None and nxt is not None:
+            used = bool(overlap(nxt.turn.text, e.after.text))
+        r.taken_up[e.turn.seq] = used
+        turn_reflected = False
+        permission_here = False
+        for s in sentences(e.turn.text):
+            text = LEAD_IN.sub("", s.text)
+            if PERMISSION.search(s.text):
+                permission_here = True
+                r.permission_asks.append(Move(e.turn.seq, s))
+            if is_question(s):
+                if not stacked and (OPEN_Q.match(text) or _INVITATION.match(text)):
+                    r.open_questions.append((Move(e.turn.seq, s), 1.0 if used else 0.5))
+                continue
+            said = REFLECTION.sub("", text, count=1)  # the formula is not the copying
+            if e.before is not None and copied_share(said, e.before.text) >= PARROT_SHARE:
+                r.parrots.append(Move(e.turn.seq, s))
+                continue
+            reflective, complex_ = _reflection(s, e)
+            if reflective and not turn_reflected:
+                turn_reflected = True
+                r.reflections.append(Move(e.turn.seq, s, complex_))
+            if AFFIRMATION.search(s.text):
+                r.affirmations.append(Move(e.turn.seq, s))
+            if SUMMARY.search(s.text) or _gathers(s, e, conversation):
+                r.summaries.append(Move(e.turn.seq, s))
+            asked = e.before is not None and bool(_ASKED_FOR_ADVICE.search(e.before.text))
+            if (
+                ADVICE.search(text)
+                and not reflective
+                and not REFLECTION.match(text)
+                and not (permission_here or previous_permission or asked)
+                and not _CRISIS_RESOURCE.search(text)
+            ):
+                r.advice.append(Move(e.turn.seq, s))
+        previous_permission = permission_here
+    if r.formulaic_turns:
+        # one formula everywhere: its reflections count once
+        keep_first = True
+        kept = []
+        for m in r.reflections:
+            if m.seq in r.formulaic_turns:
+                if keep_first:
+                    kept.append(m)
+                    keep_first = False
+                continue
+            kept.append(m)
+        r.reflections = kept
+    return r

@@ -1,0 +1,77 @@
+"""From criterion ratings, red flags and the client's engagement to one overall score, pass or
+fail, and whether a human should look at it.
+
+quality = 85% weighted criterion mean + 15% client engagement; overall = 15 + 0.85 * quality
+(a session that happened is not worth nothing), times 0.9 per non-critical red flag and 0.7 per
+critical one (so more harm always scores lower); any critical flag also caps the score below the
+pass mark and fails the session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.contracts import CriterionResult, RedFlag
+
+ENGAGEMENT_WEIGHT = 0.15
+FLOOR = 15.0
+MINOR_FACTOR = 0.9
+CRITICAL_FACTOR = 0.7
+CRITICAL_CAP_BELOW = 10.0
+REVIEW_MARGIN = 5.0
+JUDGE_DISAGREEMENT = 20.0
+
+
+def criteria_mean(criteria: Sequence[CriterionResult]) -> float:
+    total = sum(c.weight for c in criteria)
+    return sum(c.weight * c.score for c in criteria) / total if total else 0.0
+
+
+def overall_score(
+    criteria: Sequence[CriterionResult],
+    flags: Sequence[RedFlag],
+    engagement: float | None,
+    pass_mark: float,
+    *,
+    floor: float = FLOOR,
+) -> float:
+    base = criteria_mean(criteria)
+    if engagement is not None:
+        base = (1 - ENGAGEMENT_WEIGHT) * base + ENGAGEMENT_WEIGHT * 100 * engagement
+    minor = sum(1 for f in flags if not f.critical)
+    critical = sum(1 for f in flags if f.critical)
+    score = (floor + (100 - floor) / 100 * base) * MINOR_FACTOR**minor * CRITICAL_FACTOR**critical
+    if critical:
+        score = min(score, pass_mark - CRITICAL_CAP_BELOW)
+    return round(max(0.0, min(100.0, score)), 1)
+
+
+def passes(score: float, flags: Sequence[RedFlag], pass_mark: float) -> bool:
+    return score >= pass_mark and not any(f.critical for f in flags)
+
+
+def review_reasons(
+    score: float,
+    criteria: Sequence[CriterionResult],
+    flags: Sequence[RedFlag],
+    pass_mark: float,
+    engagement: float | None,
+) -> list[str]:
+    reasons = []
+    if abs(score - pass_mark) <= REVIEW_MARGIN:
+        reasons.append(f"score {score:g} is within {REVIEW_MARGIN:g} points of the pass mark")
+    if any(f.critical for f in flags) and criteria_mean(criteria) >= pass_mark:
+        reasons.append("critical red flag in a session whose criteria otherwise score a pass")
+    if engagement is not None and engagement < 0.3 and score >= pass_mark:
+        reasons.append("passing score although the client withdrew through most of the session")
+    return reasons
+
+
+def judge_disagreement(
+    judge_score: float, judge_passed: bool, rubric_score: float, rubric_passed: bool
+) -> str | None:
+    if judge_passed != rubric_passed or abs(judge_score - rubric_score) >= JUDGE_DISAGREEMENT:
+        return (
+            f"the LLM judge ({judge_score:g}, {'pass' if judge_passed else 'fail'}) and the "
+            f"rubric cross-check ({rubric_score:g}, {'pass' if rubric_passed else 'fail'}) disagree"
+        )
+    return None

@@ -1,0 +1,101 @@
+"""`voicetrain calibrate DIR`: score every labelled transcript file in DIR with the configured
+evaluator and measure agreement with the expert labels; non-zero exit below the thresholds or
+when a harmful or gaming transcript passes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.errors import ScenarioError
+from core.scenarios import load_library
+from evaluation.calibration import SEPARATION, Agreement, Scored, agreement
+from evaluation.judge import LLMJudge
+from evaluation.labelled import TranscriptFileError, load_transcript_file
+from voicetrain.evaluate_file import scenario_for, score_transcript
+
+
+def _threshold(value: float) -> float:
+    """Accept 0.95 or 95."""
+    return value / 100 if value > 1 else value
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+async def score_directory(directory: Path, judge: LLMJudge | None) -> list[Scored]:
+    library = load_library()
+    scored = []
+    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        transcript = load_transcript_file(path)
+        scenario = scenario_for(path, transcript, library)
+        evaluation = await score_transcript(path, transcript, scenario, judge)
+        scored.append(Scored(path.stem, transcript, evaluation))
+    return scored
+
+
+def render_agreement(scored: list[Scored], result: Agreement) -> str:
+    lines = [f"{'file':32} {'kind':10} {'expert':>7} {'score':>6}  pass (expert/evaluator)"]
+    for s in scored:
+        expert = "-" if s.labels.expert_score is None else f"{s.labels.expert_score:g}"
+        labelled = (
+            "-" if s.labels.expert_passed is None else ("yes" if s.labels.expert_passed else "no")
+        )
+        lines.append(
+            f"{s.name:32} {s.labels.kind or '-':10} {expert:>7} {s.evaluation.overall_score:6.1f}"
+            f"  {labelled}/{'yes' if s.evaluation.passed else 'no'}"
+            + ("  [red flags: " + ", ".join(sorted({f.id for f in s.evaluation.red_flags})) + "]"
+               if s.evaluation.red_flags else "")
+        )  # fmt: skip
+    lines += [
+        "",
+        f"files: {result.files}",
+        f"ranking accuracy (pairs {SEPARATION:g}+ points apart): {_pct(result.ranking)}"
+        f" ({result.pairs_right}/{result.pairs})",
+        f"pass/fail agreement: {_pct(result.pass_agreement)}"
+        f" ({result.pass_agree}/{result.pass_labelled})",
+        f"per-criterion agreement: {_pct(result.criterion_agreement)}"
+        f" ({result.criteria_agree}/{result.criteria_labelled})",
+        f"mean absolute error: {'n/a' if result.mae is None else f'{result.mae:g} points'}",
+        "harmful/gaming files that passed: " + (", ".join(result.bad_passes) or "none"),
+    ]
+    if result.misranked:
+        lines.append("misranked (expert higher, evaluator not): " + ", ".join(
+            f"{hi} > {lo}" for hi, lo in result.misranked))  # fmt: skip
+    if result.pass_disagreements:
+        lines.append("pass/fail disagreements: " + ", ".join(result.pass_disagreements))
+    return "\n".join(lines)
+
+
+async def run_calibrate(
+    directory: Path, *, min_pass_agreement: float, min_ranking: float, judge: LLMJudge | None
+) -> int:
+    if not directory.is_dir():
+        print(f"{directory}: not a directory", file=sys.stderr)
+        return 2
+    try:
+        scored = await score_directory(directory, judge)
+    except (TranscriptFileError, ScenarioError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not scored:
+        print(f"{directory}: no transcript files (*.yaml)", file=sys.stderr)
+        return 2
+    result = agreement(scored)
+    print(render_agreement(scored, result))
+    failures = []
+    if result.ranking is not None and result.ranking < _threshold(min_ranking):
+        failures.append(f"ranking {_pct(result.ranking)} < {_pct(_threshold(min_ranking))}")
+    if result.pass_agreement is not None and result.pass_agreement < _threshold(min_pass_agreement):
+        failures.append(
+            f"pass/fail agreement {_pct(result.pass_agreement)} < "
+            f"{_pct(_threshold(min_pass_agreement))}"
+        )
+    if result.bad_passes:
+        failures.append(f"{len(result.bad_passes)} harmful/gaming file(s) passed")
+    if failures:
+        print("\nBELOW THRESHOLD: " + "; ".join(failures))
+        return 1
+    print("\nwithin thresholds")
+    return 0
