@@ -350,3 +350,30 @@ def test_vad_and_turn_policy_come_from_settings(tmp_path: Path) -> None:
     ] == {"enabled": True}
     with pytest.raises(SettingsError, match="ENDPOINTING_MAX_DELAY"):
         load_settings(env="dev", state_dir=tmp_path, agent_endpointing_min_delay=5.0)
+
+
+# --- voicetrain practice --voice -------------------------------------------------------------
+
+
+def test_voice_practice_says_what_is_missing_and_mixes_configured_and_offline_speech(
+    tmp_path: Path,
+) -> None:
+    import ctypes.util
+
+    from livekit.plugins import openai
+
+    from agent.offline_speech import EspeakTTS, PocketsphinxSTT
+    from voicetrain.cli import _parser
+    from voicetrain.voice_practice import AudioUnavailable, load_sounddevice, practice_speech
+
+    args = _parser().parse_args(["practice", "--voice", "--scenario", SLUG])
+    assert args.voice
+    if ctypes.util.find_library("portaudio") is None:  # as on this CI machine
+        with pytest.raises(AudioUnavailable, match="libportaudio2"):
+            load_sounddevice()
+    settings = load_settings(env="dev", state_dir=tmp_path, stt_base_url="http://speech:8000/v1")
+    speech = practice_speech(settings)
+    assert isinstance(speech.stt, openai.STT)
+    assert isinstance(speech.tts, EspeakTTS)  # no TTS endpoint configured: offline
+    offline = practice_speech(load_settings(env="dev", state_dir=tmp_path))
+    assert isinstance(offline.stt, PocketsphinxSTT)
