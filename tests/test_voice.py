@@ -377,3 +377,37 @@ def test_voice_practice_says_what_is_missing_and_mixes_configured_and_offline_sp
     assert isinstance(speech.tts, EspeakTTS)  # no TTS endpoint configured: offline
     offline = practice_speech(load_settings(env="dev", state_dir=tmp_path))
     assert isinstance(offline.stt, PocketsphinxSTT)
+
+
+@pytest.mark.timeout(300)
+async def test_trainee_hanging_up_right_after_speaking_loses_no_turn(
+    client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
+) -> None:
+    """The trainee's last words are still being transcribed when they leave: closing the session
+    commits them, reconciliation sends them, and the final count includes them."""
+    handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
+    line = LINES[1]
+    speech = offline_speech(load_settings(env="dev"), sentences=[line])
+    mic, speaker = SyntheticMicrophone(MIC_RATE), RecordingSpeaker()
+
+    async def hang_up_after_speaking(
+        session: AgentSession[Any], agent: RolePlayClient
+    ) -> EndReason:
+        await wait_greeted(agent)
+        await mic.say(trainee_audio(line))
+        return "participant_disconnected"  # gone before the end of the turn was detected
+
+    recorder = await run_voice_session(
+        TemporalBridge(client, session_workflow_id(ready.session_id)),
+        speech,
+        mic,
+        speaker,
+        hang_up_after_speaking,
+    )
+    outcome = await handle.result()
+    stored = await db_turns(sessionmaker, ready.session_id)
+    assert [t.speaker for t in stored] == ["client", "trainee"]
+    assert word_accuracy([line], [stored[1].text]) >= 0.8, stored[1].text
+    assert outcome.turn_count == recorder.next_seq == 2
+    # (one trainee turn is below the evaluation minimum, so the session ends unevaluated)
+    assert outcome.phase == "abandoned"
