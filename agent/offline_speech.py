@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from livekit import rtc
 from livekit.agents import APIConnectOptions, stt, tts
+from livekit.agents.language import LanguageCode
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr
 from livekit.agents.utils import AudioBuffer
 
@@ -109,7 +110,11 @@ class PocketsphinxSTT(stt.STT[Any]):
         return stt.SpeechEvent(
             type=stt.SpeechEventType.FINAL_TRANSCRIPT,
             request_id=uuid.uuid4().hex,
-            alternatives=[stt.SpeechData(language="en", text=text, confidence=1.0 if text else 0)],  # type: ignore[arg-type]
+            alternatives=[
+                stt.SpeechData(
+                    language=LanguageCode("en"), text=text, confidence=1.0 if text else 0.0
+                )
+            ],
         )
 
     async def aclose(self) -> None:

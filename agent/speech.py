@@ -209,8 +209,10 @@ def session_kwargs(speech: Speech, model: llm.LLM[Any] | str) -> dict[str, Any]:
     every call, so it must not be asked speculatively (preemptive generation)."""
     from agent.persona import ScriptedLLM
 
-    handling: TurnHandlingOptions = dict(speech.turn_handling)  # type: ignore[assignment]
-    handling["preemptive_generation"] = {"enabled": not isinstance(model, ScriptedLLM)}
+    handling = TurnHandlingOptions(
+        **speech.turn_handling,
+        preemptive_generation={"enabled": not isinstance(model, ScriptedLLM)},
+    )
     return {
         "stt": speech.stt,
         "tts": speech.tts,

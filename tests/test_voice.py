@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from livekit import rtc
@@ -160,8 +160,8 @@ async def test_spoken_session_reaches_the_workflow_transcript_and_evaluation(
 # --- the recorder: one utterance is one turn, and nothing is lost at the end -----------------
 
 
-def _message(role: str, text: str) -> ChatMessage:
-    return ChatMessage(role=role, content=[text], created_at=datetime.now(UTC).timestamp())  # type: ignore[arg-type]
+def _message(role: Literal["user", "assistant"], text: str) -> ChatMessage:
+    return ChatMessage(role=role, content=[text], created_at=datetime.now(UTC).timestamp())
 
 
 async def test_split_utterance_is_one_trainee_turn_and_a_missed_last_turn_is_recovered(
