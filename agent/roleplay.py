@@ -1,5 +1,5 @@
-"""The role-play client Agent and the transcript recorder that turns every conversation item
-into a Turn sent to the workflow at once."""
+"""The role-play client Agent and the transcript recorder that turns conversation items into
+Turns sent to the workflow."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from livekit.agents import Agent, AgentSession
-from livekit.agents.llm import ChatMessage
+from livekit.agents.llm import ChatContext, ChatMessage
 from livekit.agents.voice.events import ConversationItemAddedEvent
 
 from agent.bridge import BridgeError, SessionBridge
@@ -36,38 +36,88 @@ class RolePlayClient(Agent):
 
 
 class TranscriptRecorder:
-    """Assigns seq in conversation order and sends each turn at once, without blocking the
-    conversation; a failed send is retried by the bridge's declared policy. Order is restored
-    by the workflow (it dedupes and sorts by seq)."""
+    """Assigns seq in conversation order and sends each turn without blocking the conversation; a
+    failed send is retried by the bridge's declared policy, and the workflow dedupes by seq.
+
+    One utterance, one turn. A batch STT can deliver one spoken line as two user items (a late
+    transcript of the same utterance), so a trainee item is *held* rather than sent at once, and
+    consecutive trainee items merge into the held turn. The held turn gets its seq and is sent
+    when the client answers (the usual case, within a second of the trainee falling silent),
+    when it has been held `hold_seconds` (so a crash loses at most that much), or at finish.
+    Merging before sending - rather than amending a turn already sent - keeps the contract
+    simple: a seq, once sent, never changes text and is never skipped or reused. The price is
+    that a trainee line that continues after `hold_seconds` without a client reply becomes a
+    second trainee turn, which is what the trainee did.
+
+    Client items are sent at once: the agent's own speech is never split.
+    """
 
     def __init__(
-        self, bridge: SessionBridge, *, on_turn: Callable[[Turn], None] | None = None
+        self,
+        bridge: SessionBridge,
+        *,
+        on_turn: Callable[[Turn], None] | None = None,
+        hold_seconds: float = 8.0,
     ) -> None:
         self.bridge = bridge
         self.next_seq = 0
+        self.failed_sends = 0
+        self.merged_items = 0
         self._pending: set[asyncio.Task[None]] = set()
         self._on_turn = on_turn
-        self.failed_sends = 0
+        self._hold_seconds = hold_seconds
+        self._held: Turn | None = None
+        self._hold_timer: asyncio.TimerHandle | None = None
+        self._seen: set[str] = set()
 
     def attach(self, session: AgentSession[Any]) -> None:
         session.on("conversation_item_added", self._on_item)
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
-        item = event.item
+        self.record(event.item)
+
+    def record(self, item: object) -> None:
+        """One conversation item (from the event, or from the history at finish)."""
         if not isinstance(item, ChatMessage) or item.role not in _SPEAKERS:
             return  # handoffs, tool calls, system items are not part of the transcript
+        if item.id in self._seen:
+            return
+        self._seen.add(item.id)
         text = (item.text_content or "").strip()
         if not text:
             return
         ended = datetime.now(UTC)
         started = datetime.fromtimestamp(item.created_at, UTC) if item.created_at else ended
-        turn = Turn(
-            seq=self.next_seq,
-            speaker=_SPEAKERS[item.role],
-            text=text,
-            started_at=min(started, ended),
-            ended_at=ended,
+        speaker = _SPEAKERS[item.role]
+        if speaker == "trainee":
+            if self._held is not None:
+                self.merged_items += 1
+                self._held = self._held.model_copy(
+                    update={"text": f"{self._held.text} {text}", "ended_at": ended}
+                )
+                return
+            self._held = Turn(
+                seq=0, speaker=speaker, text=text, started_at=min(started, ended), ended_at=ended
+            )
+            self._hold_timer = asyncio.get_running_loop().call_later(
+                self._hold_seconds, self._release_held
+            )
+            return
+        self._release_held()
+        self._emit(
+            Turn(seq=0, speaker=speaker, text=text, started_at=min(started, ended), ended_at=ended)
         )
+
+    def _release_held(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+        held, self._held = self._held, None
+        if held is not None:
+            self._emit(held)
+
+    def _emit(self, turn: Turn) -> None:
+        turn = turn.model_copy(update={"seq": self.next_seq})
         self.next_seq += 1
         if self._on_turn is not None:
             self._on_turn(turn)
@@ -84,12 +134,25 @@ class TranscriptRecorder:
             self.failed_sends += 1
             log.exception("turn %d could not be delivered", turn.seq)
 
+    def reconcile(self, history: ChatContext) -> int:
+        """Record every message of the session's history that never fired an event (e.g. the
+        trainee left mid-speech and the transcript was committed as the session closed). Returns
+        how many were found."""
+        before = len(self._seen)
+        for item in history.items:
+            self.record(item)
+        return len(self._seen) - before
+
     async def flush(self) -> None:
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 
-    async def finish(self, reason: EndReason) -> None:
-        """Flush every turn, then tell the workflow how many there are."""
+    async def finish(self, reason: EndReason, history: ChatContext | None = None) -> None:
+        """Reconcile with the history, send every turn, then tell the workflow how many there
+        are."""
+        if history is not None and (found := self.reconcile(history)):
+            log.info("%d conversation item(s) recovered from the session history", found)
+        self._release_held()
         await self.flush()
         try:
             await self.bridge.end_conversation(

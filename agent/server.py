@@ -67,6 +67,7 @@ async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
     from livekit.agents import AgentSession
 
     from agent.roleplay import RolePlayClient, TranscriptRecorder
+    from agent.speech import session_kwargs, speech_from_settings
     from core.contracts import AgentJoined
 
     settings = settings or get_settings()
@@ -86,18 +87,19 @@ async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
         ctx.shutdown("session refused the agent")
         return
     recorder = TranscriptRecorder(bridge)
+    session: AgentSession[Any] = AgentSession(
+        **session_kwargs(speech_from_settings(settings), model_for(settings, briefing))
+    )
+    recorder.attach(session)
 
     async def on_shutdown(reason: str) -> None:
-        await recorder.finish(shutdown_reason(reason))
+        # Closing the session first commits a trainee transcript still in flight (its event
+        # fires); the history then catches any turn that never fired one.
+        await session.aclose()
+        await recorder.finish(shutdown_reason(reason), session.history)
         await bridge.aclose()
 
     ctx.add_shutdown_callback(on_shutdown)
-    session: AgentSession[Any] = AgentSession(
-        stt=settings.agent_stt_model,
-        llm=model_for(settings, briefing),
-        tts=settings.agent_tts_model,
-    )
-    recorder.attach(session)
     await session.start(agent=RolePlayClient(briefing), room=ctx.room)
 
 
@@ -121,6 +123,14 @@ def run(argv: list[str]) -> int:
             "LiveKit is not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to run the voice agent.\n"
             "Without LiveKit, `voicetrain practice` and `voicetrain demo` run the same agent in text mode."
         )
+        return 2
+    from agent.speech import check_speech
+    from core.settings import SettingsError
+
+    try:
+        check_speech(settings)
+    except SettingsError as exc:
+        print(exc)
         return 2
     import sys
 

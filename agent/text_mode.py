@@ -49,5 +49,5 @@ async def run_text_session(
                 if line.strip():
                     await session.run(user_input=line)
     finally:
-        await recorder.finish(end_reason)
+        await recorder.finish(end_reason, session.history)
     return recorder

@@ -93,6 +93,26 @@ class Settings(BaseSettings):
     agent_llm_model: str | None = None
     agent_tts_model: str = "cartesia/sonic-2"
 
+    # Self-hosted speech: OpenAI-compatible STT/TTS endpoints (speaches, faster-whisper-server,
+    # Kokoro-FastAPI, ...), used through livekit-plugins-openai. When a base URL is set it wins
+    # over the LiveKit Inference string above, which works only with LiveKit Cloud.
+    stt_base_url: str | None = None
+    stt_model: str = "Systran/faster-whisper-small"
+    stt_language: str = "en"
+    stt_api_key: SecretStr | None = None
+    tts_base_url: str | None = None
+    tts_model: str = "speaches-ai/Kokoro-82M-v1.0-ONNX"
+    tts_voice: str = "af_heart"
+    tts_api_key: SecretStr | None = None
+
+    # VAD and turn handling of the voice pipeline (see agent/speech.py)
+    agent_turn_detection: Literal["vad", "stt"] = "vad"
+    agent_endpointing_min_delay: float = Field(0.8, ge=0.0, le=10.0)
+    agent_endpointing_max_delay: float = Field(3.0, ge=0.1, le=30.0)
+    agent_vad_min_silence: float = Field(0.4, ge=0.05, le=5.0)
+    agent_vad_activation_threshold: float = Field(0.5, gt=0.0, lt=1.0)
+    agent_allow_interruptions: bool = True
+
     worker_max_concurrent_activities: int = Field(200, ge=1)
     worker_max_concurrent_workflow_tasks: int = Field(200, ge=1)
 
@@ -143,6 +163,10 @@ class Settings(BaseSettings):
             )
         if bool(self.llm_base_url) != bool(self.llm_model):
             problems.append("VOICETRAIN_LLM_BASE_URL and VOICETRAIN_LLM_MODEL must be set together")
+        if self.agent_endpointing_max_delay < self.agent_endpointing_min_delay:
+            problems.append(
+                "VOICETRAIN_AGENT_ENDPOINTING_MAX_DELAY must not be below VOICETRAIN_AGENT_ENDPOINTING_MIN_DELAY"
+            )
         if self.env != "dev":
             if not self.database_url:
                 problems.append("VOICETRAIN_DATABASE_URL is required outside dev")

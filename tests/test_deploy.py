@@ -126,3 +126,60 @@ def test_dockerfile_runs_the_cli_as_non_root_with_a_healthcheck() -> None:
         "migrations",
     ):
         assert f"COPY {package} ./{package}" in dockerfile
+
+
+def _compose_value(value: str) -> str:
+    """${VAR:-default} -> default; ${VAR} -> a stand-in value (secrets come from .env)."""
+    value = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", value)
+    return re.sub(r"\$\{[A-Z_]+\}", "x" * 40, value)
+
+
+def test_the_agent_talks_through_the_self_hosted_speech_service() -> None:
+    """LiveKit Inference strings exist only on LiveKit Cloud; the compose LiveKit is self-hosted,
+    so the agent must get its STT and TTS from the speech service, and its start-up check must
+    accept this configuration."""
+    from agent.speech import make_stt, make_tts, speech_problems
+    from core.settings import load_settings
+
+    env = {k: _compose_value(str(v)) for k, v in OURS["agent"]["environment"].items()}
+    assert env["LIVEKIT_URL"] == "ws://livekit:7880"
+    fields = {
+        name: env[f"VOICETRAIN_{name.upper()}"]
+        for name in ("stt_base_url", "stt_model", "tts_base_url", "tts_model", "tts_voice")
+    }
+    settings = load_settings(
+        env="dev", livekit_url=env["LIVEKIT_URL"], livekit_api_key="k",
+        livekit_api_secret=env["LIVEKIT_API_SECRET"], **fields,
+    )  # fmt: skip
+    assert speech_problems(settings, environ={}) == ([], [])
+    from livekit.plugins import openai
+
+    assert isinstance(make_stt(settings), openai.STT)
+    assert isinstance(make_tts(settings), openai.TTS)
+    # both endpoints are the compose speech service, an OpenAI-compatible speech server
+    for url in (settings.stt_base_url, settings.tts_base_url):
+        assert url == "http://speech:8000/v1"
+    assert SERVICES["speech"]["image"].startswith("ghcr.io/speaches-ai/speaches:")
+    assert not SERVICES["speech"]["image"].endswith(":latest")
+    # the models the agent asks for are the ones pulled before it starts
+    pull = " ".join(SERVICES["speech-models"]["command"])
+    assert f"/v1/models/{settings.stt_model}" in _compose_value(pull)
+    assert f"/v1/models/{settings.tts_model}" in _compose_value(pull)
+    deps = OURS["agent"]["depends_on"]
+    assert deps["speech-models"]["condition"] == "service_completed_successfully"
+    assert "speech-models" in COMPOSE["volumes"]
+
+
+def test_gpl_offline_speech_stays_out_of_the_runtime_image() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = " ".join(project["dependencies"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    uninstall = dockerfile.split("pip uninstall -y", 1)[1].split("\n\n", 1)[0]
+    lock = (ROOT / "requirements.lock").read_text()
+    for package in ("pocketsphinx", "espeakng-loader"):
+        assert package not in runtime
+        assert any(package in dep for dep in project["optional-dependencies"]["dev"])
+        assert re.search(rf"^{package}==", lock, re.MULTILINE), f"{package} is not pinned"
+        assert package in uninstall.split(), f"the image keeps {package}"

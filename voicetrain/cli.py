@@ -24,8 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--quiet", action="store_true", help="do not print the banner")
     demo = sub.add_parser("demo", help="one full session end to end, with its evaluation")
     demo.add_argument("--scenario", default="anxious-college-student")
-    practice = sub.add_parser("practice", help="practise a scenario in the terminal (text mode)")
+    practice = sub.add_parser(
+        "practice", help="practise a scenario in the terminal (text, or --voice)"
+    )
     practice.add_argument("--scenario", required=True)
+    practice.add_argument(
+        "--voice", action="store_true", help="speak and listen (microphone + speakers)"
+    )
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument(
         "--down", metavar="REVISION", help="downgrade to REVISION instead (e.g. base)"
@@ -104,6 +109,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
             return asyncio.run(demo(settings, args.scenario))
         if args.command == "practice":
+            if args.voice:
+                from voicetrain.voice_practice import practice_voice
+
+                return asyncio.run(practice_voice(settings, args.scenario))
             from voicetrain.session_runner import practice
 
             return asyncio.run(practice(settings, args.scenario))

@@ -82,10 +82,13 @@ def _print_turn(turn: Turn) -> None:
 async def run_session(
     settings: Settings,
     scenario_slug: str,
-    next_line: Callable[[], Awaitable[str | None]],
+    next_line: Callable[[], Awaitable[str | None]] | None,
     *,
     user: str,
+    talk: Callable[[SessionBridge], Awaitable[None]] | None = None,
 ) -> int:
+    """One session through the REST API: in text mode with `next_line`, or with `talk` (which
+    holds the conversation over the bridge itself, e.g. by voice)."""
     token = mint_jwt(settings, sub=user, role="trainee", email=f"{user}@example.org", name=user)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=settings.api_url, headers=headers, timeout=60) as http:
@@ -107,7 +110,11 @@ async def run_session(
         print(textwrap.indent(textwrap.fill(created.scenario.briefing, 96), "  "), "\n", flush=True)
         bridge = await _bridge(settings, created)
         try:
-            await run_text_session(bridge, next_line, on_turn=_print_turn)
+            if talk is not None:
+                await talk(bridge)
+            else:
+                assert next_line is not None
+                await run_text_session(bridge, next_line, on_turn=_print_turn)
         finally:
             await bridge.aclose()
         print("\nconversation ended; evaluating...", flush=True)
