@@ -26,6 +26,7 @@ from core.settings import load_settings
 from tests.api_harness import Api, running_api
 from voicetrain.devstack.postgres import EmbeddedPostgres
 from voicetrain.devstack.processes import free_port
+from voicetrain.devstack.temporal import UNTHROTTLED_DEV_SERVER_ARGS
 from voicetrain.migrate import upgrade
 from worker.main import build_worker
 
@@ -92,6 +93,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_existing_path=str(BIN / "temporal"),
         data_converter=pydantic_data_converter,
         search_attributes=list(SEARCH_ATTRIBUTES),
+        dev_server_extra_args=list(UNTHROTTLED_DEV_SERVER_ARGS),
     )
     yield env
     await env.shutdown()

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.worker import Worker
 
-from core.contracts import AgentJoined, EndConversation, SessionLimits, TurnBatch
+from activities.session import SessionActivities
+from core.contracts import (
+    AgentJoined,
+    CreatedSession,
+    EndConversation,
+    LoadScenario,
+    ScenarioSnapshot,
+    SessionLimits,
+    StartSession,
+    TurnBatch,
+)
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
@@ -122,31 +135,66 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
 
 
 async def test_start_activities_run_concurrently(
-    client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
+    client: Client, sessionmaker: SessionMaker, task_queue: str
 ) -> None:
-    handle, ready = await begin(sessionmaker, client, task_queue, "anxious-college-student")
-    await handle.cancel()
-    with pytest.raises(WorkflowFailureError):  # cancelled
-        await handle.result()
+    """create_session and load_scenario (local activities: markers, not scheduled events, in the
+    history) are proven concurrent by a rendezvous: each waits until the other has started, so
+    run one after the other they would time out and the start would fail."""
+    real = SessionActivities(sessionmaker, None)
+    started = {"create_session": asyncio.Event(), "load_scenario": asyncio.Event()}
+
+    async def meet(me: str, other: str) -> None:
+        started[me].set()
+        await asyncio.wait_for(started[other].wait(), timeout=3)
+
+    @activity.defn(name="create_session")
+    async def create_session(start: StartSession) -> CreatedSession:
+        await meet("create_session", "load_scenario")
+        return await real.create_session(start)
+
+    @activity.defn(name="load_scenario")
+    async def load_scenario(request: LoadScenario) -> ScenarioSnapshot:
+        await meet("load_scenario", "create_session")
+        return await real.load_scenario(request)
+
+    acts: list[Callable[..., Any]] = [
+        create_session,
+        load_scenario,
+        real.mark_phase,
+        real.close_room,
+        real.dispatch_agent,
+    ]
+    async with Worker(
+        client, task_queue=task_queue, workflows=[TrainingSessionWorkflow], activities=acts
+    ):
+        handle, ready = await begin(sessionmaker, client, task_queue, "anxious-college-student")
+        await handle.cancel()
+        with pytest.raises(WorkflowFailureError):  # cancelled
+            await handle.result()
     # compensation: the cancelled session is abandoned (and its room closed), not left active
     async with sessionmaker() as db:
         row = await db.get(TrainingSession, ready.session_id)
     assert row is not None
     assert (row.status, row.phase, row.end_reason) == ("abandoned", "abandoned", "cancelled")
     assert row.ended_at is not None
-    history = await handle.fetch_history()
-    events = list(history.events)
-    scheduled = {
-        e.event_id: e.activity_task_scheduled_event_attributes.activity_type.name
+    events = list((await handle.fetch_history()).events)
+    markers = [e for e in events if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED]
+    assert (
+        len(
+            [
+                m
+                for m in markers
+                if m.marker_recorded_event_attributes.marker_name == "core_local_activity"
+            ]
+        )
+        == 2
+    )
+    assert not any(
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        in ("create_session", "load_scenario")
         for e in events
         if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-    }
-    create = next(i for i, n in scheduled.items() if n == "create_session")
-    load = next(i for i, n in scheduled.items() if n == "load_scenario")
-    first_completion = min(
-        e.event_id for e in events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
     )
-    assert max(create, load) < first_completion
 
 
 async def test_malformed_and_late_input_is_rejected_or_counted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -30,7 +31,16 @@ from worker.main import build_worker
 
 
 async def _activity_attempts(client: Client, wf_id: str, name: str) -> list[int]:
+    """Attempts of activity `name`: from its started events, or (a local activity) its markers."""
     history = await client.get_workflow_handle(wf_id).fetch_history()
+    local = [
+        json.loads(e.marker_recorded_event_attributes.details["data"].payloads[0].data)
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
+    ]
+    if any(m.get("activity_type") == name for m in local):
+        return [int(m["attempt"]) for m in local if m.get("activity_type") == name]
     scheduled = {
         e.event_id
         for e in history.events

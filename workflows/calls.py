@@ -53,22 +53,67 @@ async def execute(
     )
 
 
+async def execute_local(
+    method: Callable[[SessionActivities, P], Awaitable[R]],
+    arg: P,
+    policy: policies.ActivityPolicy,
+    summary: str,
+) -> R:
+    return await workflow.execute_local_activity_method(
+        method,
+        arg,
+        start_to_close_timeout=policy.start_to_close,
+        schedule_to_close_timeout=policy.schedule_to_close,
+        retry_policy=policy.retry,
+        summary=summary,
+    )
+
+
+# Runs started before this patch scheduled the start activities as normal activities.
+START_AS_LOCAL_ACTIVITIES = "start-as-local-activities"
+
+
 async def create_and_load(start: StartSession) -> tuple[CreatedSession, ScenarioSnapshot]:
-    """The session row and the scenario snapshot, concurrently (they are independent)."""
-    return await asyncio.gather(
-        execute(SessionActivities.create_session, start, policies.START, "create session row"),
-        execute(
+    """The session row and the scenario snapshot, concurrently (they are independent). As local
+    activities they run inside the first workflow task, so `await_ready` is answered from it:
+    no round trip through the server's task queues while the trainee waits."""
+    if not workflow.patched(START_AS_LOCAL_ACTIVITIES):
+        return await asyncio.gather(
+            execute(SessionActivities.create_session, start, policies.START, "create session row"),
+            execute(
+                SessionActivities.load_scenario,
+                LoadScenario(scenario_id=start.scenario_id, assignment_id=start.assignment_id),
+                policies.START,
+                "load scenario snapshot",
+            ),
+        )
+    # Both are awaited to the end even when one fails: a run must not finish (refused) while a
+    # local activity is still in flight, or its first task fails instead of answering the refusal.
+    created, scenario = await asyncio.gather(
+        execute_local(
+            SessionActivities.create_session, start, policies.START, "create session row"
+        ),
+        execute_local(
             SessionActivities.load_scenario,
             LoadScenario(scenario_id=start.scenario_id, assignment_id=start.assignment_id),
             policies.START,
             "load scenario snapshot",
         ),
+        return_exceptions=True,
     )
+    for outcome in (created, scenario):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    assert isinstance(created, CreatedSession)
+    assert isinstance(scenario, ScenarioSnapshot)
+    return created, scenario
 
 
-def start_failure(err: ActivityError) -> ApplicationError:
-    """What the caller of await_ready is told: the business error's type, else StartFailed."""
-    cause = err.cause
+def start_failure(err: ActivityError | ApplicationError) -> ApplicationError:
+    """What the caller of await_ready is told: the business error's type, else StartFailed.
+    (A normal activity's failure arrives as ActivityError wrapping the cause; a local
+    activity's business error can arrive as the ApplicationError itself.)"""
+    cause = err.cause if isinstance(err, ActivityError) else err
     failure = (
         cause
         if isinstance(cause, ApplicationError) and cause.type

@@ -90,7 +90,7 @@ class TrainingSessionWorkflow:
         self._set_phase("starting")
         try:
             created, scenario = await calls.create_and_load(start)
-        except ActivityError as err:
+        except (ActivityError, ApplicationError) as err:
             self._start_failure = calls.start_failure(err)
             self._set_phase("failed")
             self._state = "failed"

@@ -25,9 +25,13 @@ def table(results: dict[str, Any]) -> str:
     lines = ["", "voicetrain bench", "================"]
     s = results["start_latency"]
     for name, v in s.items():
-        lines.append(
-            f"start session ({name:>14}): p50 {v['p50_ms']} ms  p95 {v['p95_ms']} ms  p99 {v['p99_ms']} ms  (n={v['n']})"
-        )
+        if isinstance(v, dict) and "p50_ms" in v:
+            lines.append(
+                f"start session ({name:>14}): p50 {v['p50_ms']} ms  p95 {v['p95_ms']} ms  p99 {v['p99_ms']} ms  (n={v['n']})"
+            )
+    lines.append(
+        f"spaced start / floor: p50 {s['spaced_p50_over_floor']}x, p99 {s['spaced_p99_over_floor_p50']}x the floor's p50; CPU ms per start {s['cpu_ms_per_start']}"
+    )
     a = results["start_ablation"]
     lines.append(
         f"create+load sequential/concurrent (p50): {a['sequential_over_concurrent_p50']}x  ({a['sequential']['p50_ms']} vs {a['concurrent']['p50_ms']} ms)"

@@ -32,6 +32,7 @@ from core.contracts import (
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TranscriptTurn, User
 from core.security import mint_jwt
+from voicetrain.bench.floor import floor_starts
 from voicetrain.bench.report import summary_ms
 from voicetrain.bench.stack import BenchStack, cpu_seconds
 from voicetrain.bench.verify import verify
@@ -46,12 +47,22 @@ class Sizes:
     persist: int
     ablation: int
     pacing: float  # seconds between turns of one session (compressed realistic pacing)
+    start_spacing: float = 0.5  # seconds between spaced starts (latency, not overload)
 
 
 FULL = Sizes(
     starts=200, concurrency=16, sessions=100, turns=60, persist=500, ablation=100, pacing=0.25
 )
-QUICK = Sizes(starts=10, concurrency=4, sessions=3, turns=6, persist=50, ablation=5, pacing=0.02)
+QUICK = Sizes(
+    starts=10,
+    concurrency=4,
+    sessions=3,
+    turns=6,
+    persist=50,
+    ablation=5,
+    pacing=0.02,
+    start_spacing=0.2,
+)
 
 
 @dataclass
@@ -77,6 +88,17 @@ async def start_session(ctx: Ctx, user: str) -> tuple[uuid.UUID | None, float]:
 
 
 async def bench_start(ctx: Ctx) -> dict[str, Any]:
+    """Start latency measured as latency (starts spaced apart, so the machine is not saturated)
+    and as a ratio to the floor measured in the same run; back to back and concurrent separately
+    (those measure overload); CPU ms per start by component."""
+    spacing = ctx.sizes.start_spacing
+    floor = await floor_starts(ctx.client, ctx.sizes.starts, spacing)
+    cpu_before = cpu_seconds(ctx.stack)
+    spaced: list[float] = []
+    for i in range(ctx.sizes.starts):
+        spaced.append((await start_session(ctx, f"bench-spaced-{i}"))[1])
+        await asyncio.sleep(spacing)
+    cpu_after = cpu_seconds(ctx.stack)
     sequential = [(await start_session(ctx, f"bench-seq-{i}"))[1] for i in range(ctx.sizes.starts)]
     gate = asyncio.Semaphore(ctx.sizes.concurrency)
 
@@ -85,9 +107,21 @@ async def bench_start(ctx: Ctx) -> dict[str, Any]:
             return (await start_session(ctx, f"bench-conc-{i}"))[1]
 
     concurrent = list(await asyncio.gather(*(one(i) for i in range(ctx.sizes.starts))))
+    floor_p50 = statistics.median(floor)
+    spaced_sorted = sorted(spaced)
+    p99 = spaced_sorted[min(len(spaced) - 1, int(0.99 * len(spaced)))]
     return {
+        "floor": summary_ms(floor),
+        "spaced": summary_ms(spaced),
+        "spaced_p50_over_floor": round(statistics.median(spaced) / floor_p50, 2),
+        "spaced_p99_over_floor_p50": round(p99 / floor_p50, 2),
         "sequential": summary_ms(sequential),
         f"concurrency_{ctx.sizes.concurrency}": summary_ms(concurrent),
+        # includes the client's own share; the sessions are later abandoned (no agent joins)
+        "cpu_ms_per_start": {
+            k: round((cpu_after[k] - cpu_before.get(k, 0.0)) * 1000 / len(spaced), 1)
+            for k in cpu_after
+        },
     }
 
 
