@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--sessions", type=int)
     bench.add_argument("--turns", type=int)
     bench.add_argument("--pacing", type=float, help="seconds between one session's turns")
+    bench.add_argument(
+        "--capacity",
+        type=lambda v: [int(x) for x in v.split(",")],
+        metavar="N,N,...",
+        help="session counts to step through at speech pacing (a turn every 5 s)",
+    )
     return p
 
 
@@ -164,6 +170,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     sessions=args.sessions,
                     turns=args.turns,
                     pacing=args.pacing,
+                    capacity=args.capacity,
                 )
             )
     except PortBusy as exc:

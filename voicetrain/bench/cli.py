@@ -18,6 +18,7 @@ from core.db.engine import make_engine, make_sessionmaker
 from core.db.models import Scenario
 from core.settings import Settings
 from core.temporal import connect
+from voicetrain.bench.capacity import bench_capacity
 from voicetrain.bench.faults import bench_faults
 from voicetrain.bench.report import consistent, table
 from voicetrain.bench.scenarios import (
@@ -43,6 +44,7 @@ async def run_bench(
     sessions: int | None = None,
     turns: int | None = None,
     pacing: float | None = None,
+    capacity: list[int] | None = None,
 ) -> int:
     base = QUICK if quick else FULL
     sizes = Sizes(
@@ -83,6 +85,9 @@ async def run_bench(
             results["live_load"] = await live_load(ctx, sizes.sessions, sizes.turns)
             print("3/4 persistence...", flush=True)
             results["persistence"] = await bench_persistence(ctx)
+            if capacity:
+                print("capacity at speech pacing...", flush=True)
+                results["capacity"] = await bench_capacity(ctx, capacity)
             if faults:
                 print("4/4 faults...", flush=True)
                 results["faults"] = await bench_faults(

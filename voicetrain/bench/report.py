@@ -48,6 +48,13 @@ def table(results: dict[str, Any]) -> str:
     lines.append(
         f"persist {p['turns']} turns: one statement {p['one_statement_ms']} ms vs row by row {p['row_by_row_ms']} ms = {p['speedup']}x"
     )
+    cap = results.get("capacity")
+    if cap:
+        for run in cap["runs"]:
+            lines.append(
+                f"capacity {run['sessions']} sessions @ a turn per {cap['pacing_seconds']:.0f} s: turn->DB p99 {run['turn_to_db']['p99_ms']} ms; CPU ms per turn {run['cpu_ms_per_turn']}"
+            )
+        lines.append(f"largest count with p99 <= 1 s: {cap['largest_count_with_p99_under_1s']}")
     for name, check in results.get("faults", {}).items():
         lines.append(f"fault {name:>17}: {check}")
     return "\n".join(lines)

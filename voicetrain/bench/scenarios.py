@@ -181,7 +181,7 @@ class Fault:
 
 async def live_load(
     ctx: Ctx, sessions: int, turns: int, *, bridge_for: Callable[[uuid.UUID], SessionBridge] | None = None,
-    fault: Fault | None = None, pacing: float | None = None,
+    fault: Fault | None = None, pacing: float | None = None, ramp_per_second: float | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """S concurrent simulated sessions sending T turns each, one signal per turn, as the agent does."""
     pacing = ctx.sizes.pacing if pacing is None else pacing
@@ -203,6 +203,8 @@ async def live_load(
 
     async def session(i: int) -> None:
         nonlocal joined_count, refused_starts
+        if ramp_per_second:
+            await asyncio.sleep(i / ramp_per_second)
         sid, _ = await start_session(ctx, f"bench-live-{uuid.uuid4().hex[:6]}-{i}")
         if sid is None:
             refused_starts += 1
@@ -297,6 +299,7 @@ async def live_load(
         "sessions": sessions,
         "turns_per_session": turns,
         "turns_ingested_per_second": round(len(sent_at) / ingest_seconds, 1),
+        "ingest_seconds": round(ingest_seconds, 2),
         "turn_to_db": summary_ms(latencies),
         "end_to_evaluation": summary_ms(eval_latencies),
         "worker_rss_mb_peak": round(peak_rss / 2**20, 1),
