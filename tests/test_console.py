@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
 from core.db.engine import SessionMaker
@@ -27,7 +27,7 @@ from tests.browser.stack import (
 )
 
 SCENARIO = "First session: an anxious first-year student"  # anxious-college-student
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 expect.set_options(timeout=15_000)
 
 
@@ -64,8 +64,10 @@ class Pages:
         self.errors: list[str] = []
         self._contexts: list[Any] = []
 
-    async def open(self, viewport: dict[str, int] | None = None) -> Page:
-        context = await self.browser.new_context(viewport=viewport or {"width": 1200, "height": 900})
+    async def open(self, viewport: ViewportSize | None = None) -> Page:
+        context = await self.browser.new_context(
+            viewport=viewport or {"width": 1200, "height": 900}
+        )
         self._contexts.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -121,7 +123,9 @@ async def _agent_says(stack: Stack, session_id: str, turns: list[tuple[str, str]
     t0 = datetime.now(UTC)
     batch = [
         {
-            "seq": seq, "speaker": speaker, "text": text,
+            "seq": seq,
+            "speaker": speaker,
+            "text": text,
             "started_at": (t0 + timedelta(seconds=10 * seq)).isoformat(),
             "ended_at": (t0 + timedelta(seconds=10 * seq + 8)).isoformat(),
         }  # fmt: skip
@@ -157,7 +161,9 @@ async def test_trainee_practises_and_reads_the_evaluation(pages: Pages, stack: S
     # Text practice needs POST /v1/sessions/{id}/messages (branch `text`): until then, a plain notice.
     await page.get_by_label("Your reply to the client").fill("Hello, what brings you in today?")
     await page.get_by_role("button", name="Send").click()
-    await expect(page.get_by_text("Text practice is not available on this server yet")).to_be_visible()
+    await expect(
+        page.get_by_text("Text practice is not available on this server yet")
+    ).to_be_visible()
 
     # The conversation arrives live (as from the voice agent) and the page shows it as it comes.
     await _agent_says(stack, session_id, CONVERSATION)
@@ -177,7 +183,9 @@ async def test_trainee_practises_and_reads_the_evaluation(pages: Pages, stack: S
     await expect(page.get_by_text("Pass mark")).to_be_visible()
     criteria = page.get_by_role("region", name="Criteria")
     await expect(criteria.get_by_role("heading", level=3).first).to_be_visible()
-    await expect(criteria.get_by_text("turn 1", exact=True).first).to_be_visible()  # quoted evidence
+    await expect(
+        criteria.get_by_text("turn 1", exact=True).first
+    ).to_be_visible()  # quoted evidence
     await expect(criteria.get_by_text("You could try").first).to_be_visible()  # better alternative
     await expect(page.get_by_role("region", name="Skills")).to_contain_text("Open questions")
     flags = page.get_by_role("region", name="Red flags")
@@ -232,7 +240,9 @@ async def test_supervisor_assigns_and_the_trainee_sees_it(pages: Pages) -> None:
     await page.get_by_role("button", name="Assign").click()
     await expect(page.get_by_text(f"Assigned to {trainee}.")).to_be_visible()
     # Today's API has no min_score/review_required (branch `review`): assigned without, and said so.
-    await expect(page.get_by_text("does not support min score and review required yet")).to_be_visible()
+    await expect(
+        page.get_by_text("does not support min score and review required yet")
+    ).to_be_visible()
     made = page.get_by_role("region", name="Assignments you made")
     await expect(made.get_by_role("link", name=trainee)).to_be_visible()
     await pages.shot(page, "assign", keep=True)
@@ -240,13 +250,17 @@ async def test_supervisor_assigns_and_the_trainee_sees_it(pages: Pages) -> None:
     # The review-side pages say plainly that the server does not have them yet.
     for link, text in (("Reviews", "The review queue"), ("Agreement", "The agreement view")):
         await page.get_by_role("link", name=link, exact=True).click()
-        await expect(page.get_by_text(f"{text} is not available on this server yet")).to_be_visible()
+        await expect(
+            page.get_by_text(f"{text} is not available on this server yet")
+        ).to_be_visible()
 
     trainee_page = await pages.signed_in(trainee)
     assigned = trainee_page.get_by_role("region", name="Assigned to you")
     await expect(assigned.get_by_role("heading", name=SCENARIO)).to_be_visible()
     await expect(assigned.get_by_text("attempts 0 of 2")).to_be_visible()
-    await expect(assigned.get_by_role("button", name=f"Practise {SCENARIO} by text")).to_be_visible()
+    await expect(
+        assigned.get_by_role("button", name=f"Practise {SCENARIO} by text")
+    ).to_be_visible()
 
 
 async def _tab_to(page: Page, name: str, limit: int = 60) -> None:
@@ -256,7 +270,9 @@ async def _tab_to(page: Page, name: str, limit: int = 60) -> None:
             "() => { const e = document.activeElement; return (e.getAttribute('aria-label') || e.textContent || '').trim(); }"
         )
         if focused == name:
-            outline = await page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            outline = await page.evaluate(
+                "() => getComputedStyle(document.activeElement).outlineStyle"
+            )
             assert outline != "none", f"{name!r} has no visible focus"
             return
     raise AssertionError(f"Tab never reached {name!r}")
