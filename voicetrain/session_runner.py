@@ -131,7 +131,9 @@ async def run_session(
             print(
                 f"\nthe evaluation is not ready yet ({result.json().get('status')}); fetch it later from the API"
             )
-        print(f"\nTemporal UI for this run: {link}\n", flush=True)
+        console = f"{settings.api_url.rstrip('/')}/#/sessions/{created.session_id}/evaluation"
+        print(f"\nWeb console:   {console}  (dev sign-in as user id {user!r})", flush=True)
+        print(f"Temporal UI for this run: {link}\n", flush=True)
         return 0 if result.status_code in (200, 409) else 1
 
 

@@ -134,6 +134,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                 )
                 print(
                     f"voicetrain dev stack is up\n"
+                    f"  web console  {settings.api_url}/  (dev sign-in: any user id and role)\n"
                     f"  API docs     {settings.api_url}/docs\n"
                     f"  Temporal UI  {settings.temporal_ui_url}\n"
                     f"  Postgres     {database_url}\n"

@@ -1,0 +1,1 @@
+"""The web console: static pages served by the API at `/`, clients of the public REST API only."""

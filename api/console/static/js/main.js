@@ -1,0 +1,92 @@
+// Boot: read the public console config, finish an OIDC sign-in if one is returning, then route.
+import { get } from './api.js';
+import { isStaff, signOut, user } from './auth.js';
+import { h, errorBox, notFound, replace } from './dom.js';
+import { completeOidcSignIn } from './oidc.js';
+import { currentPath, match, navigate, route, start } from './router.js';
+import { agreementView } from './views/agreement.js';
+import { assignView } from './views/assign.js';
+import { conversationView } from './views/conversation.js';
+import { evaluationView } from './views/evaluation.js';
+import { libraryView } from './views/library.js';
+import { progressView } from './views/progress.js';
+import { reviewQueueView, reviewView } from './views/reviews.js';
+import { sessionsView } from './views/sessions.js';
+import { signInView } from './views/signin.js';
+import { teamsView } from './views/teams.js';
+
+const main = document.getElementById('main');
+let config = null;
+
+const NAV = {
+  trainee: [['#/library', 'Library'], ['#/sessions', 'My sessions'], ['#/progress', 'Progress']],
+  supervisor: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/library', 'Library']],
+  admin: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/teams', 'Teams'], ['#/library', 'Library']],
+};
+
+function home(u) {
+  return isStaff(u) ? '#/assign' : '#/library';
+}
+
+function renderChrome(u, path) {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (!u) { replace(nav); replace(who); return; }
+  replace(nav, h('ul', {}, (NAV[u.role] || NAV.trainee).map(([href, label]) =>
+    h('li', {}, h('a', { href, 'aria-current': path.startsWith(href.slice(1)) ? 'page' : null }, label)))));
+  replace(who,
+    h('span', { class: 'muted' }, `${u.name} · ${u.role}`),
+    h('button', { type: 'button', class: 'link', onclick: () => { signOut(); navigate('#/signin'); } }, 'Sign out'));
+}
+
+route('/signin', signInView, { public: true });
+route('/library', libraryView);
+route('/sessions', sessionsView);
+route('/sessions/:id', conversationView);
+route('/sessions/:id/evaluation', evaluationView);
+route('/progress', progressView);
+route('/trainees/:trainee/progress', progressView);
+route('/assign', assignView, { staff: true });
+route('/reviews', reviewQueueView, { staff: true });
+route('/reviews/:id', reviewView, { staff: true });
+route('/agreement', agreementView, { staff: true });
+route('/teams', teamsView, { staff: true });
+
+async function render(path, signal) {
+  const u = user();
+  if (path === '/') return navigate(u ? home(u) : '#/signin');
+  const found = match(path);
+  if (!found?.options.public && !u) return navigate('#/signin');
+  renderChrome(u, path);
+  if (!found || (found.options.staff && !isStaff(u))) {
+    replace(main, notFound());
+  } else {
+    replace(main, h('p', { class: 'muted' }, 'Loading…'));
+    try {
+      await found.view({ main, params: found.params, signal, config, user: u, home: home(u) });
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      replace(main, h('h1', { tabindex: '-1' }, 'Something went wrong'), errorBox(err));
+    }
+  }
+  if (signal.aborted) return;
+  const heading = main.querySelector('h1');
+  document.title = heading ? `${heading.textContent} · voicetrain` : 'voicetrain';
+  if (heading && document.activeElement === document.body) heading.focus({ preventScroll: true });
+}
+
+async function boot() {
+  try {
+    config = await get('/v1/console-config');
+    const returnTo = config.oidc ? await completeOidcSignIn(config.oidc) : null;
+    if (returnTo) location.hash = returnTo;
+  } catch (err) {
+    replace(main, h('h1', { tabindex: '-1' }, 'The console could not start'), errorBox(err));
+    return;
+  }
+  start(render);
+}
+
+// Focus moves to the new page's heading after navigation (for keyboard and screen reader users).
+window.addEventListener('hashchange', () => { if (currentPath() !== '/') document.activeElement?.blur(); });
+boot();

@@ -1,0 +1,24 @@
+// Starting a practice: by voice when the server has LiveKit, otherwise by text. The start
+// response (with the LiveKit token, which is never stored) is kept in memory for the session page.
+import { api, newIdempotencyKey } from './api.js';
+
+const started = new Map();
+
+export function startResponse(sessionId) {
+  return started.get(sessionId) || null;
+}
+
+export async function startPractice(target, modality) {
+  // One key per click: a retried request (429/503) cannot start a second session.
+  const send = (body, key = newIdempotencyKey()) => api('POST', '/v1/sessions', { body, headers: { 'Idempotency-Key': key } });
+  let res;
+  try {
+    res = await send({ ...target, modality });
+  } catch (err) {
+    // A server without text practice rejects the unknown `modality` field (422): start without it.
+    if (err.status !== 422 || !/modality/.test(err.message)) throw err;
+    res = await send(target);
+  }
+  started.set(res.data.session_id, res.data);
+  return res.data;
+}

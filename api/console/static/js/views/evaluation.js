@@ -1,0 +1,103 @@
+import { get, waitForEvaluation } from '../api.js';
+import { badge, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
+
+const RATING = { met: ['met', 'good'], partly: ['partly met', 'warn'], not_met: ['not met', 'bad'] };
+
+const END_REASON_TEXT = {
+  no_conversation: 'The conversation was too short to evaluate: the trainee has to speak a few times before there is anything to assess.',
+  agent_unavailable: 'The AI client never joined the conversation, so there was nothing to evaluate. Please start a new session.',
+  cancelled: 'The session was cancelled before it could be evaluated.',
+};
+
+const METRIC_LABELS = {
+  trainee_turns: 'Your turns', client_turns: 'Client turns', questions: 'Questions asked',
+  open_questions: 'Open questions', closed_questions: 'Closed questions', reflections: 'Reflections',
+  complex_reflections: 'Complex reflections', affirmations: 'Affirmations', summaries: 'Summaries',
+  advice_without_permission: 'Advice without permission', trainee_talk_share: 'Your share of the talking',
+  longest_trainee_monologue_words: 'Longest monologue (words)', reflection_to_question_ratio: 'Reflections per question',
+  turns_per_minute: 'Turns per minute', client_engagement: 'Client engagement',
+};
+
+function metricValue(key, value) {
+  if (typeof value !== 'number') return String(value);
+  if (key === 'trainee_talk_share' || key === 'client_engagement') return `${Math.round(value * 100)}%`;
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+export function metricsList(metrics) {
+  const entries = Object.entries(metrics || {}).filter(([k, v]) => METRIC_LABELS[k] && v !== null && v !== undefined);
+  return h('dl', { class: 'metrics' }, entries.map(([k, v]) => h('div', {}, h('dt', {}, METRIC_LABELS[k]), h('dd', {}, metricValue(k, v)))));
+}
+
+export function ratingBadge(rating) {
+  const [text, kind] = RATING[rating] || [rating, 'neutral'];
+  return badge(text, kind);
+}
+
+function criterionCard(c) {
+  return h('li', { class: 'card stack' },
+    h('div', { class: 'row' }, h('h3', {}, c.title), ratingBadge(c.rating), h('span', { class: 'muted' }, `${Math.round(c.score)} / 100 · weight ${c.weight}`)),
+    h('p', {}, c.feedback),
+    c.evidence.length ? h('div', {}, h('h4', {}, 'Evidence'), h('ul', { class: 'evidence' }, c.evidence.map((e) =>
+      h('li', {}, h('blockquote', {}, `“${e.quote}”`), h('span', { class: 'muted' }, `turn ${e.seq}`))))) : null,
+    c.better_alternative ? h('div', { class: 'alternative' }, h('h4', {}, 'You could try'), h('p', {}, c.better_alternative)) : null);
+}
+
+function redFlags(flags) {
+  if (!flags || flags.length === 0) return h('p', { class: 'muted' }, 'No red flags.');
+  return h('ul', { class: 'cards' }, flags.map((f) => h('li', { class: 'card stack flag' },
+    h('div', { class: 'row' }, h('h3', {}, f.title), f.critical ? badge('critical', 'bad') : badge('caution', 'warn')),
+    h('blockquote', {}, `“${f.quote}”`), h('span', { class: 'muted' }, `turn ${f.seq}`),
+    h('p', {}, f.why))));
+}
+
+export function evaluationReport(ev) {
+  const score = Math.round(ev.overall_score);
+  return [
+    h('section', { class: 'card score', 'aria-labelledby': 'score-h' },
+      h('h2', { id: 'score-h' }, 'Overall'),
+      h('p', { class: 'big' }, `${score}`, h('span', { class: 'muted' }, ' / 100')),
+      h('p', {}, ev.passed ? badge('passed', 'good') : badge('not passed', 'bad'), ` Pass mark ${ev.pass_mark}.`),
+      ev.needs_review ? notice(`A supervisor should review this evaluation${ev.review_reasons?.length ? `: ${ev.review_reasons.join('; ')}` : ''}.`, 'warning') : null,
+      ev.review ? h('p', {}, `Reviewed by ${ev.review.reviewer} on ${formatDate(ev.review.at)}${ev.review.comment ? `: “${ev.review.comment}”` : ''}`) : null,
+      h('p', { class: 'muted small' }, `Evaluator ${ev.evaluator.name} ${ev.evaluator.version}${ev.evaluator.fallback ? ' (fallback)' : ''} · ${formatDate(ev.created_at)}`)),
+    h('section', { 'aria-labelledby': 'criteria-h' }, h('h2', { id: 'criteria-h' }, 'Criteria'), h('ul', { class: 'cards' }, ev.criteria.map(criterionCard))),
+    h('section', { 'aria-labelledby': 'flags-h' }, h('h2', { id: 'flags-h' }, 'Red flags'), redFlags(ev.red_flags)),
+    h('section', { 'aria-labelledby': 'skills-h' }, h('h2', { id: 'skills-h' }, 'Skills'), metricsList(ev.metrics)),
+  ];
+}
+
+export async function evaluationView({ main, params, signal }) {
+  const id = params.id;
+  let session;
+  try {
+    session = await get(`/v1/sessions/${encodeURIComponent(id)}`, { signal });
+  } catch (err) {
+    if (err.status === 404 || err.status === 422) { replace(main, notFound('session')); return; }
+    throw err;
+  }
+  const body = h('div', { class: 'stack' });
+  replace(main,
+    pageHeader('Evaluation', h('p', { class: 'muted' }, session.scenario.title, ' · ', h('a', { href: `#/sessions/${id}` }, 'Back to the conversation'))),
+    body);
+  try {
+    const ev = await waitForEvaluation(id, {
+      signal,
+      onPending: (p) => replace(body, h('div', { class: 'notice notice-info pending', role: 'status' },
+        h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+        p.status === 'in_conversation'
+          ? 'The conversation is still going. The evaluation is written when it ends; this page updates by itself.'
+          : 'The evaluation is being written. This page updates by itself.')),
+    });
+    replace(body, evaluationReport(ev));
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    if (err.type !== 'no_evaluation') { replace(body, errorBox(err, 'The evaluation could not be loaded.')); return; }
+    const latest = await get(`/v1/sessions/${encodeURIComponent(id)}`, { signal }).catch(() => session);
+    replace(body, h('div', { class: 'notice notice-info', role: 'status' },
+      h('h2', {}, 'No evaluation for this session'),
+      h('p', {}, END_REASON_TEXT[latest.end_reason] || err.message),
+      h('p', { class: 'muted' }, `The server says: ${err.message}`),
+      h('p', {}, h('a', { href: '#/library' }, 'Start a new practice'))));
+  }
+}
