@@ -39,7 +39,9 @@ def lines_of(items: list[str]) -> Callable[[], Awaitable[str | None]]:
 async def _start(api: Api, user: str, slug: str) -> uuid.UUID:
     scenario = await scenario_by_slug(api.sessionmaker, slug)
     r = await api.http.post(
-        "/v1/sessions", json={"scenario_id": str(scenario.id)}, headers=api.auth(user)
+        "/v1/sessions",
+        json={"scenario_id": str(scenario.id), "modality": "voice"},  # the agent plays it
+        headers=api.auth(user),
     )
     assert r.status_code == 201, r.text
     return uuid.UUID(r.json()["session_id"])
