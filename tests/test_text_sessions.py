@@ -4,17 +4,35 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import uuid
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
-from core.contracts import SessionOutcome, session_workflow_id
+from core.contracts import (
+    EndConversation,
+    SessionLimits,
+    SessionOutcome,
+    TraineeMessage,
+    session_workflow_id,
+)
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
+from core.settings import load_settings
 from persona.scripted import ScriptedPersona
 from tests.api_harness import Api, running_api
-from tests.helpers import db_turns, scenario_by_slug
+from tests.fake_llm_server import Behaviour, fake_llm
+from tests.helpers import begin, db_turns, eventually, keep_history, scenario_by_slug
+from tests.test_reliability import (
+    _async,
+    _pending_started,
+    _retried_after_heartbeat_timeout,
+    worker_process,
+)
+from worker.main import build_worker, persona_llm_from
+from workflows.session import TrainingSessionWorkflow
 
 SLUG = "anxious-college-student"
 LIBRARY = {s.slug: s for s in load_library()}
@@ -195,3 +213,82 @@ async def test_idle_text_session_ends_with_idle_timeout(
     assert outcome.end_reason == "idle_timeout"
     assert outcome.phase == "completed"  # two trainee turns: enough to evaluate
     assert view["end_reason"] == "idle_timeout"
+
+
+# --- max duration on the time-skipping server ----------------------------------------------
+
+
+async def test_text_session_time_limit_on_the_time_skipping_server(
+    time_env: WorkflowEnvironment, sessionmaker: SessionMaker, task_queue: str
+) -> None:
+    ts = time_env.client
+    limits = SessionLimits(max_duration_seconds=1800, text_idle_timeout_seconds=3600)
+    async with build_worker(ts, load_settings(env="dev"), sessionmaker, task_queue=task_queue):
+        handle, ready = await begin(
+            sessionmaker, ts, task_queue, SLUG, with_start=False, modality="text", limits=limits
+        )
+        assert ready.opening_line == LIBRARY[SLUG].persona.opening_line
+        for line in LIBRARY[SLUG].demo.trainee_lines[:3]:
+            reply = await handle.execute_update(
+                TrainingSessionWorkflow.send_message, TraineeMessage(text=line)
+            )
+            assert reply.client_turn.seq == reply.trainee_turn.seq + 1
+        outcome = await handle.result()  # the server skips the 30 minutes
+        status = await handle.query(TrainingSessionWorkflow.status)
+    assert (outcome.phase, outcome.end_reason, outcome.turn_count) == ("completed", "time_limit", 7)
+    assert status.persisted_turn_count == 7
+    await keep_history(handle, "text_session_time_limit")
+
+
+# --- the worker dies while the persona is replying ------------------------------------------
+
+
+async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
+    sessionmaker: SessionMaker, client: Client, task_queue: str, database_url: str, tmp_path: Path
+) -> None:
+    async with fake_llm() as llm:
+        # the first persona call hangs (the worker dies while waiting); the retry is answered
+        llm.behaviours.append(Behaviour(content="(never delivered)", delay=120))
+        llm.behaviours.append(Behaviour(content="Honestly? I haven't slept properly in weeks."))
+        env = {"VOICETRAIN_LLM_BASE_URL": llm.url, "VOICETRAIN_LLM_MODEL": "persona-1"}
+        with worker_process(client, database_url, task_queue, tmp_path, **env) as proc:
+            handle, ready = await begin(sessionmaker, client, task_queue, SLUG, modality="text")
+            replying = asyncio.create_task(
+                handle.execute_update(
+                    TrainingSessionWorkflow.send_message,
+                    TraineeMessage(text="How have you been sleeping?"),
+                    id="message-kill-test",
+                )
+            )
+            await eventually(lambda: _pending_started(handle, "client_reply"), timeout=60)
+            await eventually(_async(lambda: len(llm.requests) >= 1), timeout=60)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(10)
+        settings = load_settings(env="dev", llm_base_url=llm.url, llm_model="persona-1")
+        async with build_worker(
+            client, settings, sessionmaker, task_queue=task_queue,
+            persona_llm=persona_llm_from(settings),
+        ):  # fmt: skip
+            reply = await asyncio.wait_for(replying, timeout=90)
+            # the same message again (a client retry with the same key): the recorded reply
+            again = await handle.execute_update(
+                TrainingSessionWorkflow.send_message,
+                TraineeMessage(text="How have you been sleeping?"),
+                id="message-kill-test",
+            )
+            await handle.signal(
+                TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended")
+            )
+            await asyncio.wait_for(handle.result(), timeout=60)
+        # the LLM persona got the scenario's prompt and the conversation so far
+        messages = llm.requests[-1]["messages"]
+    assert reply == again
+    assert reply.client_turn.text == "Honestly? I haven't slept properly in weeks."
+    stored = await db_turns(sessionmaker, ready.session_id)
+    assert [(t.seq, t.speaker) for t in stored] == [(0, "client"), (1, "trainee"), (2, "client")]
+    assert stored[2].text == reply.client_turn.text
+    assert len(llm.requests) == 2
+    assert messages[0]["role"] == "system"
+    assert messages[0]["content"].startswith(LIBRARY[SLUG].persona.prompt.strip()[:40])
+    assert [m["role"] for m in messages[1:]] == ["assistant", "user"]
+    assert await _retried_after_heartbeat_timeout(handle, "client_reply")
