@@ -178,6 +178,7 @@ class SessionStatus(Contract):
     dropped_turns: int
     end_reason: str | None
     evaluation_status: EvaluationStatus
+    modality: Modality = "voice"
 
 
 # --- workflow input / output ----------------------------------------------------------------
@@ -536,6 +537,9 @@ class SessionView(Contract):
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    modality: Modality | None = Field(
+        None, description="while the session runs (from its workflow); null once it has ended"
+    )
 
 
 class SessionPage(Contract):

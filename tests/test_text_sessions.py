@@ -65,6 +65,7 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
     sid = created["session_id"]
     view = (await api.http.get(f"/v1/sessions/{sid}", headers=api.auth(user))).json()
     assert view["phase"] == "in_conversation"  # no waiting_for_agent in a text session
+    assert view["modality"] == "text"
 
     lines = scenario.demo.trainee_lines[:5]
     expected = ScriptedPersona(scenario.script)

@@ -456,6 +456,7 @@ class TrainingSessionWorkflow:
             evaluation_status=evaluation_status(
                 self._state, evaluated=self._evaluation is not None
             ),
+            modality=self._request.modality,
         )
 
 
