@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -189,22 +190,22 @@ class TrainingSessionWorkflow:
         idle = timedelta(seconds=self._limits.text_idle_timeout_seconds)
         while self._end is None and not self._no_room_for_an_exchange():
             now = workflow.now()
+            idle_at = self._last_turn_at + idle
             if now >= self._deadline:
                 self._end_reason = "time_limit"
                 break
-            if not self._replying and now >= self._last_turn_at + idle:
+            if now >= idle_at and not self._replying:
                 self._end_reason = "idle_timeout"
                 break
-            wake = (
-                self._deadline if self._replying else min(self._deadline, self._last_turn_at + idle)
-            )
-            seen = (self._next_seq, self._replying)
+            # One timer for what can end the conversation, not restarted by every message (the
+            # history stays small): when it fires while the chat is in use, the loop sets the next.
+            # A reply that outlasts the idle time is waited for before idling counts again.
+            stalled = now >= idle_at
+            wake = self._deadline if stalled else min(self._deadline, idle_at)
             await calls.wait_until(
-                lambda: (
-                    self._end is not None or (self._next_seq, self._replying) != seen  # noqa: B023 - read at once
-                ),
+                functools.partial(self._text_conversation_changed, stalled),
                 max((wake - now).total_seconds(), 0.001),
-                "next message, idle timeout or max duration",
+                "idle timeout or max duration",
             )
         if self._end is not None:
             self._end_reason = self._end.reason
@@ -216,6 +217,13 @@ class TrainingSessionWorkflow:
                 self._limits.final_turn_wait_seconds,
                 "wait for the reply in progress",
             )
+
+    def _text_conversation_changed(self, stalled: bool) -> bool:
+        return (
+            self._end is not None
+            or self._no_room_for_an_exchange()
+            or (stalled and not self._replying)
+        )
 
     def _no_room_for_an_exchange(self) -> bool:
         return not self._replying and self._next_seq + 2 > self._limits.max_turns
