@@ -18,6 +18,7 @@ COPY core ./core
 COPY workflows ./workflows
 COPY activities ./activities
 COPY evaluation ./evaluation
+COPY persona ./persona
 COPY api ./api
 COPY agent ./agent
 COPY worker ./worker

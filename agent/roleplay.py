@@ -15,6 +15,7 @@ from livekit.agents.voice.events import ConversationItemAddedEvent
 
 from agent.bridge import BridgeError, SessionBridge
 from core.contracts import AgentBriefing, EndConversation, EndReason, Speaker, Turn, TurnBatch
+from persona.prompt import instructions
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class RolePlayClient(Agent):
     """Plays the scenario's client. Prompts are data: they come from the workflow's briefing."""
 
     def __init__(self, briefing: AgentBriefing) -> None:
-        super().__init__(instructions=briefing.persona_prompt)
+        super().__init__(instructions=instructions(briefing.persona_prompt))
         self.briefing = briefing
         self.greeted = asyncio.Event()
 

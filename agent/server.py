@@ -44,16 +44,21 @@ def shutdown_reason(reason: str) -> EndReason:
 
 
 def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
-    """LLM from settings: an OpenAI-compatible endpoint, a LiveKit Inference model string, or
-    (neither configured) the offline scripted persona."""
+    """LLM from settings: an OpenAI-compatible endpoint (the persona engine's ChatEngine), a
+    LiveKit Inference model string, or (neither configured) the offline scripted persona."""
     if settings.llm_base_url and settings.llm_model:
-        from livekit.agents.types import NOT_GIVEN
-        from livekit.plugins import openai
+        from agent.persona import PersonaLLM
+        from persona.engine import ChatEngine
 
-        return openai.LLM(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else NOT_GIVEN,
+        # the same engine and prompt the text modality's client_reply activity uses
+        return PersonaLLM(
+            ChatEngine(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+                timeout=settings.llm_timeout_seconds,
+                persona_prompt=briefing.persona_prompt,
+            )
         )
     if settings.agent_llm_model:
         return settings.agent_llm_model

@@ -205,8 +205,8 @@ def offline_speech(settings: Settings, *, sentences: list[str] | None = None) ->
 
 
 def session_kwargs(speech: Speech, model: llm.LLM[Any] | str) -> dict[str, Any]:
-    """AgentSession arguments for a voice session. The scripted persona advances its state on
-    every call, so it must not be asked speculatively (preemptive generation)."""
+    """AgentSession arguments for a voice session. The scripted persona answers whole turns, so it
+    is not asked speculatively (preemptive generation) on a transcript still being spoken."""
     from agent.persona import ScriptedLLM
 
     handling = TurnHandlingOptions(

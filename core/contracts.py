@@ -39,7 +39,10 @@ EndReason = Literal[
     "agent_error",
     "time_limit",
     "max_turns",
+    "idle_timeout",
 ]
+# voice: the LiveKit agent holds the conversation; text: the workflow holds it (send_message).
+Modality = Literal["voice", "text"]
 # Reasons a session is abandoned without an evaluation (stored as its end_reason).
 AbandonReason = Literal["agent_unavailable", "no_conversation", "cancelled"]
 Rating = Literal["met", "partly", "not_met"]
@@ -51,6 +54,8 @@ TURN_BATCH_MAX = 100
 # warning. A turn counts as its text plus PERSIST_TURN_OVERHEAD_CHARS (seq, speaker, times).
 PERSIST_BATCH_MAX_CHARS = 120_000
 PERSIST_TURN_OVERHEAD_CHARS = 200
+# One trainee chat message (text modality): refused (422) when longer, so it always fits a Turn.
+TRAINEE_MESSAGE_MAX_CHARS = 2000
 
 
 def _storable(text: str) -> str:
@@ -173,6 +178,7 @@ class SessionStatus(Contract):
     dropped_turns: int
     end_reason: str | None
     evaluation_status: EvaluationStatus
+    modality: Modality = "voice"
 
 
 # --- workflow input / output ----------------------------------------------------------------
@@ -187,6 +193,8 @@ class SessionLimits(Contract):
     # One persist carries at most this many turns, keeping every payload far below 256 KB.
     persist_batch_max_turns: int = Field(100, ge=1, le=1000)
     judge_max_attempts: int = Field(3, ge=1)
+    # A text session in which nobody writes for this long ends (reason idle_timeout).
+    text_idle_timeout_seconds: float = Field(600.0, gt=0)
 
 
 class StartSession(Contract):
@@ -197,6 +205,8 @@ class StartSession(Contract):
     idempotency_key: LineText | None = None
     request_hash: str | None = None
     limits: SessionLimits = SessionLimits()
+    # absent in runs started before the text modality existed: those are voice sessions
+    modality: Modality = "voice"
 
     @model_validator(mode="after")
     def _one_target(self) -> StartSession:
@@ -218,6 +228,10 @@ class SessionReady(Contract):
     attempt: int
     room_name: str
     scenario: ScenarioSummary
+    modality: Modality = "voice"
+    opening_line: str | None = Field(
+        None, description="text sessions: the client's first line, already turn 0"
+    )
 
 
 class SessionOutcome(Contract):
@@ -290,6 +304,19 @@ class MarkPhase(Contract):
     turn_count: int | None = None
     started: bool = False
     ended: bool = False
+
+
+class ClientReplyRequest(Contract):
+    """The persona's next line in a text session: the activity reads the conversation up to and
+    including the trainee turn `trainee_seq` from Postgres (ids through Temporal, not text)."""
+
+    session_id: UUID
+    trainee_seq: int = Field(ge=0)
+
+
+class ClientReplyText(Contract):
+    text: StorableText
+    model: str
 
 
 class EvaluateSession(Contract):
@@ -442,6 +469,9 @@ class ErrorBody(Contract):
 class CreateSessionRequest(Contract):
     scenario_id: UUID | None = None
     assignment_id: UUID | None = None
+    modality: Modality | None = Field(
+        None, description="default: voice when LiveKit is configured, else text"
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> CreateSessionRequest:
@@ -461,7 +491,35 @@ class CreateSessionResponse(Contract):
     status: SessionState
     room_name: str
     scenario: ScenarioSummary
+    modality: Modality
     livekit: LiveKitAccess | None
+    opening_line: str | None = Field(
+        None, description="text sessions: the client's first line (turn 0 of the transcript)"
+    )
+
+
+def _message_text(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("the message is empty")
+    return stripped
+
+
+class TraineeMessage(Contract):
+    """What the trainee writes in a text session (POST /v1/sessions/{id}/messages)."""
+
+    text: Annotated[
+        StorableText,
+        Field(min_length=1, max_length=TRAINEE_MESSAGE_MAX_CHARS),
+        AfterValidator(_message_text),
+    ]
+
+
+class ClientReply(Contract):
+    """The answer to a trainee message: both turns as stored in the transcript."""
+
+    trainee_turn: Turn
+    client_turn: Turn
 
 
 class SessionView(Contract):
@@ -479,6 +537,9 @@ class SessionView(Contract):
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    modality: Modality | None = Field(
+        None, description="while the session runs (from its workflow); null once it has ended"
+    )
 
 
 class SessionPage(Contract):

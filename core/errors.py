@@ -52,6 +52,28 @@ class TooManyActiveSessions(Conflict):
     type = "too_many_active_sessions"
 
 
+class SessionEnded(Conflict):
+    """A message to a text session whose conversation is over (permanent)."""
+
+    type = "session_ended"
+
+
+class ReplyInProgress(Conflict):
+    """A message while the client is still replying to the previous one (send it again after)."""
+
+    type = "reply_in_progress"
+    retryable = True
+
+
+class SessionStarting(Conflict):
+    type = "session_starting"
+    retryable = True
+
+
+class NotTextSession(Conflict):
+    type = "not_a_text_session"
+
+
 class RateLimited(VoicetrainError):
     status_code = 429
     type = "rate_limited"
@@ -73,4 +95,12 @@ BUSINESS_ERRORS: dict[str, type[VoicetrainError]] = {
     "Forbidden": Forbidden,
     "NotFound": NotFound,
     "AttemptsExhausted": AttemptsExhausted,
+}
+
+# send_message's refusals (ApplicationError.type from the workflow) and their HTTP meaning.
+MESSAGE_ERRORS: dict[str, type[VoicetrainError]] = {
+    "SessionEnded": SessionEnded,
+    "ReplyInProgress": ReplyInProgress,
+    "SessionStarting": SessionStarting,
+    "NotTextSession": NotTextSession,
 }

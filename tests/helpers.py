@@ -23,6 +23,7 @@ from temporalio.worker import Replayer
 from core.contracts import (
     AgentJoined,
     EndConversation,
+    Modality,
     SessionLimits,
     SessionOutcome,
     SessionReady,
@@ -91,6 +92,7 @@ async def start_session(
     limits: SessionLimits | None = None,
     session_id: uuid.UUID | None = None,
     with_start: bool = True,
+    modality: Modality = "voice",
 ) -> tuple[WorkflowHandle[TrainingSessionWorkflow, SessionOutcome], SessionReady]:
     sid = session_id or uuid.uuid4()
     start = StartSession(
@@ -99,6 +101,7 @@ async def start_session(
         scenario_id=scenario_id,
         assignment_id=assignment_id,
         limits=limits or SessionLimits(),
+        modality=modality,
     )
     if not with_start:
         # The time-skipping test server does not implement Update-with-Start: start, then update.

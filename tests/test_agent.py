@@ -39,7 +39,9 @@ def lines_of(items: list[str]) -> Callable[[], Awaitable[str | None]]:
 async def _start(api: Api, user: str, slug: str) -> uuid.UUID:
     scenario = await scenario_by_slug(api.sessionmaker, slug)
     r = await api.http.post(
-        "/v1/sessions", json={"scenario_id": str(scenario.id)}, headers=api.auth(user)
+        "/v1/sessions",
+        json={"scenario_id": str(scenario.id), "modality": "voice"},  # the agent plays it
+        headers=api.auth(user),
     )
     assert r.status_code == 201, r.text
     return uuid.UUID(r.json()["session_id"])
@@ -261,12 +263,11 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
 def test_models_come_from_settings(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from livekit.plugins import openai
-
-    from agent.persona import ScriptedLLM
+    from agent.persona import PersonaLLM, ScriptedLLM
     from agent.server import model_for
     from core.contracts import AgentBriefing
     from core.settings import load_settings
+    from persona.engine import ChatEngine
 
     scenario = LIBRARY["parent-acute-grief"]
     briefing = AgentBriefing(
@@ -291,5 +292,36 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
         ),
         briefing,
     )
-    assert isinstance(compatible, openai.LLM)
+    # the persona engine the text modality's activity uses, with the scenario's prompt
+    assert isinstance(compatible, PersonaLLM)
+    assert isinstance(compatible.engine, ChatEngine)
+    assert compatible.engine.persona_prompt == scenario.persona.prompt
     assert compatible.model == "local-model"
+
+
+async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Client) -> None:
+    """The voice agent's LLM persona is the persona engine's ChatEngine: same prompt, same
+    messages as the text modality's client_reply activity sends."""
+    from agent.persona import PersonaLLM
+    from persona.engine import ChatEngine
+    from persona.prompt import chat_messages
+    from tests.fake_llm_server import Behaviour, fake_llm
+
+    slug = "parent-acute-grief"
+    sid = await _start(api, f"u-{uuid.uuid4()}", slug)
+    lines = LIBRARY[slug].demo.trainee_lines[:2]
+    async with fake_llm() as llm:
+        llm.behaviours.extend(Behaviour(content=f"LLM reply {n}") for n in range(len(lines)))
+        engine = ChatEngine(
+            base_url=llm.url, model="persona-1", api_key=None, timeout=10,
+            persona_prompt=LIBRARY[slug].persona.prompt,
+        )  # fmt: skip
+        await run_text_session(
+            TemporalBridge(client, session_workflow_id(sid)),
+            lines_of(lines),
+            model=PersonaLLM(engine),
+        )
+    stored = await db_turns(api.sessionmaker, sid)
+    assert [t.text for t in stored if t.speaker == "client"][1:] == ["LLM reply 0", "LLM reply 1"]
+    history = [(t.speaker, t.text) for t in stored[:4]]
+    assert llm.requests[1]["messages"] == chat_messages(LIBRARY[slug].persona.prompt, history)

@@ -19,7 +19,8 @@ async def _scenario_id(api: Api, slug: str = "anxious-college-student") -> str:
 async def _start(api: Api, user: str, **body: str) -> dict[str, object]:
     r = await api.http.post(
         "/v1/sessions",
-        json=body or {"scenario_id": await _scenario_id(api)},
+        # the agent-bridge tests play a voice session (the default without LiveKit is text)
+        json=body or {"scenario_id": await _scenario_id(api), "modality": "voice"},
         headers=api.auth(user),
     )
     assert r.status_code == 201, r.text

@@ -104,7 +104,9 @@ async def test_bridge_credential_of_one_session_is_refused_on_another(api: Api) 
     a, b = [
         (
             await api.http.post(
-                "/v1/sessions", json={"scenario_id": scenario}, headers=api.auth(user)
+                "/v1/sessions",
+                json={"scenario_id": scenario, "modality": "voice"},
+                headers=api.auth(user),
             )
         ).json()["session_id"]
         for _ in range(2)

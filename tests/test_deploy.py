@@ -118,6 +118,7 @@ def test_dockerfile_runs_the_cli_as_non_root_with_a_healthcheck() -> None:
         "workflows",
         "activities",
         "evaluation",
+        "persona",
         "api",
         "agent",
         "worker",

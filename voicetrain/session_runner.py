@@ -1,5 +1,7 @@
-"""`voicetrain demo` and `voicetrain practice`: one whole session through the REST API with the
-text-mode agent, the transcript printed live, then the evaluation report and the run's link."""
+"""`voicetrain demo` and `voicetrain practice`: one whole session through the REST API, the same
+path a frontend takes (a text session: POST /v1/sessions, then POST .../messages per line, then
+POST .../end), the transcript printed live, then the evaluation report and the run's link.
+`voicetrain practice --voice` holds a voice session over the agent bridge instead (`talk`)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,20 @@ import signal
 import subprocess
 import sys
 import textwrap
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 
 from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
-from agent.text_mode import run_text_session
-from core.contracts import CreateSessionResponse, Evaluation, Turn, session_workflow_id
+from core.contracts import (
+    ClientReply,
+    CreateSessionResponse,
+    Evaluation,
+    Turn,
+    session_workflow_id,
+)
 from core.scenarios import load_library
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
@@ -75,8 +83,12 @@ async def _bridge(settings: Settings, created: CreateSessionResponse) -> Session
 
 
 def _print_turn(turn: Turn) -> None:
-    wrapped = textwrap.fill(turn.text, width=96, subsequent_indent=" " * 12)
-    print(f"  {_NAMES[turn.speaker]}  {wrapped}", flush=True)
+    _print_line(turn.speaker, turn.text)
+
+
+def _print_line(speaker: str, text: str) -> None:
+    wrapped = textwrap.fill(text, width=96, subsequent_indent=" " * 12)
+    print(f"  {_NAMES[speaker]}  {wrapped}", flush=True)
 
 
 async def run_session(
@@ -99,7 +111,10 @@ async def run_session(
                 f"no scenario {scenario_slug!r}; available: {', '.join(s['slug'] for s in scenarios)}"
             )
             return 2
-        response = await http.post("/v1/sessions", json={"scenario_id": match[0]["id"]})
+        modality = "voice" if talk is not None else "text"
+        response = await http.post(
+            "/v1/sessions", json={"scenario_id": match[0]["id"], "modality": modality}
+        )
         if response.status_code != 201:
             print(f"could not start the session: {response.json()['error']['message']}")
             return 1
@@ -108,15 +123,15 @@ async def run_session(
             f"\n{created.scenario.title}  (session {created.session_id}, attempt {created.attempt})"
         )
         print(textwrap.indent(textwrap.fill(created.scenario.briefing, 96), "  "), "\n", flush=True)
-        bridge = await _bridge(settings, created)
-        try:
-            if talk is not None:
+        if talk is not None:
+            bridge = await _bridge(settings, created)
+            try:
                 await talk(bridge)
-            else:
-                assert next_line is not None
-                await run_text_session(bridge, next_line, on_turn=_print_turn)
-        finally:
-            await bridge.aclose()
+            finally:
+                await bridge.aclose()
+        else:
+            assert next_line is not None
+            await _chat(http, created, next_line)
         print("\nconversation ended; evaluating...", flush=True)
         result = await http.get(
             f"/v1/sessions/{created.session_id}/evaluation", params={"wait": 30}
@@ -135,6 +150,34 @@ async def run_session(
         print(f"\nWeb console:   {console}  (dev sign-in as user id {user!r})", flush=True)
         print(f"Temporal UI for this run: {link}\n", flush=True)
         return 0 if result.status_code in (200, 409) else 1
+
+
+async def _chat(
+    http: httpx.AsyncClient,
+    created: CreateSessionResponse,
+    next_line: Callable[[], Awaitable[str | None]],
+) -> None:
+    """A text session over REST: the opening line, then one message per line until the lines
+    run out or the session ends (a limit), then end it."""
+    base = f"/v1/sessions/{created.session_id}"
+    if created.opening_line:  # turn 0, recorded by the workflow at start
+        _print_line("client", created.opening_line)
+    while (line := await next_line()) is not None:
+        if not line.strip():
+            continue
+        # a retried request with this key is answered once (the workflow's update id)
+        key = str(uuid.uuid4())
+        response = await http.post(
+            f"{base}/messages", json={"text": line}, headers={"Idempotency-Key": key}
+        )
+        if response.status_code == 409:
+            print(f"\n({response.json()['error']['message']})", flush=True)
+            break
+        response.raise_for_status()
+        reply = ClientReply.model_validate(response.json())
+        _print_turn(reply.trainee_turn)
+        _print_turn(reply.client_turn)
+    (await http.post(f"{base}/end")).raise_for_status()
 
 
 async def demo(settings: Settings, scenario_slug: str) -> int:

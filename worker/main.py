@@ -13,11 +13,13 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.livekit_rooms import LiveKitRooms
+from activities.persona import PersonaActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
 from evaluation.judge import LLMJudge
+from persona.engine import LLMEndpoint
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,20 @@ def judge_from(settings: Settings) -> LLMJudge | None:
     )
 
 
+def persona_llm_from(settings: Settings) -> LLMEndpoint | None:
+    """The LLM persona of text sessions: the same endpoint the voice agent plays with."""
+    if not settings.llm_configured:
+        return None
+    assert settings.llm_base_url
+    assert settings.llm_model
+    return LLMEndpoint(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout=settings.llm_timeout_seconds,
+    )
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -71,8 +87,10 @@ def build_worker(
     task_queue: str | None = None,
     livekit: LiveKitRooms | None = None,
     judge: LLMJudge | None = None,
+    persona_llm: LLMEndpoint | None = None,
 ) -> Worker:
     acts = SessionActivities(sessionmaker, livekit, judge)
+    persona = PersonaActivities(sessionmaker, persona_llm)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
@@ -85,6 +103,7 @@ def build_worker(
             acts.persist_turns,
             acts.mark_phase,
             acts.evaluate_session,
+            persona.client_reply,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
@@ -104,6 +123,7 @@ def worker_from_settings(client: Client, settings: Settings, engine: AsyncEngine
         make_sessionmaker(engine),
         livekit=livekit_from(settings),
         judge=judge_from(settings),
+        persona_llm=persona_llm_from(settings),
     )
 
 

@@ -13,8 +13,11 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.persona import PersonaActivities
     from activities.session import SessionActivities
     from core.contracts import (
+        ClientReplyRequest,
+        ClientReplyText,
         CloseRoom,
         CreatedSession,
         DispatchAgent,
@@ -32,12 +35,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import policies
 
+A = TypeVar("A", SessionActivities, PersonaActivities)
 P = TypeVar("P")
 R = TypeVar("R")
 
 
 async def execute(
-    method: Callable[[SessionActivities, P], Awaitable[R]],
+    method: Callable[[A, P], Awaitable[R]],
     arg: P,
     policy: policies.ActivityPolicy,
     summary: str,
@@ -185,6 +189,15 @@ async def evaluate(session_id: UUID, judge_max_attempts: int) -> EvaluationSumma
         EvaluateSession(session_id=session_id, judge_max_attempts=judge_max_attempts),
         policies.EVALUATE,
         "evaluate transcript against the rubric",
+    )
+
+
+async def client_reply(session_id: UUID, trainee_seq: int) -> ClientReplyText:
+    return await execute(
+        PersonaActivities.client_reply,
+        ClientReplyRequest(session_id=session_id, trainee_seq=trainee_seq),
+        policies.PERSONA,
+        f"client replies to turn {trainee_seq}",
     )
 
 

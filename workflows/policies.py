@@ -94,3 +94,19 @@ EVALUATE = ActivityPolicy(
         non_retryable_error_types=BUSINESS_ERRORS,
     ),
 )
+
+# The text modality's persona reply (client_reply): the trainee is waiting on the API, so a dead
+# worker shows within the heartbeat timeout and the whole reply gives up after two minutes (the
+# API answers 503 and the trainee may write again). An LLM call is bounded by
+# VOICETRAIN_LLM_TIMEOUT_SECONDS; a request the LLM refuses is not retried.
+PERSONA = ActivityPolicy(
+    start_to_close=timedelta(seconds=60),
+    heartbeat=timedelta(seconds=4),
+    schedule_to_close=timedelta(minutes=2),
+    retry=RetryPolicy(
+        initial_interval=timedelta(milliseconds=500),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=10),
+        non_retryable_error_types=[*BUSINESS_ERRORS, "TurnMissing"],
+    ),
+)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import functools
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -14,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
         AbandonReason,
         AgentBriefing,
         AgentJoined,
+        ClientReply,
         EndConversation,
         EvaluationSummary,
         Phase,
@@ -23,7 +25,10 @@ with workflow.unsafe.imports_passed_through():
         SessionReady,
         SessionState,
         SessionStatus,
+        Speaker,
         StartSession,
+        TraineeMessage,
+        Turn,
         TurnBatch,
     )
     from core.search_attributes import PHASE, SCENARIO, USER_ID
@@ -57,6 +62,12 @@ class TrainingSessionWorkflow:
         self._evaluation: EvaluationSummary | None = None
         self._pump: asyncio.Task[None] | None = None
         self._pump_stop = False
+        # text modality: the workflow holds the chat (send_message) and assigns the seqs
+        self._text = start.modality == "text"
+        self._next_seq = 0
+        self._replying = False  # a send_message is between its trainee turn and the reply
+        self._last_turn_at: datetime | None = None
+        self._deadline: datetime | None = None
 
     # --- the run: the design's numbered steps ------------------------------------------------
 
@@ -64,9 +75,12 @@ class TrainingSessionWorkflow:
     async def run(self, start: StartSession) -> SessionOutcome:
         try:
             await self._start()
-            if not await self._await_agent():
-                return await self._abandon("agent_unavailable")
-            await self._converse()
+            if self._text:
+                await self._converse_text()
+            else:
+                if not await self._await_agent():
+                    return await self._abandon("agent_unavailable")
+                await self._converse()
             await self._finalize()
             if self._turns.trainee_turns < self._limits.min_trainee_turns:
                 return await self._abandon("no_conversation", already_ended=True)
@@ -106,10 +120,15 @@ class TrainingSessionWorkflow:
             scenario=ScenarioSummary(
                 id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
             ),
+            modality=start.modality,
+            opening_line=scenario.opening_line if self._text else None,
         )
         workflow.upsert_search_attributes(
             [SCENARIO.value_set(scenario.slug), USER_ID.value_set(start.user_id)]
         )
+        if self._text:
+            await self._open_text_conversation()
+            return
         self._set_phase("waiting_for_agent")
         await asyncio.gather(
             calls.dispatch_agent(start.session_id, created.room_name),
@@ -152,6 +171,74 @@ class TrainingSessionWorkflow:
                 )
         else:
             self._end_reason = "max_turns" if ended else "time_limit"
+
+    async def _open_text_conversation(self) -> None:
+        """1 (text): no agent to dispatch or wait for; the conversation starts at once with the
+        client's opening line as turn 0 (it is also in the start response)."""
+        assert self._scenario is not None
+        self._set_phase("in_conversation")
+        self._deadline = workflow.now() + timedelta(seconds=self._limits.max_duration_seconds)
+        self._record_text_turn("client", self._scenario.opening_line)
+        self._pump = asyncio.create_task(self._persist_pump())
+        await self._mark("in_conversation", started=True)
+
+    async def _converse_text(self) -> None:
+        """3-4 (text): send_message updates hold the chat until the end, max_turns, the deadline
+        (time_limit) or nobody writing for text_idle_timeout_seconds (idle_timeout)."""
+        assert self._deadline is not None
+        assert self._last_turn_at is not None
+        idle = timedelta(seconds=self._limits.text_idle_timeout_seconds)
+        while self._end is None and not self._no_room_for_an_exchange():
+            now = workflow.now()
+            idle_at = self._last_turn_at + idle
+            if now >= self._deadline:
+                self._end_reason = "time_limit"
+                break
+            if now >= idle_at and not self._replying:
+                self._end_reason = "idle_timeout"
+                break
+            # One timer for what can end the conversation, not restarted by every message (the
+            # history stays small): when it fires while the chat is in use, the loop sets the next.
+            # A reply that outlasts the idle time is waited for before idling counts again.
+            stalled = now >= idle_at
+            wake = self._deadline if stalled else min(self._deadline, idle_at)
+            await calls.wait_until(
+                functools.partial(self._text_conversation_changed, stalled),
+                max((wake - now).total_seconds(), 0.001),
+                "idle timeout or max duration",
+            )
+        if self._end is not None:
+            self._end_reason = self._end.reason
+        elif self._end_reason is None:
+            self._end_reason = "max_turns"
+        if self._replying:  # the reply being generated still reaches the trainee and the transcript
+            await calls.wait_until(
+                lambda: not self._replying,
+                self._limits.final_turn_wait_seconds,
+                "wait for the reply in progress",
+            )
+
+    def _text_conversation_changed(self, stalled: bool) -> bool:
+        return (
+            self._end is not None
+            or self._no_room_for_an_exchange()
+            or (stalled and not self._replying)
+        )
+
+    def _no_room_for_an_exchange(self) -> bool:
+        return not self._replying and self._next_seq + 2 > self._limits.max_turns
+
+    def _record_text_turn(self, speaker: Speaker, text: str) -> Turn | None:
+        """A turn of the text chat through the same ledger (dedupe, bounds, persist buffer) as the
+        agent's turns; None when the ledger refuses it (the conversation was finalized)."""
+        now = workflow.now()
+        turn = Turn(seq=self._next_seq, speaker=speaker, text=text, started_at=now, ended_at=now)
+        if self._turns.add([turn]):
+            return None
+        self._next_seq += 1
+        self._last_turn_at = now
+        self._details()
+        return turn
 
     async def _finalize(self) -> None:
         """5. No more turns; flush what is buffered, close the room, mark the end."""
@@ -231,6 +318,8 @@ class TrainingSessionWorkflow:
     def _details(self) -> None:
         scenario = self._scenario.title if self._scenario else "loading scenario"
         lines = [f"**{self._phase}** - {scenario}", self._turns.summary()]
+        if self._text:
+            lines.insert(1, "text chat" + (" (client replying)" if self._replying else ""))
         if self._end_reason:
             lines.append(f"end reason: {self._end_reason}")
         if self._evaluation:
@@ -301,6 +390,50 @@ class TrainingSessionWorkflow:
         if self._agent_identity is not None and joined.agent_identity != self._agent_identity:
             raise ValueError("another agent already joined this session")
 
+    @workflow.update
+    async def send_message(self, message: TraineeMessage) -> ClientReply:
+        """Text: record the trainee turn, have the persona reply (an activity), record the client
+        turn; both are persisted before the reply returns, so the transcript shows them."""
+        # Claimed before the first await: the validator of a concurrent message sees it.
+        self._replying = True
+        try:
+            trainee = self._record_text_turn("trainee", message.text)
+            if trainee is None:
+                raise _session_ended(self._phase)
+            # the activity reads the conversation from Postgres, this turn included
+            await workflow.wait_condition(lambda: self._turns.settled(trainee.seq))
+            try:
+                reply = await calls.client_reply(self._request.session_id, trainee.seq)
+            except ActivityError as err:
+                raise ApplicationError(
+                    "the client could not reply; write again", type="PersonaUnavailable"
+                ) from err
+            client = self._record_text_turn("client", reply.text)
+            if client is None:
+                raise _session_ended(self._phase)
+            await workflow.wait_condition(lambda: self._turns.settled(client.seq))
+            return ClientReply(trainee_turn=trainee, client_turn=client)
+        finally:
+            self._replying = False
+
+    @send_message.validator
+    def _validate_send_message(self, message: TraineeMessage) -> None:
+        # Rejections are not recorded in the history; the same Idempotency-Key may be retried.
+        if not self._text:
+            raise ApplicationError(
+                "this is a voice session: the agent holds its conversation", type="NotTextSession"
+            )
+        if self._phase == "starting":
+            raise ApplicationError("the session is still starting", type="SessionStarting")
+        if self._end is not None or self._phase != "in_conversation" or not self._turns.accepting:
+            raise _session_ended(self._phase)
+        if self._replying:
+            raise ApplicationError(
+                "the client is still replying to your last message", type="ReplyInProgress"
+            )
+        if self._next_seq + 2 > self._limits.max_turns:
+            raise ApplicationError("the session reached its turn limit", type="SessionEnded")
+
     # --- signals ----------------------------------------------------------------------------
 
     @workflow.signal
@@ -331,4 +464,9 @@ class TrainingSessionWorkflow:
             evaluation_status=evaluation_status(
                 self._state, evaluated=self._evaluation is not None
             ),
+            modality=self._request.modality,
         )
+
+
+def _session_ended(phase: Phase) -> ApplicationError:
+    return ApplicationError(f"the conversation is over (phase {phase})", type="SessionEnded")

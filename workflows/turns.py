@@ -44,6 +44,10 @@ class TurnLedger:
     def has_unpersisted(self) -> bool:
         return bool(self._unpersisted)
 
+    def settled(self, seq: int) -> bool:
+        """Turn `seq` waits for no persist any more (stored, or quarantined)."""
+        return seq not in self._unpersisted
+
     def summary(self) -> str:
         return (
             f"turns: {self.received} received, {self.persisted_count} persisted, "

@@ -11,12 +11,14 @@ from fastapi.responses import JSONResponse
 
 from api.deps import AdmissionDep, CurrentUser, DbDep, MetricsDep, SettingsDep, TemporalDep
 from api.errors import responses
+from api.services.session_messages import send_message
 from api.services.session_reads import evaluation_or_pending, session_page, session_view
 from api.services.session_start import start_session
 from api.signals import signal_session
 from api.visibility import get_visible_session
 from core.contracts import (
     Accepted,
+    ClientReply,
     CreateSessionRequest,
     CreateSessionResponse,
     EndConversation,
@@ -24,6 +26,7 @@ from core.contracts import (
     EvaluationPending,
     SessionPage,
     SessionView,
+    TraineeMessage,
     TranscriptView,
 )
 from core.db import queries
@@ -85,6 +88,32 @@ async def get_transcript(session_id: uuid.UUID, user: CurrentUser, db: DbDep) ->
     session = await get_visible_session(db, user, session_id)
     rows = await queries.transcript(db, session.id)
     return TranscriptView(session_id=session.id, turns=[row_to_turn(r) for r in rows])
+
+
+@router.post(
+    "/{session_id}/messages",
+    response_model=ClientReply,
+    responses=responses(409, 503),
+    summary="Text sessions: say something to the client and get its reply",
+    description=(
+        "Records your turn, has the client reply and returns both turns. One message at a time: "
+        "while the client is replying another message is refused with 409 `reply_in_progress` "
+        "(retryable: send it again after the reply). 409 `session_ended` once the conversation "
+        "is over, `not_a_text_session` for a voice session. A retried request with the same "
+        "`Idempotency-Key` returns the same reply and records the message once."
+    ),
+)
+async def post_message(
+    session_id: uuid.UUID,
+    body: TraineeMessage,
+    user: CurrentUser,
+    db: DbDep,
+    temporal: TemporalDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    ] = None,
+) -> ClientReply:
+    return await send_message(db, temporal, user, session_id, body, idempotency_key)
 
 
 @router.post(

@@ -66,6 +66,7 @@ def _view(
         created_at=session.created_at,
         started_at=session.started_at,
         ended_at=session.ended_at,
+        modality=live.modality if live else None,
     )
 
 

@@ -27,6 +27,7 @@ from core.contracts import (
     CreateSessionRequest,
     CreateSessionResponse,
     LiveKitAccess,
+    Modality,
     ScenarioSummary,
     StartSession,
     session_workflow_id,
@@ -42,8 +43,23 @@ from workflows.session import TrainingSessionWorkflow
 _IDEMPOTENCY_NS = uuid.UUID("6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11")
 
 
-def _livekit(settings: Settings, user: Principal, room: str) -> LiveKitAccess | None:
-    if not settings.livekit_configured:
+def modality_of(body: CreateSessionRequest, settings: Settings) -> Modality:
+    """As asked, else voice when LiveKit is configured (someone can talk), else text."""
+    if body.modality is not None:
+        return body.modality
+    return "voice" if settings.livekit_configured else "text"
+
+
+def _request_hash(body: CreateSessionRequest) -> str:
+    # without a modality the body hashes as it did before the field existed (stored keys match)
+    dumped = body.model_dump_json(exclude={"modality"} if body.modality is None else None)
+    return hashlib.sha256(dumped.encode()).hexdigest()
+
+
+def _livekit(
+    settings: Settings, user: Principal, room: str, modality: Modality
+) -> LiveKitAccess | None:
+    if not settings.livekit_configured or modality == "text":
         return None
     assert settings.livekit_url
     return LiveKitAccess(
@@ -53,7 +69,11 @@ def _livekit(settings: Settings, user: Principal, room: str) -> LiveKitAccess | 
 
 
 async def _created_response(
-    db: AsyncSession, settings: Settings, user: Principal, session: TrainingSession
+    db: AsyncSession,
+    settings: Settings,
+    user: Principal,
+    session: TrainingSession,
+    modality: Modality,
 ) -> CreateSessionResponse:
     scenario = await db.get(Scenario, session.scenario_id)
     assert scenario is not None
@@ -65,7 +85,9 @@ async def _created_response(
         scenario=ScenarioSummary(
             id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
         ),
-        livekit=_livekit(settings, user, session.room_name),
+        modality=modality,
+        livekit=_livekit(settings, user, session.room_name, modality),
+        opening_line=scenario.opening_line if modality == "text" else None,
     )
 
 
@@ -79,12 +101,13 @@ async def start_session(
     admission: Admission,
     idempotency_key: str | None,
 ) -> CreateSessionResponse:
-    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    request_hash = _request_hash(body)
+    modality = modality_of(body, settings)
     if idempotency_key is not None:
         session_id = uuid.uuid5(_IDEMPOTENCY_NS, f"{user.id}\n{idempotency_key}")
         existing = await db.get(TrainingSession, session_id)
         if existing is not None:
-            return await _replayed(db, settings, user, existing, request_hash)
+            return await _replayed(db, settings, user, existing, request_hash, modality)
     else:
         session_id = uuid.uuid4()
     # a replay above is free; a new session is admitted or refused before any workflow starts
@@ -98,6 +121,7 @@ async def start_session(
         idempotency_key=idempotency_key,
         request_hash=request_hash,
         limits=settings.session_limits(),
+        modality=modality,
     )
     operation = WithStartWorkflowOperation(
         TrainingSessionWorkflow.run,
@@ -133,13 +157,15 @@ async def start_session(
             status="active",
             room_name=ready.room_name,
             scenario=ready.scenario,
-            livekit=_livekit(settings, user, ready.room_name),
+            modality=modality,
+            livekit=_livekit(settings, user, ready.room_name, modality),
+            opening_line=ready.opening_line,
         )
     db.expire_all()
     session = await db.get(TrainingSession, session_id)
     if session is None:
         raise Unavailable("the session could not be started; try again")
-    response = await _replayed(db, settings, user, session, request_hash)
+    response = await _replayed(db, settings, user, session, request_hash, modality)
     metrics.sessions_started.inc()
     return response
 
@@ -150,7 +176,8 @@ async def _replayed(
     user: Principal,
     session: TrainingSession,
     request_hash: str,
+    modality: Modality,
 ) -> CreateSessionResponse:
     if session.request_hash != request_hash:
         raise BadRequest("this Idempotency-Key was already used with a different request body")
-    return await _created_response(db, settings, user, session)
+    return await _created_response(db, settings, user, session, modality)

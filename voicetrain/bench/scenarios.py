@@ -80,7 +80,7 @@ async def start_session(ctx: Ctx, user: str) -> tuple[uuid.UUID | None, float]:
     started = time.perf_counter()
     r = await ctx.http.post(
         "/v1/sessions",
-        json={"scenario_id": ctx.scenario_id},
+        json={"scenario_id": ctx.scenario_id, "modality": "voice"},  # bench agents join it
         headers={"Authorization": f"Bearer {token}"},
     )
     elapsed = time.perf_counter() - started
