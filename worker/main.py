@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.livekit_rooms import LiveKitRooms
+from activities.review import ReviewActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
@@ -63,6 +64,7 @@ def build_worker(
     judge: LLMJudge | None = None,
 ) -> Worker:
     acts = SessionActivities(sessionmaker, livekit, judge)
+    review = ReviewActivities(sessionmaker)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
@@ -75,6 +77,8 @@ def build_worker(
             acts.persist_turns,
             acts.mark_phase,
             acts.evaluate_session,
+            review.record_review,
+            review.mark_review,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

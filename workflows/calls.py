@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.review import ReviewActivities
     from activities.session import SessionActivities
     from core.contracts import (
         CloseRoom,
@@ -22,9 +23,14 @@ with workflow.unsafe.imports_passed_through():
         EvaluationSummary,
         LoadScenario,
         MarkPhase,
+        MarkReview,
         PersistResult,
         PersistTurns,
         Phase,
+        RecordReview,
+        Review,
+        ReviewResult,
+        ReviewStatus,
         ScenarioSnapshot,
         SessionState,
         StartSession,
@@ -32,12 +38,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import policies
 
+A = TypeVar("A")
 P = TypeVar("P")
 R = TypeVar("R")
 
 
 async def execute(
-    method: Callable[[SessionActivities, P], Awaitable[R]],
+    method: Callable[[A, P], Awaitable[R]],
     arg: P,
     policy: policies.ActivityPolicy,
     summary: str,
@@ -140,6 +147,26 @@ async def evaluate(session_id: UUID, judge_max_attempts: int) -> EvaluationSumma
         EvaluateSession(session_id=session_id, judge_max_attempts=judge_max_attempts),
         policies.EVALUATE,
         "evaluate transcript against the rubric",
+    )
+
+
+async def record_review(session_id: UUID, review: Review) -> ReviewResult:
+    return await execute(
+        ReviewActivities.record_review,
+        RecordReview(session_id=session_id, review=review),
+        policies.DB_WRITE,
+        f"record review {review.review_id} by {review.reviewer}",
+    )
+
+
+async def mark_review(
+    session_id: UUID, status: ReviewStatus, due_at: datetime | None = None
+) -> None:
+    await execute(
+        ReviewActivities.mark_review,
+        MarkReview(session_id=session_id, review_status=status, review_due_at=due_at),
+        policies.DB_WRITE,
+        f"mark review {status}",
     )
 
 

@@ -66,6 +66,10 @@ def _view(
         created_at=session.created_at,
         started_at=session.started_at,
         ended_at=session.ended_at,
+        shared_at=session.shared_at,
+        late=session.late,
+        review_status=session.review_status,  # type: ignore[arg-type]  # CHECKed in the schema
+        review_due_at=session.review_due_at,
     )
 
 
