@@ -68,7 +68,7 @@ def _view(
         ended_at=session.ended_at,
         shared_at=session.shared_at,
         late=session.late,
-        review_status=session.review_status,  # type: ignore[arg-type]  # CHECKed in the schema
+        review_status=session.review_status,
         review_due_at=session.review_due_at,
     )
 

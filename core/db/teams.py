@@ -10,19 +10,17 @@ from sqlalchemy.orm import aliased
 from core.db.models import TeamMember
 
 
-def trainees_led_by(lead_id: str) -> Select[str]:
-    """The user ids of the members of every team `lead_id` leads."""
+def trainees_led_by(lead_id: str, trainee_id: str | None = None) -> Select[str]:
+    """The user ids of the members of every team `lead_id` leads (only `trainee_id`, if given)."""
     lead = aliased(TeamMember)
     member = aliased(TeamMember)
-    return (
+    query = (
         select(member.user_id)
         .join(lead, lead.team_id == member.team_id)
         .where(lead.user_id == lead_id, lead.role == "lead", member.role == "member")
     )
+    return query if trainee_id is None else query.where(member.user_id == trainee_id)
 
 
 async def leads_trainee(db: AsyncSession, lead_id: str, trainee_id: str) -> bool:
-    found = await db.scalar(
-        select(exists(trainees_led_by(lead_id).where(TeamMember.user_id == trainee_id)))
-    )
-    return bool(found)
+    return bool(await db.scalar(select(exists(trainees_led_by(lead_id, trainee_id)))))
