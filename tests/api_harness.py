@@ -87,6 +87,8 @@ async def make_team(api: Api, lead: str | None, *members: str) -> str:
     assert r.status_code == 201, r.text
     team: str = r.json()["id"]
     for user, role in [*([(lead, "lead")] if lead else []), *((m, "member") for m in members)]:
-        r = await api.http.put(f"/v1/teams/{team}/members/{user}", json={"role": role}, headers=admin)
+        r = await api.http.put(
+            f"/v1/teams/{team}/members/{user}", json={"role": role}, headers=admin
+        )
         assert r.status_code == 200, r.text
     return team
