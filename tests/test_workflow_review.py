@@ -93,7 +93,8 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
                 "completed", "awaiting_review", "pending",
             )  # fmt: skip
             ai = await current_evaluation(db, ready.session_id)
-        assert ai is not None and ai.review is None
+        assert ai is not None
+        assert ai.review is None
 
         # validation: unknown criteria and red flags are refused before anything is recorded
         with pytest.raises(WorkflowUpdateFailedError) as bad:
@@ -125,7 +126,8 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
         assert second.revision == 3
         outcome = await handle.result()
         assert outcome.phase == "completed"
-        assert outcome.evaluation is not None and outcome.evaluation.passed
+        assert outcome.evaluation is not None
+        assert outcome.evaluation.passed
         await keep_history(handle, "review_with_worker_restart")
 
     async with sessionmaker() as db:
@@ -141,7 +143,8 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
     assert [(o.id, o.ai_rating, o.rating) for o in reviewed_once.review.overrides] == [
         (target.id, target.rating, other)
     ]
-    assert current is not None and current.review is not None
+    assert current is not None
+    assert current.review is not None
     assert (current.passed, current.review.reviewer, current.review.ai_passed) == (
         True, "sup-1", ai.passed,
     )  # fmt: skip
@@ -160,7 +163,8 @@ async def test_practice_and_unrequired_sessions_complete_without_review(
         )
         await converse(handle, make_turns(12), end=EndConversation(reason="trainee_ended"))
         outcome = await handle.result()  # deterministic evaluator: this one asks for no human
-        assert outcome.evaluation is not None and not outcome.evaluation.needs_review
+        assert outcome.evaluation is not None
+        assert not outcome.evaluation.needs_review
         assert outcome.phase == "completed"
         with pytest.raises(RPCError):  # the closed workflow takes no review
             await handle.execute_update(TrainingSessionWorkflow.submit_review, _review())
