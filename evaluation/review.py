@@ -36,8 +36,8 @@ def apply_review(ai: Evaluation, review: Review, at: datetime) -> Evaluation:
     kept_flags = [f for f in ai.red_flags if f.id not in dismissed]
     score = (
         overall_score(criteria, kept_flags, ai.metrics.client_engagement, ai.pass_mark)
-        if changed or dismissed
-        else ai.overall_score
+        if any(o.rating != o.ai_rating for o in changed) or len(kept_flags) < len(ai.red_flags)
+        else ai.overall_score  # confirmations alone change no score
     )
     return ai.model_copy(
         update={

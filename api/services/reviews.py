@@ -7,7 +7,7 @@ import base64
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -24,7 +24,7 @@ from core.contracts import (
     ScenarioSummary,
 )
 from core.db import queries
-from core.db.models import EvaluationRow, TrainingSession
+from core.db.models import EvaluationRow, Scenario, TrainingSession
 from core.db.teams import leads_trainee
 from core.errors import BadRequest, Forbidden, NotAwaitingReview, NotFound, Unavailable
 from core.security import Principal
@@ -112,8 +112,8 @@ async def review_queue(
     }[status]
     due = func.coalesce(TrainingSession.review_due_at, datetime.max.replace(tzinfo=UTC))
     query = (
-        queries.sessions_with_scenario()
-        .add_columns(EvaluationRow)
+        select(TrainingSession, Scenario, EvaluationRow)
+        .join(Scenario, Scenario.id == TrainingSession.scenario_id)
         .outerjoin(EvaluationRow, EvaluationRow.session_id == TrainingSession.id)
         .where(queries.visible_sessions(user), wanted)
     )
@@ -123,7 +123,7 @@ async def review_queue(
     rows = (await db.execute(query.order_by(due, TrainingSession.id).limit(limit + 1))).all()
     page = rows[:limit]
     items = []
-    for session, scenario, _evaluated, evaluation in page:
+    for session, scenario, evaluation in page:
         review = (evaluation.review if evaluation is not None else None) or {}
         items.append(
             ReviewQueueItem(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, column, func, literal, literal_column, select, true
+from sqlalchemy import and_, column, func, literal, literal_column, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,15 +51,16 @@ async def agreement(
         .join(Scenario, Scenario.id == TrainingSession.scenario_id)
         .where(*where)
     )
+    verdicts = reviewed.subquery()
     totals = (
         await db.execute(
             select(
                 func.count(),
                 func.count().filter(
-                    EvaluationRow.review["passed"].astext
-                    == EvaluationRow.review["ai_passed"].astext
+                    verdicts.c.review["passed"].as_boolean()
+                    == verdicts.c.review["ai_passed"].as_boolean()
                 ),
-            ).select_from(reviewed.subquery())
+            )
         )
     ).one()
     crit = _elements(EvaluationRow.criteria["items"], "c")
@@ -99,8 +100,9 @@ async def agreement(
     )
 
 
-def _metric(name: str, type_: Any = Float) -> Any:
-    return EvaluationRow.metrics[name].astext.cast(type_)
+def _metric(name: str, integer: bool = False) -> Any:
+    value = EvaluationRow.metrics[name]
+    return value.as_integer() if integer else value.as_float()
 
 
 async def progress(db: AsyncSession, user: Principal, trainee_id: str) -> TraineeProgress:
@@ -161,8 +163,8 @@ async def progress(db: AsyncSession, user: Principal, trainee_id: str) -> Traine
                 Scenario.slug,
                 _metric("open_questions") / func.nullif(questions, 0),
                 _metric("reflection_to_question_ratio"),
-                _metric("complex_reflections", Integer),
-                _metric("advice_without_permission", Integer),
+                _metric("complex_reflections", integer=True),
+                _metric("advice_without_permission", integer=True),
                 _metric("trainee_talk_share"),
             )
             .select_from(TrainingSession)
