@@ -221,10 +221,9 @@ class TrainingSessionWorkflow:
         self._review_due = workflow.now() + timedelta(hours=hours)
         self._set_review("pending")
         self._set_phase("awaiting_review")
-        await asyncio.gather(
-            self._mark("awaiting_review", status="completed", turn_count=self._turns.received),
-            calls.mark_review(session_id, "pending", self._review_due),
-        )
+        # the review state first: a row in awaiting_review is always in the review queue
+        await calls.mark_review(session_id, "pending", self._review_due)
+        await self._mark("awaiting_review", status="completed", turn_count=self._turns.received)
         if not await calls.wait_until(lambda: bool(self._reviews), hours * 3600, "review deadline"):
             self._set_review("overdue")
             await calls.mark_review(session_id, "overdue")

@@ -68,8 +68,8 @@ def _view(
         ended_at=session.ended_at,
         shared_at=session.shared_at,
         late=session.late,
-        review_status=session.review_status,
-        review_due_at=session.review_due_at,
+        review_status=live.review_status if live else session.review_status,
+        review_due_at=live.review_due_at if live else session.review_due_at,
     )
 
 
