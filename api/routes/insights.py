@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from api.deps import CurrentUser, DbDep
 from api.errors import responses
-from core.contracts import EvaluationAgreement, TraineeProgress
+from core.contracts import EvaluationAgreement, LineText, TraineeProgress
 from core.db import insights
 from core.db.teams import leads_trainee
 from core.errors import Forbidden, NotFound
@@ -27,7 +27,9 @@ router = APIRouter(prefix="/v1", tags=["insights"], responses=responses(401, 422
 async def get_agreement(
     user: CurrentUser,
     db: DbDep,
-    scenario: Annotated[str | None, Query(max_length=100, description="a scenario slug")] = None,
+    scenario: Annotated[
+        LineText | None, Query(max_length=100, description="a scenario slug")
+    ] = None,
     since: Annotated[AwareDatetime | None, Query(description="sessions started since")] = None,
 ) -> EvaluationAgreement:
     if user.role == "trainee":
@@ -42,7 +44,7 @@ async def get_agreement(
     summary="A trainee's attempts, scores, criterion and skill trends (over what you can see)",
 )
 async def get_progress(
-    trainee_id: Annotated[str, Path(min_length=1, max_length=200)],
+    trainee_id: Annotated[LineText, Path(min_length=1, max_length=200)],
     user: CurrentUser,
     db: DbDep,
 ) -> TraineeProgress:

@@ -17,11 +17,19 @@ from api.services.teams import (
     visible_team,
     visible_teams,
 )
-from core.contracts import TeamCreate, TeamMemberSet, TeamMemberView, TeamPage, TeamUpdate, TeamView
+from core.contracts import (
+    LineText,
+    TeamCreate,
+    TeamMemberSet,
+    TeamMemberView,
+    TeamPage,
+    TeamUpdate,
+    TeamView,
+)
 from core.db.models import Team
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"], responses=responses(401, 422))
-UserId = Annotated[str, Path(min_length=1, max_length=200)]
+UserId = Annotated[LineText, Path(min_length=1, max_length=200)]
 
 
 @router.post(
