@@ -105,9 +105,16 @@ class SessionActivities:
             if existing is not None:
                 if existing.user_id != start.user_id:
                     raise _business("Forbidden", "this session belongs to someone else")
+                required = existing.assignment_id is not None and bool(
+                    await db.scalar(
+                        select(Assignment.review_required).where(
+                            Assignment.id == existing.assignment_id
+                        )
+                    )
+                )
                 return CreatedSession(
                     session_id=existing.id, attempt=existing.attempt, room_name=existing.room_name,
-                    scenario_id=existing.scenario_id,
+                    scenario_id=existing.scenario_id, review_required=required,
                 )  # fmt: skip
             if await db.get(User, start.user_id) is None:
                 raise _business("NotFound", "unknown user")
@@ -125,7 +132,13 @@ class SessionActivities:
                         "AttemptsExhausted",
                         f"all {assignment.max_attempts} attempts of this assignment are used",
                     )
+                late = assignment.due_at is not None and datetime.now(UTC) > assignment.due_at
+                if late and assignment.late_policy == "refuse":
+                    raise _business(
+                        "AssignmentClosed", "this assignment was due and takes no late attempts"
+                    )
                 scenario_id, attempt = assignment.scenario_id, (used or 0) + 1
+                review_required = assignment.review_required
             else:
                 assert start.scenario_id is not None
                 scenario = await db.get(Scenario, start.scenario_id)
@@ -138,6 +151,7 @@ class SessionActivities:
                     .where(TrainingSession.user_id == start.user_id, Scenario.slug == scenario.slug)
                 )
                 scenario_id, attempt = scenario.id, (used or 0) + 1
+                late = review_required = False
             session = TrainingSession(
                 id=start.session_id,
                 user_id=start.user_id,
@@ -150,6 +164,7 @@ class SessionActivities:
                 workflow_id=session_workflow_id(start.session_id),
                 idempotency_key=start.idempotency_key,
                 request_hash=start.request_hash,
+                late=late,
             )
             db.add(session)
             try:
@@ -163,6 +178,7 @@ class SessionActivities:
                 attempt=attempt,
                 room_name=session.room_name,
                 scenario_id=scenario_id,
+                review_required=review_required,
             )
 
     @activity.defn(name="load_scenario")
@@ -343,4 +359,6 @@ def _summary(evaluation: Evaluation) -> EvaluationSummary:
         evaluator=f"{evaluation.evaluator.name} {evaluation.evaluator.version}",
         fallback=evaluation.evaluator.fallback,
         needs_review=evaluation.needs_review,
+        criterion_ids=[c.id for c in evaluation.criteria],
+        red_flag_ids=sorted({f.id for f in evaluation.red_flags}),
     )

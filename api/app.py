@@ -15,7 +15,18 @@ from api.console.static_files import mount_console
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
 from api.metrics import Metrics
-from api.routes import assignments, internal, livekit_webhook, ops, scenarios, sessions
+from api.routes import (
+    assignments,
+    insights,
+    internal,
+    livekit_webhook,
+    ops,
+    reviews,
+    scenarios,
+    sessions,
+    sharing,
+    teams,
+)
 from core.db.engine import make_engine, make_sessionmaker
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -66,6 +77,8 @@ def create_app(
     app.middleware("http")(app.state.metrics.middleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
+        app.include_router(module.router)
+    for module in (sharing, reviews, teams, insights):  # issue 14
         app.include_router(module.router)
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine

@@ -116,6 +116,15 @@ async def require_staff(user: CurrentUser) -> Principal:
 StaffUser = Annotated[Principal, Depends(require_staff)]
 
 
+async def require_admin(user: CurrentUser) -> Principal:
+    if user.role != "admin":
+        raise Forbidden("only admins can do this")
+    return user
+
+
+AdminUser = Annotated[Principal, Depends(require_admin)]
+
+
 async def require_bridge_credential(
     session_id: uuid.UUID,
     settings: SettingsDep,

@@ -25,6 +25,7 @@ Phase = Literal[
     "in_conversation",
     "finalizing",
     "evaluating",
+    "awaiting_review",
     "completed",
     "abandoned",
     "failed",
@@ -179,6 +180,8 @@ class SessionStatus(Contract):
     end_reason: str | None
     evaluation_status: EvaluationStatus
     modality: Modality = "voice"
+    review_status: ReviewStatus | None = None
+    review_due_at: AwareDatetime | None = None
 
 
 # --- workflow input / output ----------------------------------------------------------------
@@ -195,6 +198,10 @@ class SessionLimits(Contract):
     judge_max_attempts: int = Field(3, ge=1)
     # A text session in which nobody writes for this long ends (reason idle_timeout).
     text_idle_timeout_seconds: float = Field(600.0, gt=0)
+    # Human review (assessed sessions that require it, or evaluations that ask for a human):
+    # overdue after the deadline; further reviews (new revisions) accepted for the window after.
+    review_deadline_hours: float = Field(72.0, gt=0)
+    review_revision_window_hours: float = Field(168.0, ge=0)
 
 
 class StartSession(Contract):
@@ -250,6 +257,7 @@ class CreatedSession(Contract):
     attempt: int
     room_name: str
     scenario_id: UUID
+    review_required: bool = False
 
 
 class LoadScenario(Contract):
@@ -331,6 +339,9 @@ class EvaluationSummary(Contract):
     evaluator: str
     fallback: bool
     needs_review: bool = False
+    # what a review may refer to (the submit_review validator checks overrides against them)
+    criterion_ids: list[str] = Field(default_factory=list)
+    red_flag_ids: list[str] = Field(default_factory=list)
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -425,9 +436,12 @@ class Evaluation(Contract):
     evaluator: EvaluatorInfo
     scenario: ScenarioRef
     created_at: AwareDatetime
+    review: ReviewInfo | None = Field(
+        None, description="the supervisor's review applied to the AI's evaluation, when reviewed"
+    )
 
 
-RevisionKind = Literal["ai", "rescore"]
+RevisionKind = Literal["ai", "rescore", "review"]
 
 
 class EvaluationRevisionView(Contract):
@@ -540,6 +554,10 @@ class SessionView(Contract):
     modality: Modality | None = Field(
         None, description="while the session runs (from its workflow); null once it has ended"
     )
+    shared_at: datetime | None = None
+    late: bool = False
+    review_status: ReviewStatus | None = None
+    review_due_at: datetime | None = None
 
 
 class SessionPage(Contract):
@@ -588,6 +606,9 @@ class AssignmentCreate(Contract):
     trainee_id: LineText = Field(min_length=1, max_length=200)
     due_at: AwareDatetime | None = None
     max_attempts: int = Field(3, ge=1, le=100)
+    min_score: float | None = Field(None, ge=0, le=100)
+    review_required: bool = False
+    late_policy: LatePolicy = "allow"
 
 
 class AssignmentView(Contract):
@@ -600,6 +621,11 @@ class AssignmentView(Contract):
     max_attempts: int
     attempts_used: int
     created_at: datetime
+    min_score: float | None = None
+    review_required: bool = False
+    late_policy: LatePolicy = "allow"
+    status: AssignmentStatus = "not_started"
+    best_score: float | None = None
 
 
 class AssignmentPage(Contract):
@@ -611,4 +637,211 @@ class HealthStatus(Contract):
     checks: dict[str, bool] = {}
 
 
+# --- supervisors in the loop: teams, review, assignment status, insights (issue 14) ----------
+
+TeamRole = Literal["lead", "member"]
+LatePolicy = Literal["allow", "refuse"]
+AssignmentStatus = Literal[
+    "not_started", "in_progress", "passed", "failed", "overdue", "awaiting_review"
+]
+ReviewStatus = Literal["pending", "overdue", "done"]
+RedFlagDecisionKind = Literal["confirmed", "dismissed"]
+ReviewComment = Annotated[StorableText, Field(max_length=4000)]
+
+
+class TeamCreate(Contract):
+    name: LineText = Field(min_length=1, max_length=200)
+
+
+class TeamUpdate(Contract):
+    name: LineText = Field(min_length=1, max_length=200)
+
+
+class TeamMemberSet(Contract):
+    role: TeamRole
+
+
+class TeamMemberView(Contract):
+    user_id: str
+    role: TeamRole
+    name: str | None = None
+    email: str | None = None
+
+
+class TeamView(Contract):
+    id: UUID
+    name: str
+    created_at: datetime
+    members: list[TeamMemberView]
+
+
+class TeamPage(Contract):
+    items: list[TeamView]
+
+
+class ShareResult(Contract):
+    session_id: UUID
+    shared_at: datetime
+
+
+class CriterionOverride(Contract):
+    id: str = Field(min_length=1, max_length=100, description="a criterion id of the evaluation")
+    rating: Rating
+    comment: ReviewComment | None = None
+
+
+class RedFlagDecision(Contract):
+    id: str = Field(min_length=1, max_length=100, description="a red flag id of the evaluation")
+    decision: RedFlagDecisionKind
+    comment: ReviewComment | None = None
+
+
+class ReviewRequest(Contract):
+    """POST /v1/sessions/{id}/review: the supervisor's verdict on the AI's evaluation."""
+
+    passed: bool = Field(description="the final pass/fail")
+    comment: ReviewComment | None = None
+    criteria: Annotated[list[CriterionOverride], Field(max_length=50)] = []
+    red_flags: Annotated[list[RedFlagDecision], Field(max_length=50)] = []
+
+
+class Review(ReviewRequest):
+    """The submit_review update's payload: the request plus who sent it, under an id that makes
+    a redelivery one revision."""
+
+    review_id: UUID
+    reviewer: LineText = Field(min_length=1, max_length=200)
+
+
+class RecordReview(Contract):
+    session_id: UUID
+    review: Review
+
+
+class ReviewResult(Contract):
+    session_id: UUID
+    review_id: UUID
+    revision: int
+    passed: bool
+    overall_score: float
+
+
+class MarkReview(Contract):
+    session_id: UUID
+    review_status: ReviewStatus
+    review_due_at: AwareDatetime | None = None
+
+
+class CriterionOverrideView(Contract):
+    id: str
+    ai_rating: Rating
+    rating: Rating
+    comment: str | None = None
+
+
+class ReviewInfo(Contract):
+    """`review` of the evaluation JSON: the overrides applied to the AI's evaluation."""
+
+    review_id: UUID
+    reviewer: str
+    at: AwareDatetime
+    comment: str | None
+    passed: bool
+    ai_passed: bool
+    ai_overall_score: float
+    overrides: list[CriterionOverrideView]
+    red_flags: list[RedFlagDecision]
+
+
+class EvaluationRevisionPage(Contract):
+    items: list[EvaluationRevisionView]
+
+
+class ReviewQueueItem(Contract):
+    session_id: UUID
+    trainee_id: str
+    scenario: ScenarioSummary
+    assignment_id: UUID | None
+    attempt: int
+    review_status: ReviewStatus
+    review_due_at: datetime | None
+    ai_score: float | None
+    passed: bool | None
+    needs_review: bool
+    reviewer: str | None = None
+    reviewed_at: datetime | None = None
+
+
+class ReviewQueuePage(Contract):
+    items: list[ReviewQueueItem]
+    next_cursor: str | None
+
+
+class RateFigure(Contract):
+    agreed: int
+    total: int
+    rate: float | None = Field(description="agreed / total; null when total is 0")
+
+
+class CriterionAgreement(RateFigure):
+    criterion_id: str
+    title: str
+
+
+class EvaluationAgreement(Contract):
+    scenario: str | None
+    since: datetime | None
+    reviewed_sessions: int
+    pass_fail: RateFigure
+    criteria: list[CriterionAgreement]
+
+
+class ScenarioProgress(Contract):
+    scenario_slug: str
+    title: str
+    attempts: int
+    evaluated: int
+    first_score: float | None
+    best_score: float | None
+    latest_score: float | None
+    passed: bool = Field(description="any evaluated attempt passed")
+    latest_passed: bool | None
+
+
+class RatingPoint(Contract):
+    session_id: UUID
+    at: datetime
+    rating: Rating
+
+
+class CriterionTrend(Contract):
+    criterion_id: str
+    title: str
+    points: list[RatingPoint]
+
+
+class SkillPoint(Contract):
+    session_id: UUID
+    at: datetime
+    scenario_slug: str
+    open_question_share: float | None
+    reflection_to_question_ratio: float | None
+    complex_reflections: int
+    advice_without_permission: int
+    talk_share: float
+
+
+class TraineeProgress(Contract):
+    trainee_id: str
+    scenarios: list[ScenarioProgress]
+    criteria: list[CriterionTrend]
+    skills: list[SkillPoint]
+
+
 SessionOutcome.model_rebuild()
+Evaluation.model_rebuild()
+EvaluationRevisionView.model_rebuild()
+SessionView.model_rebuild()
+SessionStatus.model_rebuild()
+AssignmentCreate.model_rebuild()
+AssignmentView.model_rebuild()

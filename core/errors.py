@@ -44,6 +44,14 @@ class AttemptsExhausted(Conflict):
     type = "attempts_exhausted"
 
 
+class AssignmentClosed(Conflict):
+    type = "assignment_closed"
+
+
+class NotAwaitingReview(Conflict):
+    type = "not_awaiting_review"
+
+
 class NoEvaluation(Conflict):
     type = "no_evaluation"
 
@@ -95,6 +103,7 @@ BUSINESS_ERRORS: dict[str, type[VoicetrainError]] = {
     "Forbidden": Forbidden,
     "NotFound": NotFound,
     "AttemptsExhausted": AttemptsExhausted,
+    "AssignmentClosed": AssignmentClosed,
 }
 
 # send_message's refusals (ApplicationError.type from the workflow) and their HTTP meaning.

@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     persist_batch_max_turns: int = Field(_LIMITS.persist_batch_max_turns, ge=1, le=1000)
     judge_max_attempts: int = Field(_LIMITS.judge_max_attempts, ge=1)
     text_idle_timeout_seconds: float = Field(_LIMITS.text_idle_timeout_seconds, gt=0)
+    review_deadline_hours: float = Field(_LIMITS.review_deadline_hours, gt=0)
+    review_revision_window_hours: float = Field(_LIMITS.review_revision_window_hours, ge=0)
 
     def session_limits(self) -> SessionLimits:
         return SessionLimits(**{name: getattr(self, name) for name in SessionLimits.model_fields})

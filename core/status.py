@@ -13,8 +13,11 @@ CONVERSING_PHASES: frozenset[Phase] = frozenset(
 )
 # Phases in which the conversation is over: no agent may join any more.
 CONVERSATION_OVER_PHASES: frozenset[Phase] = frozenset(
-    {"finalizing", "evaluating", "completed", "abandoned", "failed"}
+    {"finalizing", "evaluating", "awaiting_review", "completed", "abandoned", "failed"}
 )
+# Phases in which a supervisor's review is accepted (the workflow's submit_review validator adds
+# "completed" once a first review is recorded: later ones are new revisions).
+REVIEW_PHASES: frozenset[Phase] = frozenset({"awaiting_review"})
 # States of a session that ended without an evaluation, and never will have one.
 NO_EVALUATION_STATES: frozenset[SessionState] = frozenset({"abandoned", "failed"})
 

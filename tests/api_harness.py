@@ -78,3 +78,17 @@ async def running_api(
             transport=transport, base_url="http://testserver", timeout=60
         ) as http:
             yield Api(http=http, settings=settings, sessionmaker=sessionmaker)
+
+
+async def make_team(api: Api, lead: str | None, *members: str) -> str:
+    """A team made through the admin API, led by `lead`, with `members` as trainees."""
+    admin = api.auth("root", "admin")
+    r = await api.http.post("/v1/teams", json={"name": f"team-{uuid.uuid4()}"}, headers=admin)
+    assert r.status_code == 201, r.text
+    team: str = r.json()["id"]
+    for user, role in [*([(lead, "lead")] if lead else []), *((m, "member") for m in members)]:
+        r = await api.http.put(
+            f"/v1/teams/{team}/members/{user}", json={"role": role}, headers=admin
+        )
+        assert r.status_code == 200, r.text
+    return team

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import func, select
 
 from core.db.models import TranscriptTurn
-from tests.api_harness import Api
+from tests.api_harness import Api, make_team
 from tests.helpers import make_turns, scenario_by_slug
 
 
@@ -154,6 +154,7 @@ async def test_idempotency_key_replays_and_rejects_a_different_body(api: Api) ->
 async def test_start_errors_map_to_403_404_409_422(api: Api) -> None:
     trainee, intruder, supervisor = (f"u-{uuid.uuid4()}" for _ in range(3))
     await api.http.get("/v1/scenarios", headers=api.auth(trainee))  # provisions the trainee
+    await make_team(api, supervisor, trainee)
     r = await api.http.post(
         "/v1/assignments",
         json={"scenario_id": await _scenario_id(api), "trainee_id": trainee, "max_attempts": 1},
@@ -201,6 +202,7 @@ async def test_start_errors_map_to_403_404_409_422(api: Api) -> None:
 async def test_other_users_sessions_are_404_and_supervisors_see_only_assignees(api: Api) -> None:
     owner, stranger, supervisor, other_supervisor = (f"u-{uuid.uuid4()}" for _ in range(4))
     await api.http.get("/v1/scenarios", headers=api.auth(owner))
+    await make_team(api, supervisor, owner)
     r = await api.http.post(
         "/v1/assignments",
         json={"scenario_id": await _scenario_id(api), "trainee_id": owner},

@@ -14,6 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.livekit_rooms import LiveKitRooms
 from activities.persona import PersonaActivities
+from activities.review import ReviewActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
@@ -91,6 +92,7 @@ def build_worker(
 ) -> Worker:
     acts = SessionActivities(sessionmaker, livekit, judge)
     persona = PersonaActivities(sessionmaker, persona_llm)
+    review = ReviewActivities(sessionmaker)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
@@ -104,6 +106,8 @@ def build_worker(
             acts.mark_phase,
             acts.evaluate_session,
             persona.client_reply,
+            review.record_review,
+            review.mark_review,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.persona import PersonaActivities
+    from activities.review import ReviewActivities
     from activities.session import SessionActivities
     from core.contracts import (
         ClientReplyRequest,
@@ -25,9 +26,14 @@ with workflow.unsafe.imports_passed_through():
         EvaluationSummary,
         LoadScenario,
         MarkPhase,
+        MarkReview,
         PersistResult,
         PersistTurns,
         Phase,
+        RecordReview,
+        Review,
+        ReviewResult,
+        ReviewStatus,
         ScenarioSnapshot,
         SessionState,
         StartSession,
@@ -35,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import policies
 
-A = TypeVar("A", SessionActivities, PersonaActivities)
+A = TypeVar("A")
 P = TypeVar("P")
 R = TypeVar("R")
 
@@ -198,6 +204,26 @@ async def client_reply(session_id: UUID, trainee_seq: int) -> ClientReplyText:
         ClientReplyRequest(session_id=session_id, trainee_seq=trainee_seq),
         policies.PERSONA,
         f"client replies to turn {trainee_seq}",
+    )
+
+
+async def record_review(session_id: UUID, review: Review) -> ReviewResult:
+    return await execute(
+        ReviewActivities.record_review,
+        RecordReview(session_id=session_id, review=review),
+        policies.DB_WRITE,
+        f"record review {review.review_id} by {review.reviewer}",
+    )
+
+
+async def mark_review(
+    session_id: UUID, status: ReviewStatus, due_at: datetime | None = None
+) -> None:
+    await execute(
+        ReviewActivities.mark_review,
+        MarkReview(session_id=session_id, review_status=status, review_due_at=due_at),
+        policies.DB_WRITE,
+        f"mark review {status}",
     )
 
 

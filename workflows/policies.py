@@ -29,7 +29,7 @@ WORKFLOW_TASK_TIMEOUT = timedelta(seconds=5)
 
 
 # Business failures: retrying cannot change the answer.
-BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted"]
+BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted", "AssignmentClosed"]
 
 # Starting a session: the trainee is waiting on the API, so give up within a minute.
 START = ActivityPolicy(

@@ -6,6 +6,7 @@ import asyncio
 import functools
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -19,6 +20,9 @@ with workflow.unsafe.imports_passed_through():
         EndConversation,
         EvaluationSummary,
         Phase,
+        Review,
+        ReviewResult,
+        ReviewStatus,
         ScenarioSnapshot,
         ScenarioSummary,
         SessionOutcome,
@@ -31,8 +35,13 @@ with workflow.unsafe.imports_passed_through():
         Turn,
         TurnBatch,
     )
-    from core.search_attributes import PHASE, SCENARIO, USER_ID
-    from core.status import CONVERSATION_OVER_PHASES, TERMINAL_PHASES, evaluation_status
+    from core.search_attributes import PHASE, REVIEW, SCENARIO, USER_ID
+    from core.status import (
+        CONVERSATION_OVER_PHASES,
+        REVIEW_PHASES,
+        TERMINAL_PHASES,
+        evaluation_status,
+    )
     from workflows import calls
     from workflows.turns import TurnLedger
 
@@ -40,6 +49,9 @@ WORKFLOW_TYPE = "TrainingSession"
 # Marks the run as one whose completed session row is written by mark_phase (earlier runs had
 # evaluate_session write it): histories recorded before it still replay.
 MARK_COMPLETED_PATCH = "mark-completed-by-mark-phase"
+# Marks the run as one that waits for a supervisor's review when its evaluation calls for one:
+# histories recorded before it (which completed at once) still replay.
+HUMAN_REVIEW_PATCH = "human-review"
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -68,6 +80,11 @@ class TrainingSessionWorkflow:
         self._replying = False  # a send_message is between its trainee turn and the reply
         self._last_turn_at: datetime | None = None
         self._deadline: datetime | None = None
+        self._review_required = False
+        self._review_status: ReviewStatus | None = None
+        self._review_due: datetime | None = None
+        self._reviews: dict[UUID, ReviewResult] = {}  # by review id: a redelivery answers from here
+        self._reviewing: set[UUID] = set()
 
     # --- the run: the design's numbered steps ------------------------------------------------
 
@@ -112,6 +129,7 @@ class TrainingSessionWorkflow:
             raise self._start_failure from err
 
         self._scenario = scenario
+        self._review_required = created.review_required
         self._ready = SessionReady(
             session_id=start.session_id,
             workflow_id=workflow.info().workflow_id,
@@ -264,11 +282,51 @@ class TrainingSessionWorkflow:
             self._request.session_id, self._limits.judge_max_attempts
         )
         self._state = "completed"
+        reviewed = self._review_wanted() and workflow.patched(HUMAN_REVIEW_PATCH)
+        if reviewed:
+            await self._await_review()
         self._set_phase("completed")
         if workflow.patched(MARK_COMPLETED_PATCH):
             await self._mark("completed", status="completed", turn_count=self._turns.received)
+        if reviewed:
+            await self._accept_revisions()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
+
+    def _review_wanted(self) -> bool:
+        """Assessed sessions only (practice is private to the trainee): when the assignment
+        requires a review or the evaluation asks for a human."""
+        if self._request.assignment_id is None or self._evaluation is None:
+            return False
+        return self._review_required or self._evaluation.needs_review
+
+    async def _await_review(self) -> None:
+        """7. Review: wait durably (days if need be) for a supervisor; nothing is auto-approved.
+        Past the review deadline the review is marked overdue, and still awaited."""
+        session_id = self._request.session_id
+        hours = self._limits.review_deadline_hours
+        self._review_due = workflow.now() + timedelta(hours=hours)
+        self._set_review("pending")
+        self._set_phase("awaiting_review")
+        # the review state first: a row in awaiting_review is always in the review queue
+        await calls.mark_review(session_id, "pending", self._review_due)
+        await self._mark("awaiting_review", status="completed", turn_count=self._turns.received)
+        if not await calls.wait_until(lambda: bool(self._reviews), hours * 3600, "review deadline"):
+            self._set_review("overdue")
+            await calls.mark_review(session_id, "overdue")
+            await workflow.wait_condition(lambda: bool(self._reviews))
+        self._set_review("done")
+
+    async def _accept_revisions(self) -> None:
+        """A reviewed session takes further reviews (new revisions) for a while, then closes."""
+        hours = self._limits.review_revision_window_hours
+        if hours > 0:
+            await calls.wait_until(lambda: False, hours * 3600, "review revision window")
+
+    def _set_review(self, status: ReviewStatus) -> None:
+        self._review_status = status
+        workflow.upsert_search_attributes([REVIEW.value_set(status)])
+        self._details()
 
     async def _abandon(
         self, reason: AbandonReason, *, already_ended: bool = False
@@ -325,6 +383,10 @@ class TrainingSessionWorkflow:
         if self._evaluation:
             verdict = "passed" if self._evaluation.passed else "not passed"
             lines.append(f"evaluation: {self._evaluation.overall_score:.0f}/100, {verdict}")
+        if self._review_status is not None:
+            due = f", due {self._review_due:%Y-%m-%d %H:%M} UTC" if self._review_due else ""
+            reviews = f", {len(self._reviews)} recorded" if self._reviews else ""
+            lines.append(f"review: **{self._review_status}**{due}{reviews}")
         workflow.set_current_details("\n\n".join(lines))
 
     def _outcome(self) -> SessionOutcome:
@@ -434,6 +496,47 @@ class TrainingSessionWorkflow:
         if self._next_seq + 2 > self._limits.max_turns:
             raise ApplicationError("the session reached its turn limit", type="SessionEnded")
 
+    @workflow.update
+    async def submit_review(self, review: Review) -> ReviewResult:
+        """A supervisor's review (authorized by the API), recorded as a new evaluation revision.
+        The same review id delivered twice is one revision."""
+        if review.review_id in self._reviewing:
+            await workflow.wait_condition(lambda: review.review_id in self._reviews)
+        known = self._reviews.get(review.review_id)
+        if known is not None:
+            return known
+        self._reviewing.add(review.review_id)
+        result = await calls.record_review(self._request.session_id, review)
+        self._reviews[review.review_id] = result
+        if self._evaluation is not None:
+            self._evaluation = self._evaluation.model_copy(
+                update={"passed": result.passed, "overall_score": result.overall_score}
+            )
+        self._details()
+        return result
+
+    @submit_review.validator
+    def _validate_review(self, review: Review) -> None:
+        if review.review_id in self._reviewing:
+            return  # a redelivery: answered with the first delivery's result
+        if not (self._phase in REVIEW_PHASES or (self._phase == "completed" and self._reviews)):
+            raise ApplicationError(
+                f"this session is not awaiting review (phase {self._phase})",
+                type="NotAwaitingReview",
+            )
+        assert self._evaluation is not None
+        problems = []
+        criteria = [o.id for o in review.criteria]
+        flags = [d.id for d in review.red_flags]
+        if unknown := sorted(set(criteria) - set(self._evaluation.criterion_ids)):
+            problems.append(f"unknown criteria: {', '.join(unknown)}")
+        if unknown := sorted(set(flags) - set(self._evaluation.red_flag_ids)):
+            problems.append(f"red flags not raised in this evaluation: {', '.join(unknown)}")
+        if len(set(criteria)) != len(criteria) or len(set(flags)) != len(flags):
+            problems.append("each criterion and red flag may be decided once")
+        if problems:
+            raise ApplicationError("; ".join(problems), type="InvalidReview")
+
     # --- signals ----------------------------------------------------------------------------
 
     @workflow.signal
@@ -465,6 +568,8 @@ class TrainingSessionWorkflow:
                 self._state, evaluated=self._evaluation is not None
             ),
             modality=self._request.modality,
+            review_status=self._review_status,
+            review_due_at=self._review_due,
         )
 
 

@@ -67,6 +67,10 @@ def _view(
         started_at=session.started_at,
         ended_at=session.ended_at,
         modality=live.modality if live else None,
+        shared_at=session.shared_at,
+        late=session.late,
+        review_status=live.review_status if live else session.review_status,
+        review_due_at=live.review_due_at if live else session.review_due_at,
     )
 
 

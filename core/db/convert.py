@@ -7,6 +7,7 @@ from core.contracts import (
     Evaluation,
     EvaluatorInfo,
     RedFlag,
+    ReviewInfo,
     ScenarioRef,
     SkillMetrics,
     Turn,
@@ -32,6 +33,7 @@ def evaluation_to_row(evaluation: Evaluation) -> dict[str, object]:
         "red_flags": {"items": [f.model_dump(mode="json") for f in evaluation.red_flags]},
         "needs_review": evaluation.needs_review,
         "review_reasons": {"items": list(evaluation.review_reasons)},
+        "review": evaluation.review.model_dump(mode="json") if evaluation.review else None,
     }
 
 
@@ -54,6 +56,7 @@ def row_to_evaluation(row: EvaluationRow) -> Evaluation:
         ),
         scenario=ScenarioRef(id=row.scenario_id, version=row.scenario_version),
         created_at=row.created_at,
+        review=ReviewInfo.model_validate(row.review) if row.review else None,
     )
 
 

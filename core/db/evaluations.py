@@ -37,7 +37,12 @@ async def insert_first_evaluation(db: AsyncSession, evaluation: Evaluation) -> E
 
 
 async def record_revision(
-    db: AsyncSession, evaluation: Evaluation, kind: RevisionKind, *, revision: int | None = None
+    db: AsyncSession,
+    evaluation: Evaluation,
+    kind: RevisionKind,
+    *,
+    revision: int | None = None,
+    review_id: uuid.UUID | None = None,
 ) -> int:
     """Append `evaluation` to its session's history; returns the revision number. Idempotent for
     an explicit `revision` (a retried insert of the same revision is a no-op)."""
@@ -61,22 +66,27 @@ async def record_revision(
             evaluator_version=evaluation.evaluator.version,
             evaluation=evaluation.model_dump(mode="json"),
             created_at=evaluation.created_at,
+            review_id=review_id,
+            reviewer=evaluation.review.reviewer if evaluation.review else None,
         )
         .on_conflict_do_nothing(index_elements=["session_id", "revision"])
     )
     return revision
 
 
-async def replace_current(db: AsyncSession, evaluation: Evaluation, kind: RevisionKind) -> int:
+async def replace_current(
+    db: AsyncSession,
+    evaluation: Evaluation,
+    kind: RevisionKind,
+    *,
+    review_id: uuid.UUID | None = None,
+    locked: bool = False,
+) -> int:
     """Make `evaluation` the session's current one and append it as a new revision. The current
-    row is locked first, so concurrent re-scores of one session get consecutive revisions."""
-    row = await db.scalar(
-        select(EvaluationRow)
-        .where(EvaluationRow.session_id == evaluation.session_id)
-        .with_for_update()
-    )
-    if row is None:
-        raise LookupError(f"session {evaluation.session_id} has no evaluation to replace")
+    row is locked first (unless the caller holds the lock), so concurrent re-scores of one
+    session get consecutive revisions."""
+    if not locked:
+        await lock_current(db, evaluation.session_id)
     values = evaluation_to_row(evaluation)
     values.pop("session_id")
     await db.execute(
@@ -84,7 +94,34 @@ async def replace_current(db: AsyncSession, evaluation: Evaluation, kind: Revisi
         .where(EvaluationRow.session_id == evaluation.session_id)
         .values(**values, updated_at=datetime.now(UTC))
     )
-    return await record_revision(db, evaluation, kind)
+    return await record_revision(db, evaluation, kind, review_id=review_id)
+
+
+async def lock_current(db: AsyncSession, session_id: uuid.UUID) -> Evaluation:
+    """The current evaluation, its row locked until the caller's transaction ends."""
+    row = await db.scalar(
+        select(EvaluationRow).where(EvaluationRow.session_id == session_id).with_for_update()
+    )
+    if row is None:
+        raise LookupError(f"session {session_id} has no evaluation to replace")
+    return row_to_evaluation(row)
+
+
+async def latest_ai_revision(db: AsyncSession, session_id: uuid.UUID) -> Evaluation | None:
+    """The newest evaluation the AI produced (first result or re-score): what a review overrides."""
+    found = await db.scalar(
+        select(EvaluationRevision.evaluation)
+        .where(EvaluationRevision.session_id == session_id, EvaluationRevision.kind != "review")
+        .order_by(EvaluationRevision.revision.desc())
+        .limit(1)
+    )
+    return Evaluation.model_validate(found) if found is not None else None
+
+
+async def review_revision(db: AsyncSession, review_id: uuid.UUID) -> EvaluationRevision | None:
+    return await db.scalar(
+        select(EvaluationRevision).where(EvaluationRevision.review_id == review_id)
+    )
 
 
 async def list_revisions(db: AsyncSession, session_id: uuid.UUID) -> list[EvaluationRevisionView]:

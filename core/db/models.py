@@ -26,7 +26,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from core.contracts import Phase, SessionState, Speaker
+from core.contracts import LatePolicy, Phase, ReviewStatus, SessionState, Speaker, TeamRole
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -89,6 +89,7 @@ class Scenario(Base):
 
 class Assignment(Base):
     __tablename__ = "assignments"
+    __table_args__ = (CheckConstraint(one_of("late_policy", LatePolicy), name="late_policy"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     scenario_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scenarios.id"))
@@ -97,6 +98,9 @@ class Assignment(Base):
     due_at: Mapped[datetime | None] = mapped_column()
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+    min_score: Mapped[float | None] = mapped_column(Float)
+    review_required: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
+    late_policy: Mapped[str] = mapped_column(String(10), server_default=sql_text("'allow'"))
 
     scenario: Mapped[Scenario] = relationship(lazy="raise")
 
@@ -109,6 +113,7 @@ class TrainingSession(Base):
         Index("ix_training_sessions_user_created", "user_id", "created_at"),
         CheckConstraint(one_of("status", SessionState), name="status"),
         CheckConstraint(one_of("phase", Phase), name="phase"),
+        CheckConstraint(one_of("review_status", ReviewStatus), name="review_status"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -130,6 +135,12 @@ class TrainingSession(Base):
     started_at: Mapped[datetime | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(server_default=_now_default(), onupdate=func.now())
+    # issue 14: a practice session the trainee shared with their team leads; an assessed attempt
+    # made after its assignment's due_at; the human review's state and deadline
+    shared_at: Mapped[datetime | None] = mapped_column()
+    late: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
+    review_status: Mapped[str | None] = mapped_column(String(10), index=True)
+    review_due_at: Mapped[datetime | None] = mapped_column()
 
     scenario: Mapped[Scenario] = relationship(lazy="raise")
 
@@ -173,24 +184,52 @@ class EvaluationRow(Base):
         server_default=sql_text("'{\"items\": []}'")
     )
     updated_at: Mapped[datetime | None] = mapped_column()
+    review: Mapped[dict[str, Any] | None] = mapped_column()  # ReviewInfo JSON once reviewed
 
 
 class EvaluationRevision(Base):
     """Append-only history of a session's evaluation: the AI's first result (revision 1, kind
-    'ai') and every re-score after it; `evaluations` holds the current one."""
+    'ai'), every re-score and every supervisor review (kind 'review', unique review_id) after
+    it; `evaluations` holds the current one."""
 
     __tablename__ = "evaluation_revisions"
-    __table_args__ = (UniqueConstraint("session_id", "revision"),)
+    __table_args__ = (UniqueConstraint("session_id", "revision"), UniqueConstraint("review_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
     )
     revision: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # 'ai' | 'rescore'
+    kind: Mapped[str] = mapped_column(String(20))  # 'ai' | 'rescore' | 'review'
     overall_score: Mapped[float] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean)
     evaluator_name: Mapped[str] = mapped_column(String(100))
     evaluator_version: Mapped[str] = mapped_column(String(40))
     evaluation: Mapped[dict[str, Any]] = mapped_column()  # the whole Evaluation JSON
+    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+    review_id: Mapped[uuid.UUID | None] = mapped_column()
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+
+
+class Team(Base):
+    """Supervisors lead teams, trainees belong to them: the unit of a supervisor's visibility."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id"),
+        CheckConstraint(one_of("role", TeamRole), name="role"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(server_default=_now_default())

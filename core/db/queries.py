@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.models import Assignment, EvaluationRow, Scenario, TrainingSession, TranscriptTurn
+from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
+from core.db.teams import trainees_led_by
 from core.security import Principal
 
 
@@ -28,15 +29,17 @@ async def evaluation_of(db: AsyncSession, session_id: uuid.UUID) -> EvaluationRo
 
 
 def visible_sessions(user: Principal) -> ColumnElement[bool]:
-    """Who may see which sessions: a trainee their own, a supervisor also those of the trainees
-    they assigned, an admin all."""
+    """Who may see which sessions, the one statement of it: a trainee their own; a supervisor
+    also the assessed sessions (started from an assignment) of the trainees of the teams they
+    lead, and the practice sessions those trainees shared; an admin all."""
     if user.role == "admin":
         return true()
     if user.role == "supervisor":
-        assigned_by_me = exists().where(
-            Assignment.trainee_id == TrainingSession.user_id, Assignment.assigned_by == user.id
+        of_my_trainees = and_(
+            TrainingSession.user_id.in_(trainees_led_by(user.id)),
+            or_(TrainingSession.assignment_id.is_not(None), TrainingSession.shared_at.is_not(None)),
         )
-        return or_(TrainingSession.user_id == user.id, assigned_by_me)
+        return or_(TrainingSession.user_id == user.id, of_my_trainees)
     return TrainingSession.user_id == user.id
 
 

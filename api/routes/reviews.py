@@ -1,0 +1,75 @@
+"""Supervisor review: submit a review of a session (an update of its workflow), the review
+queue, and a session's evaluation revisions (the AI's original stays listable)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from api.deps import CurrentUser, DbDep, TemporalDep
+from api.errors import responses
+from api.services.reviews import review_queue, submit_review
+from api.visibility import get_visible_session
+from core.contracts import (
+    EvaluationRevisionPage,
+    ReviewQueuePage,
+    ReviewRequest,
+    ReviewResult,
+    ReviewStatus,
+)
+from core.db.evaluations import list_revisions
+
+router = APIRouter(prefix="/v1", tags=["reviews"], responses=responses(401, 422))
+
+
+@router.post(
+    "/sessions/{session_id}/review",
+    response_model=ReviewResult,
+    responses=responses(403, 404, 409, 503),
+    summary="Review a session's evaluation: overrides, red flag decisions, final pass/fail",
+    description="403 for a trainee or a supervisor not leading the trainee's team; 404 when not "
+    "visible; 409 `not_awaiting_review` when the session takes no review now. A review after "
+    "the first is a new revision. The same `Idempotency-Key` is the same review.",
+)
+async def post_review(
+    session_id: uuid.UUID,
+    body: ReviewRequest,
+    user: CurrentUser,
+    db: DbDep,
+    temporal: TemporalDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    ] = None,
+) -> ReviewResult:
+    return await submit_review(db, temporal, user, session_id, body, idempotency_key)
+
+
+@router.get(
+    "/reviews",
+    response_model=ReviewQueuePage,
+    responses=responses(403),
+    summary="The review queue of your teams, oldest due first",
+)
+async def get_reviews(
+    user: CurrentUser,
+    db: DbDep,
+    status: ReviewStatus = "pending",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> ReviewQueuePage:
+    return await review_queue(db, user, status, limit, cursor)
+
+
+@router.get(
+    "/sessions/{session_id}/evaluation/revisions",
+    response_model=EvaluationRevisionPage,
+    responses=responses(404),
+    summary="Every revision of the evaluation, oldest first (the AI's first is revision 1)",
+)
+async def get_revisions(
+    session_id: uuid.UUID, user: CurrentUser, db: DbDep
+) -> EvaluationRevisionPage:
+    session = await get_visible_session(db, user, session_id)
+    return EvaluationRevisionPage(items=await list_revisions(db, session.id))
