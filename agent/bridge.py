@@ -11,7 +11,14 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
-from core.contracts import AgentBriefing, AgentJoined, EndConversation, TurnBatch
+from core.contracts import (
+    AgentBriefing,
+    AgentJobMetadata,
+    AgentJoined,
+    EndConversation,
+    TurnBatch,
+)
+from core.settings import Settings
 
 
 class BridgeError(Exception):
@@ -113,3 +120,13 @@ class HttpBridge:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+async def bridge_for(settings: Settings, meta: AgentJobMetadata) -> SessionBridge:
+    """The bridge the settings choose (the agent process and `voicetrain practice --voice` alike):
+    Temporal directly, or the API's HTTP bridge with the credential of this one session."""
+    if settings.agent_bridge == "http":
+        return HttpBridge(settings.api_url, meta.bridge_token, meta.session_id)
+    from core.temporal import connect
+
+    return TemporalBridge(await connect(settings), meta.workflow_id)

@@ -4,13 +4,16 @@ room the workflow dispatched it to, and reports every turn to the workflow."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from agent.bridge import BridgeError, HttpBridge, SessionBridge, TemporalBridge
+from agent.bridge import BridgeError, bridge_for
 from core.contracts import AgentBriefing, AgentJobMetadata, EndReason
 from core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from livekit.agents import AgentServer, JobContext
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +26,6 @@ def parse_metadata(raw: str | None) -> AgentJobMetadata | None:
         return AgentJobMetadata.model_validate_json(raw)
     except ValidationError:
         return None
-
-
-async def make_bridge(settings: Settings, meta: AgentJobMetadata) -> SessionBridge:
-    if settings.agent_bridge == "http":
-        # the credential in the job metadata opens this one session's bridge and no other
-        return HttpBridge(settings.api_url, meta.bridge_token, meta.session_id)
-    from core.temporal import connect
-
-    return TemporalBridge(await connect(settings), meta.workflow_id)
 
 
 def shutdown_reason(reason: str) -> EndReason:
@@ -67,7 +61,7 @@ def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
     return persona_llm(briefing)
 
 
-async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
+async def entrypoint(ctx: JobContext, settings: Settings | None = None) -> None:
     """One room, one session: join the workflow, play the client, report every turn."""
     from livekit.agents import AgentSession
 
@@ -81,7 +75,7 @@ async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
         log.error("job %s has missing or invalid metadata; leaving the room", ctx.job.id)
         ctx.shutdown("invalid job metadata")
         return
-    bridge = await make_bridge(settings, meta)
+    bridge = await bridge_for(settings, meta)
     try:
         briefing = await bridge.agent_joined(AgentJoined(agent_identity=f"agent-{ctx.job.id}"))
     except BridgeError as exc:
@@ -108,8 +102,8 @@ async def entrypoint(ctx: Any, settings: Settings | None = None) -> None:
     await session.start(agent=RolePlayClient(briefing), room=ctx.room)
 
 
-def build_server(settings: Settings | None = None) -> Any:
-    from livekit.agents import AgentServer, JobContext
+def build_server(settings: Settings | None = None) -> AgentServer:
+    from livekit.agents import AgentServer
 
     settings = settings or get_settings()
     server = AgentServer()

@@ -17,8 +17,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from agent.bridge import HttpBridge, SessionBridge, TemporalBridge
+from agent.bridge import SessionBridge, bridge_for
 from core.contracts import (
+    AgentJobMetadata,
     ClientReply,
     CreateSessionResponse,
     Evaluation,
@@ -71,15 +72,16 @@ async def dev_stack(settings: Settings, *, say: Callable[[str], None]) -> AsyncI
 
 
 async def _bridge(settings: Settings, created: CreateSessionResponse) -> SessionBridge:
-    if settings.agent_bridge == "http":
-        assert settings.internal_service_key is not None
-        token = session_bridge_token(
+    """`practice --voice` plays the agent's part: the same bridge the agent would get."""
+    assert settings.internal_service_key is not None
+    meta = AgentJobMetadata(
+        session_id=created.session_id,
+        workflow_id=session_workflow_id(created.session_id),
+        bridge_token=session_bridge_token(
             settings.internal_service_key.get_secret_value(), created.session_id
-        )
-        return HttpBridge(settings.api_url, token, created.session_id)
-    from core.temporal import connect
-
-    return TemporalBridge(await connect(settings), session_workflow_id(created.session_id))
+        ),
+    )
+    return await bridge_for(settings, meta)
 
 
 def _print_turn(turn: Turn) -> None:
