@@ -144,3 +144,9 @@ def get_admission(request: Request) -> Admission:
 
 
 AdmissionDep = Annotated[Admission, Depends(get_admission)]
+
+
+# The one declaration of the Idempotency-Key header (same key + same user -> same effect).
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+]

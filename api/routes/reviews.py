@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, DbDep, TemporalDep
+from api.deps import CurrentUser, DbDep, IdempotencyKey, TemporalDep
 from api.errors import responses
 from api.services.reviews import review_queue, submit_review
 from api.visibility import get_visible_session
@@ -39,9 +39,7 @@ async def post_review(
     user: CurrentUser,
     db: DbDep,
     temporal: TemporalDep,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> ReviewResult:
     return await submit_review(db, temporal, user, session_id, body, idempotency_key)
 

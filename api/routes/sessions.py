@@ -6,10 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import AdmissionDep, CurrentUser, DbDep, MetricsDep, SettingsDep, TemporalDep
+from api.deps import (
+    AdmissionDep,
+    CurrentUser,
+    DbDep,
+    IdempotencyKey,
+    MetricsDep,
+    SettingsDep,
+    TemporalDep,
+)
 from api.errors import responses
 from api.services.session_messages import send_message
 from api.services.session_reads import evaluation_or_pending, session_page, session_view
@@ -53,9 +61,7 @@ async def create_session(
     temporal: TemporalDep,
     metrics: MetricsDep,
     admission: AdmissionDep,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> CreateSessionResponse:
     return await start_session(
         body, user, db, settings, temporal, metrics, admission, idempotency_key
@@ -109,9 +115,7 @@ async def post_message(
     user: CurrentUser,
     db: DbDep,
     temporal: TemporalDep,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> ClientReply:
     return await send_message(db, temporal, user, session_id, body, idempotency_key)
 
