@@ -48,7 +48,7 @@ export async function agreementView({ main, signal }) {
           h('caption', { class: 'visually-hidden' }, 'Agreement per criterion'),
           h('thead', {}, h('tr', {}, ['Criterion', 'Agreed', 'Reviewed', 'Agreement', ''].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, a.criteria.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.title), h('td', { class: 'num' }, r.agreed), h('td', { class: 'num' }, r.total),
-            h('td', { class: 'num' }, pct(r.rate)), h('td', {}, meter(r.rate))))))))),
+            h('td', { class: 'num' }, pct(r.rate)), h('td', {}, meter(r.rate)))))))),
     ];
   } catch (err) {
     if (err.name === 'AbortError') throw err;

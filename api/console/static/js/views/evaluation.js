@@ -1,4 +1,4 @@
-import { get, waitForEvaluation } from '../api.js';
+import { get, sleep, waitForEvaluation } from '../api.js';
 import { badge, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
 
 const RATING = { met: ['met', 'good'], partly: ['partly met', 'warn'], not_met: ['not met', 'bad'] };
@@ -91,6 +91,16 @@ export function evaluationReport(ev) {
   ];
 }
 
+// The session once its workflow has moved past writing the evaluation (completed, or
+// awaiting a supervisor's review): the evaluation is stored a moment before the phase changes.
+async function settledSession(id, signal) {
+  for (let i = 0; ; i += 1) {
+    const s = await get(`/v1/sessions/${encodeURIComponent(id)}`, { signal });
+    if (!['finalizing', 'evaluating'].includes(s.phase) || i >= 15) return s;
+    await sleep(1, signal);
+  }
+}
+
 const KIND_TEXT = { ai: 'AI evaluation', rescore: 'AI re-evaluation', review: 'supervisor review' };
 
 // GET /v1/sessions/{id}/evaluation/revisions: every revision, the AI's original first.
@@ -132,11 +142,14 @@ export async function evaluationView({ main, params, signal }) {
           ? 'The conversation is still going. The evaluation is written when it ends; this page updates by itself.'
           : 'The evaluation is being written. This page updates by itself.')),
     });
-    const latest = await get(`/v1/sessions/${encodeURIComponent(id)}`, { signal }).catch(() => session);
+    const reviewNote = h('div');
     const history = h('section', { 'aria-labelledby': 'rev-h' });
-    replace(body,
-      latest.phase === 'awaiting_review' ? notice(`Your supervisor reviews this attempt${latest.review_due_at ? ` (due ${formatDate(latest.review_due_at)})` : ''}: the result may still change.`, 'info') : null,
-      evaluationReport(ev), history);
+    replace(body, reviewNote, evaluationReport(ev), history);
+    settledSession(id, signal).then((latest) => {
+      if (latest.phase === 'awaiting_review') {
+        replace(reviewNote, notice(`Your supervisor reviews this attempt${latest.review_due_at ? ` (due ${formatDate(latest.review_due_at)})` : ''}: the result may still change.`, 'info'));
+      }
+    }).catch(() => {});
     revisions(id, signal).then((r) => replace(history, r)).catch((err) => {
       if (err.name !== 'AbortError') replace(history, errorBox(err, 'The evaluation history could not be loaded.'));
     });
