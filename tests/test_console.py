@@ -83,9 +83,11 @@ class Pages:
         await expect(page.get_by_role("heading", level=1, name=home)).to_be_visible()
         return page
 
-    async def shot(self, page: Page, name: str, *, keep: bool = False) -> None:
+    async def shot(
+        self, page: Page, name: str, *, keep: bool = False, full_page: bool = True
+    ) -> None:
         path = self.tmp_path / f"{name}.png"
-        await page.screenshot(path=str(path), full_page=True)
+        await page.screenshot(path=str(path), full_page=full_page)
         if keep and os.environ.get("VOICETRAIN_UPDATE_SCREENSHOTS"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, SCREENSHOTS / path.name)
@@ -289,7 +291,9 @@ async def test_supervisor_assigns_reviews_and_follows_progress(pages: Pages, sta
     )
     await form.get_by_label("Fail").check()
     await form.get_by_label("Comment for the trainee").fill("Ask before you advise; try again.")
-    await pages.shot(sup, "review", keep=True)
+    await expect(sup.get_by_text("Add a comment to every rating you change.")).to_have_count(0)
+    await sup.evaluate("window.scrollTo(0, 0)")
+    await pages.shot(sup, "review", keep=True, full_page=False)  # the transcript is sticky
     await sup.get_by_role("button", name="Submit review").click()
     await expect(sup.get_by_text(re.compile(r"Review saved \(revision 2\): fail"))).to_be_visible()
 

@@ -59,7 +59,7 @@ function sparkline(values, label) {
   const max = Math.max(...values);
   const min = Math.min(...values, 0);
   const px = (i) => (values.length === 1 ? w / 2 : (i / (values.length - 1)) * (w - 8) + 4);
-  const py = (v) => hgt - 4 - ((v - min) / (max - min || 1)) * (hgt - 8);
+  const py = (v) => (max === min ? hgt / 2 : hgt - 4 - ((v - min) / (max - min)) * (hgt - 8));
   return s('svg', { viewBox: `0 0 ${w} ${hgt}`, class: 'spark', role: 'img', 'aria-label': label },
     s('polyline', { points: values.map((v, i) => `${px(i)},${py(v)}`).join(' '), class: 'spark-line' }),
     ...values.map((v, i) => s('circle', { cx: px(i), cy: py(v), r: 2.5, class: 'spark-dot' })));

@@ -131,7 +131,7 @@ export async function reviewView({ main, params, signal }) {
         h('label', { for: 'review-comment' }, 'Comment for the trainee'), h('textarea', { id: 'review-comment', name: 'comment', rows: '3', maxlength: '4000' }, prior?.comment || '')),
       status, h('div', {}, submit));
     let key = newIdempotencyKey(); // the same key while the same review is retried
-    form.addEventListener('input', () => { key = newIdempotencyKey(); });
+    form.addEventListener('input', () => { key = newIdempotencyKey(); replace(status); });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const body = reviewBody(form, ai);
