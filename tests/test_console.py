@@ -426,6 +426,17 @@ async def test_phone_width_has_no_horizontal_scroll(pages: Pages, stack: Stack) 
     await page.get_by_role("link", name="My sessions").click()
     await expect(page.get_by_role("heading", level=1, name="My sessions")).to_be_visible()
     await _no_horizontal_scroll(page)
+    await page.get_by_role("link", name="Progress").click()
+    await expect(page.get_by_role("img", name=re.compile("First, best and latest"))).to_be_visible()
+    await _no_horizontal_scroll(page)
 
-    staff = await pages.signed_in(_user("phone-sup"), "supervisor", viewport=PHONE)
-    await _no_horizontal_scroll(staff)
+    admin = await pages.signed_in(_user("phone-admin"), "admin", viewport=PHONE)
+    await _no_horizontal_scroll(admin)
+    for link, heading in (
+        ("Reviews", "Reviews"),
+        ("Agreement", "AI and supervisor agreement"),
+        ("Teams", "Teams"),
+    ):
+        await admin.get_by_role("link", name=link, exact=True).click()
+        await expect(admin.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        await _no_horizontal_scroll(admin)
