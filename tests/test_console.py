@@ -5,10 +5,10 @@ tmp_path; with VOICETRAIN_UPDATE_SCREENSHOTS=1 the main pages are also copied to
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +83,11 @@ class Pages:
         await expect(page.get_by_role("heading", level=1, name=home)).to_be_visible()
         return page
 
-    async def shot(self, page: Page, name: str, *, keep: bool = False) -> None:
+    async def shot(
+        self, page: Page, name: str, *, keep: bool = False, full_page: bool = True
+    ) -> None:
         path = self.tmp_path / f"{name}.png"
-        await page.screenshot(path=str(path), full_page=True)
+        await page.screenshot(path=str(path), full_page=full_page)
         if keep and os.environ.get("VOICETRAIN_UPDATE_SCREENSHOTS"):
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, SCREENSHOTS / path.name)
@@ -111,85 +113,63 @@ def _session_id(page: Page) -> str:
     return page.url.split("#/sessions/")[1].split("/")[0]
 
 
-async def _agent_says(stack: Stack, session_id: str, turns: list[tuple[str, str]]) -> None:
-    """What the LiveKit agent does for a voice session, over its HTTP bridge: join, send turns."""
-    headers = stack.bridge(session_id)
-    joined = await stack.http.post(
-        f"/internal/v1/sessions/{session_id}/agent-joined",
-        json={"agent_identity": "agent-browser-test"},
-        headers=headers,
-    )
-    assert joined.status_code == 200, joined.text
-    t0 = datetime.now(UTC)
-    batch = [
-        {
-            "seq": seq,
-            "speaker": speaker,
-            "text": text,
-            "started_at": (t0 + timedelta(seconds=10 * seq)).isoformat(),
-            "ended_at": (t0 + timedelta(seconds=10 * seq + 8)).isoformat(),
-        }  # fmt: skip
-        for seq, (speaker, text) in enumerate(turns)
-    ]
-    sent = await stack.http.post(
-        f"/internal/v1/sessions/{session_id}/turns", json={"turns": batch}, headers=headers
-    )
-    assert sent.status_code == 202, sent.text
-
-
-CONVERSATION = [
-    ("client", "Hi... I'm not really sure why I'm here. My roommate said I should come."),
-    ("trainee", "What's been going on that made you decide to come in today?"),
-    ("client", "I froze in my chemistry exam last week. My heart was racing and I couldn't think."),
-    ("trainee", "You should just relax more and stop worrying so much about exams."),
-    ("client", "I guess. It's hard. I barely sleep, maybe four hours a night."),
-    ("trainee", "It sounds like that exam was frightening, and you're exhausted from carrying it."),
-    ("client", "Yeah. That's exactly it."),
+# What the trainee writes: an open question, advice without permission, a reflection.
+LINES = [
+    "What's been going on that made you decide to come in today?",
+    "You should just relax more and stop worrying so much about exams.",
+    "It sounds like that exam was frightening, and you're exhausted from carrying it.",
 ]
 
 
-async def test_trainee_practises_and_reads_the_evaluation(pages: Pages, stack: Stack) -> None:
+async def _chat(page: Page, lines: list[str]) -> None:
+    """Write each line in the chat and wait for the client's reply to appear."""
+    replies = page.locator(".transcript .turn-client")
+    await expect(replies).to_have_count(1)  # the opening line (turn 0)
+    for n, line in enumerate(lines, start=1):
+        await page.get_by_label("Your reply to the client").fill(line)
+        await page.get_by_role("button", name="Send").click()
+        await expect(replies).to_have_count(n + 1)
+        await expect(page.locator(".transcript .turn-trainee").nth(n - 1)).to_contain_text(line)
+        await expect(page.get_by_role("button", name="Send")).to_be_enabled()
+
+
+async def _start_text(page: Page, within: Any = None) -> str:
+    await (within or page).get_by_role("button", name=f"Practise {SCENARIO} by text").click()
+    await expect(page.get_by_role("heading", level=1, name=SCENARIO)).to_be_visible()
+    return _session_id(page)
+
+
+async def test_trainee_practises_by_text_and_reads_the_evaluation(pages: Pages) -> None:
     page = await pages.signed_in(_user("trainee"))
     await expect(page.get_by_role("heading", name=SCENARIO)).to_be_visible()
     await expect(page.get_by_text("Nothing is assigned to you right now.")).to_be_visible()
     await pages.shot(page, "library", keep=True)
 
-    await page.get_by_role("button", name=f"Practise {SCENARIO} by text").click()
-    await expect(page.get_by_role("heading", level=1, name=SCENARIO)).to_be_visible()
-    session_id = _session_id(page)
-
-    # Text practice needs POST /v1/sessions/{id}/messages (branch `text`): until then, a plain notice.
-    await page.get_by_label("Your reply to the client").fill("Hello, what brings you in today?")
-    await page.get_by_role("button", name="Send").click()
-    await expect(
-        page.get_by_text("Text practice is not available on this server yet")
-    ).to_be_visible()
-
-    # The conversation arrives live (as from the voice agent) and the page shows it as it comes.
-    await _agent_says(stack, session_id, CONVERSATION)
-    await expect(page.get_by_text("I froze in my chemistry exam last week.")).to_be_visible()
+    await _start_text(page)
     await expect(page.get_by_text("in conversation", exact=True)).to_be_visible()
-    await pages.shot(page, "conversation", keep=True)
+    await _chat(page, LINES)
+    await expect(page.get_by_text("Client · turn 6")).to_be_visible()
+    await pages.shot(page, "text-chat", keep=True)
 
     # While it runs, the evaluation page shows the pending state (202 + Retry-After).
-    await page.get_by_role("link", name="Evaluation").click()
+    await page.get_by_role("link", name="Evaluation", exact=True).click()
     await expect(page.get_by_text("The conversation is still going.")).to_be_visible()
     await pages.shot(page, "evaluation-pending", keep=True)
 
     await page.get_by_role("link", name="Back to the conversation").click()
     await page.get_by_role("button", name="End conversation").click()
-    # ... and it resolves by itself (long-poll with `wait`) into the report.
+    # ... and it resolves by itself into the report.
     await expect(page.get_by_role("heading", name="Overall")).to_be_visible(timeout=45_000)
     await expect(page.get_by_text("Pass mark")).to_be_visible()
     criteria = page.get_by_role("region", name="Criteria")
     await expect(criteria.get_by_role("heading", level=3).first).to_be_visible()
-    await expect(
-        criteria.get_by_text("turn 1", exact=True).first
-    ).to_be_visible()  # quoted evidence
+    await expect(criteria.locator(".evidence blockquote").first).to_be_visible()  # quoted evidence
+    await expect(criteria.get_by_text(re.compile(r"^turn \d+$")).first).to_be_visible()
     await expect(criteria.get_by_text("You could try").first).to_be_visible()  # better alternative
     await expect(page.get_by_role("region", name="Skills")).to_contain_text("Open questions")
-    flags = page.get_by_role("region", name="Red flags")
-    await expect(flags).to_be_visible()
+    await expect(page.get_by_role("region", name="Red flags")).to_be_visible()
+    history = page.get_by_role("region", name="History")
+    await expect(history.get_by_role("cell", name="AI evaluation")).to_be_visible()
     await pages.shot(page, "evaluation", keep=True)
 
     await page.get_by_role("link", name="My sessions").click()
@@ -201,8 +181,7 @@ async def test_a_session_without_conversation_explains_why_there_is_no_evaluatio
     pages: Pages,
 ) -> None:
     page = await pages.signed_in(_user("trainee"))
-    await page.get_by_role("button", name=f"Practise {SCENARIO} by text").click()
-    await expect(page.get_by_role("button", name="End conversation")).to_be_visible()
+    await _start_text(page)
     await page.get_by_role("button", name="End conversation").click()
     await expect(page.get_by_role("heading", name="No evaluation for this session")).to_be_visible(
         timeout=45_000
@@ -215,52 +194,177 @@ async def test_another_trainees_session_is_not_found(pages: Pages, stack: Stack)
     owner = _user("owner")
     scenarios = (await stack.http.get("/v1/scenarios", headers=stack.auth(owner))).json()
     started = await stack.http.post(
-        "/v1/sessions", json={"scenario_id": scenarios[0]["id"]}, headers=stack.auth(owner)
+        "/v1/sessions",
+        json={"scenario_id": scenarios[0]["id"], "modality": "text"},
+        headers=stack.auth(owner),
     )
     assert started.status_code == 201, started.text
     session_id = started.json()["session_id"]
 
     page = await pages.signed_in(_user("other"))
-    for path in (f"#/sessions/{session_id}", f"#/sessions/{session_id}/evaluation"):
+    for path in (
+        f"#/sessions/{session_id}",
+        f"#/sessions/{session_id}/evaluation",
+        f"#/reviews/{session_id}",
+    ):
         await page.goto(f"{stack.url}/{path}")
         await expect(page.get_by_role("heading", level=1, name="Not found")).to_be_visible()
         await expect(page.get_by_text(session_id)).to_have_count(0)
     await stack.http.post(f"/v1/sessions/{session_id}/end", headers=stack.auth(owner))
 
 
-async def test_supervisor_assigns_and_the_trainee_sees_it(pages: Pages) -> None:
-    trainee = _user("assignee")
-    page = await pages.signed_in(_user("supervisor"), "supervisor")
-    await page.get_by_label("Trainee (user id)").fill(trainee)
-    await page.get_by_label("Scenario").select_option(label=f"{SCENARIO} (beginner)")
-    await page.get_by_label("Due date (optional)").fill("2031-05-20")
-    await page.get_by_label("Attempts allowed").fill("2")
-    await page.get_by_label("Minimum score (optional)").fill("70")
-    await page.get_by_label("A supervisor reviews every attempt").check()
-    await page.get_by_role("button", name="Assign").click()
-    await expect(page.get_by_text(f"Assigned to {trainee}.")).to_be_visible()
-    # Today's API has no min_score/review_required (branch `review`): assigned without, and said so.
-    await expect(
-        page.get_by_text("does not support min score and review required yet")
-    ).to_be_visible()
-    made = page.get_by_role("region", name="Assignments you made")
-    await expect(made.get_by_role("link", name=trainee)).to_be_visible()
-    await pages.shot(page, "assign", keep=True)
+async def _team_via_api(stack: Stack, lead: str, trainee: str) -> None:
+    admin = stack.auth(_user("admin"), "admin")
+    team = await stack.http.post("/v1/teams", json={"name": _user("team")}, headers=admin)
+    assert team.status_code == 201, team.text
+    for user_id, role in ((lead, "lead"), (trainee, "member")):
+        put = await stack.http.put(
+            f"/v1/teams/{team.json()['id']}/members/{user_id}", json={"role": role}, headers=admin
+        )
+        assert put.status_code == 200, put.text
 
-    # The review-side pages say plainly that the server does not have them yet.
-    for link, text in (("Reviews", "The review queue"), ("Agreement", "The agreement view")):
-        await page.get_by_role("link", name=link, exact=True).click()
-        await expect(
-            page.get_by_text(f"{text} is not available on this server yet")
-        ).to_be_visible()
 
-    trainee_page = await pages.signed_in(trainee)
-    assigned = trainee_page.get_by_role("region", name="Assigned to you")
-    await expect(assigned.get_by_role("heading", name=SCENARIO)).to_be_visible()
-    await expect(assigned.get_by_text("attempts 0 of 2")).to_be_visible()
+async def test_supervisor_assigns_reviews_and_follows_progress(pages: Pages, stack: Stack) -> None:
+    lead, trainee, team = _user("lead"), _user("trainee"), _user("Team")
+
+    # An admin makes the team on the Teams page: the supervisor leads, the trainee is a member.
+    admin = await pages.signed_in(_user("admin"), "admin")
+    await admin.get_by_role("link", name="Teams").click()
+    await admin.get_by_label("New team name").fill(team)
+    await admin.get_by_role("button", name="Create team").click()
+    card = admin.get_by_role("listitem").filter(has=admin.get_by_role("heading", name=team))
+    for user_id, role in ((lead, "lead"), (trainee, "member")):
+        await card.get_by_label("User id").fill(user_id)
+        await card.get_by_label("Role").select_option(role)
+        await card.get_by_role("button", name="Add member").click()
+        await expect(card.get_by_text(f"{user_id} is now")).to_be_visible()
+    members = card.get_by_role("list", name=f"Members of {team}")
+    await expect(members.get_by_role("listitem")).to_have_count(2)
+    await expect(members.get_by_role("listitem").filter(has_text=lead)).to_contain_text("lead")
+
+    # The supervisor assigns with a due date, a minimum score and a review.
+    sup = await pages.signed_in(lead, "supervisor")
+    await expect(sup.get_by_text(f"Your teams’ trainees: {trainee}")).to_be_visible()
+    await sup.get_by_label("Trainee (user id)").fill(trainee)
+    await sup.get_by_label("Scenario").select_option(label=f"{SCENARIO} (beginner)")
+    await sup.get_by_label("Due date (optional)").fill("2031-05-20")
+    await sup.get_by_label("Attempts allowed").fill("2")
+    await sup.get_by_label("Minimum score (optional)").fill("50")
+    await sup.get_by_label("A supervisor reviews every attempt").check()
+    await sup.get_by_role("button", name="Assign").click()
+    await expect(sup.get_by_text(f"Assigned to {trainee}.")).to_be_visible()
+    row = (
+        sup.get_by_role("region", name="Your teams’ assignments")
+        .get_by_role("row")
+        .filter(has_text=trainee)
+    )
+    await expect(row).to_contain_text("not started")
+    await expect(row).to_contain_text("May 20, 2031")
+    await pages.shot(sup, "assign", keep=True)
+
+    # The trainee sees it and practises it by text.
+    page = await pages.signed_in(trainee)
+    assigned = page.get_by_role("region", name="Assigned to you")
+    await expect(assigned).to_contain_text("minimum score 50")
+    await expect(assigned).to_contain_text("reviewed by your supervisor")
+    await expect(assigned).to_contain_text("Due May 20, 2031")
+    session_id = await _start_text(page, assigned)
+    await _chat(page, LINES)
+    await page.get_by_role("button", name="End conversation").click()
+    await expect(page.get_by_role("heading", name="Overall")).to_be_visible(timeout=45_000)
+    await expect(page.get_by_text("Your supervisor reviews this attempt")).to_be_visible()
+
+    # The supervisor reviews it: the transcript beside the AI evaluation.
+    await sup.get_by_role("link", name="Reviews").click()
+    await expect(sup.get_by_role("heading", level=1, name="Reviews")).to_be_visible()
+    await sup.get_by_role("row").filter(has_text=trainee).get_by_role("link", name=SCENARIO).click()
+    await expect(sup.get_by_role("heading", level=1, name=f"Review: {SCENARIO}")).to_be_visible()
+    transcript = sup.get_by_role("region", name="Transcript")
+    await expect(transcript).to_contain_text(LINES[1])
+    form = sup.get_by_role("region", name="AI evaluation and your review")
+    first = form.get_by_role("group").first
+    await first.get_by_label("Your rating").select_option(index=1)
+    await sup.get_by_role("button", name="Submit review").click()
+    await expect(sup.get_by_text("Add a comment to every rating you change.")).to_be_visible()
+    await first.get_by_label("Comment (required when you change the rating)").fill(
+        "The opening question was better than the AI thought."
+    )
+    await form.get_by_label("Fail").check()
+    await form.get_by_label("Comment for the trainee").fill("Ask before you advise; try again.")
+    await expect(sup.get_by_text("Add a comment to every rating you change.")).to_have_count(0)
+    await sup.evaluate("window.scrollTo(0, 0)")
+    await pages.shot(sup, "review", keep=True, full_page=False)  # the transcript is sticky
+    await sup.get_by_role("button", name="Submit review").click()
+    await expect(sup.get_by_text(re.compile(r"Review saved \(revision 2\): fail"))).to_be_visible()
+
+    # The trainee's evaluation shows the review and both revisions.
+    await page.reload()
+    review = page.get_by_role("region", name="Supervisor review")
+    await expect(review).to_contain_text("Ask before you advise; try again.")
+    await expect(review).to_contain_text("not passed")
     await expect(
-        assigned.get_by_role("button", name=f"Practise {SCENARIO} by text")
+        page.get_by_text("The opening question was better than the AI thought.")
     ).to_be_visible()
+    history = page.get_by_role("region", name="History")
+    await expect(history.get_by_role("row")).to_have_count(3)
+    await expect(history.get_by_role("cell", name=re.compile("supervisor review"))).to_be_visible()
+    await pages.shot(page, "evaluation-reviewed", keep=True)
+    assert session_id
+
+    await sup.get_by_role("link", name="Reviews").click()
+    await sup.get_by_role("link", name="Done").click()
+    await expect(sup.get_by_role("row").filter(has_text=trainee)).to_contain_text(lead)
+
+    # Progress: the chart and the skills trend.
+    await sup.get_by_role("row").filter(has_text=trainee).get_by_role("link", name=trainee).click()
+    await expect(sup.get_by_role("heading", level=1, name=f"Progress of {trainee}")).to_be_visible()
+    chart = sup.get_by_role("img", name="First, best and latest score per scenario")
+    await expect(chart).to_be_visible()
+    await expect(chart.locator("rect.bar-best")).to_have_count(1)
+    await expect(
+        sup.get_by_role("region", name="Skills over time").locator("svg")
+    ).not_to_have_count(0)
+    await pages.shot(sup, "progress", keep=True)
+
+    # Agreement: one reviewed session, pass/fail and per-criterion figures.
+    await sup.get_by_role("link", name="Agreement").click()
+    await expect(
+        sup.get_by_role("heading", level=1, name="AI and supervisor agreement")
+    ).to_be_visible()
+    reviewed = sup.locator(".figures .card").filter(has_text="Reviewed sessions")
+    await expect(reviewed.locator(".figure")).to_have_text("1")
+    await expect(
+        sup.locator(".figures .card").filter(has_text="Pass/fail agreement")
+    ).to_contain_text("of 1 agreed")
+    per = sup.get_by_role("region", name="Per criterion")
+    await expect(per.get_by_role("cell", name="0%", exact=True)).to_have_count(1)
+    await pages.shot(sup, "agreement", keep=True)
+
+
+async def test_sharing_makes_a_practice_session_visible_to_the_supervisor(
+    pages: Pages, stack: Stack
+) -> None:
+    lead, trainee = _user("lead"), _user("sharer")
+    await _team_via_api(stack, lead, trainee)
+    page = await pages.signed_in(trainee)
+    session_id = await _start_text(page)
+    await _chat(page, LINES[:1])
+
+    sup = await pages.signed_in(lead, "supervisor")
+    await sup.goto(f"{stack.url}/#/sessions/{session_id}")
+    await expect(sup.get_by_role("heading", level=1, name="Not found")).to_be_visible()
+
+    await page.get_by_role("button", name="Share with my supervisor").click()
+    await expect(page.get_by_text("Shared: the supervisors of your teams")).to_be_visible()
+    await expect(page.get_by_role("button", name="Share with my supervisor")).to_have_count(0)
+
+    await sup.reload()
+    await expect(sup.get_by_role("heading", level=1, name=SCENARIO)).to_be_visible()
+    await expect(sup.get_by_text(LINES[0])).to_be_visible()
+    await expect(sup.get_by_text(f"Trainee {trainee}")).to_be_visible()
+    await expect(sup.get_by_role("textbox", name="Your reply to the client")).to_have_count(0)
+    await page.get_by_role("button", name="End conversation").click()
+    await expect(page.get_by_role("heading", level=1, name="Evaluation")).to_be_visible()
 
 
 async def _tab_to(page: Page, name: str, limit: int = 60) -> None:
@@ -312,10 +416,8 @@ async def test_phone_width_has_no_horizontal_scroll(pages: Pages, stack: Stack) 
     page = await pages.signed_in(_user("phone"), viewport=PHONE)
     await _no_horizontal_scroll(page)
     await pages.shot(page, "phone-library", keep=True)
-    await page.get_by_role("button", name=f"Practise {SCENARIO} by text").click()
-    await expect(page.get_by_role("heading", level=1, name=SCENARIO)).to_be_visible()
-    await _agent_says(stack, _session_id(page), CONVERSATION)
-    await expect(page.get_by_text("That's exactly it.")).to_be_visible()
+    await _start_text(page)
+    await _chat(page, LINES)
     await _no_horizontal_scroll(page)
     await page.get_by_role("button", name="End conversation").click()
     await expect(page.get_by_role("heading", name="Overall")).to_be_visible(timeout=45_000)
@@ -324,6 +426,17 @@ async def test_phone_width_has_no_horizontal_scroll(pages: Pages, stack: Stack) 
     await page.get_by_role("link", name="My sessions").click()
     await expect(page.get_by_role("heading", level=1, name="My sessions")).to_be_visible()
     await _no_horizontal_scroll(page)
+    await page.get_by_role("link", name="Progress").click()
+    await expect(page.get_by_role("img", name=re.compile("First, best and latest"))).to_be_visible()
+    await _no_horizontal_scroll(page)
 
-    staff = await pages.signed_in(_user("phone-sup"), "supervisor", viewport=PHONE)
-    await _no_horizontal_scroll(staff)
+    admin = await pages.signed_in(_user("phone-admin"), "admin", viewport=PHONE)
+    await _no_horizontal_scroll(admin)
+    for link, heading in (
+        ("Reviews", "Reviews"),
+        ("Agreement", "AI and supervisor agreement"),
+        ("Teams", "Teams"),
+    ):
+        await admin.get_by_role("link", name=link, exact=True).click()
+        await expect(admin.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        await _no_horizontal_scroll(admin)

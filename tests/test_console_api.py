@@ -62,7 +62,18 @@ async def test_the_console_is_served_at_the_root_and_api_paths_stay_the_apis(api
         missing = await api.http.get(path)
         assert missing.status_code == 404
         assert missing.json()["error"]["type"] == "not_found"
-    # an endpoint another branch adds answers the contract's 404 body (the console says so)
-    absent = await api.http.post("/v1/sessions/00000000-0000-0000-0000-000000000000/messages")
-    assert absent.status_code == 404
-    assert absent.json()["error"]["message"] == "Not Found"
+    # the endpoints the console uses are the API's: a request without a token is the contract's 401
+    for method, path in (
+        ("POST", "/v1/sessions/00000000-0000-0000-0000-000000000000/messages"),
+        ("POST", "/v1/sessions/00000000-0000-0000-0000-000000000000/review"),
+        ("POST", "/v1/sessions/00000000-0000-0000-0000-000000000000/share"),
+        ("GET", "/v1/sessions/00000000-0000-0000-0000-000000000000/evaluation/revisions"),
+        ("GET", "/v1/reviews"),
+        ("GET", "/v1/evaluation-agreement"),
+        ("GET", "/v1/trainees/someone/progress"),
+        ("GET", "/v1/teams"),
+        ("PUT", "/v1/teams/00000000-0000-0000-0000-000000000000/members/someone"),
+    ):
+        answer = await api.http.request(method, path)
+        assert answer.status_code == 401, (method, path, answer.text)
+        assert answer.json()["error"]["type"] == "unauthorized", (method, path)

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from api.app import create_app
 from core.contracts import Role
 from core.db.engine import SessionMaker
-from core.security import mint_jwt, session_bridge_token
+from core.security import mint_jwt
 from core.settings import Settings, load_settings
 from tests.api_harness import SERVICE_KEY
 from tests.helpers import serving
@@ -46,9 +46,6 @@ class Stack:
     def auth(self, sub: str, role: Role = "trainee") -> dict[str, str]:
         token = mint_jwt(self.settings, sub=sub, role=role, name=sub)
         return {"Authorization": f"Bearer {token}"}
-
-    def bridge(self, session_id: str) -> dict[str, str]:
-        return {"X-Bridge-Token": session_bridge_token(SERVICE_KEY, uuid.UUID(session_id))}
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ export class ApiError extends Error {
 
 const MAX_RETRIES = 3; // 429 and 503 are retried after Retry-After, this many times
 const LONG_POLL_SECONDS = 25; // the contract allows up to 30
+const SHORT_POLL_SECONDS = 3;
 
 export function sleep(seconds, signal) {
   return new Promise((resolve, reject) => {
@@ -73,6 +74,9 @@ export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body
 
 // 200 → the evaluation. 202 → onPending({status, phase}), wait Retry-After, then long-poll with
 // `wait`. 409 no_evaluation (permanent) and other errors are thrown to the caller.
+// While the conversation runs the long-poll is long; once it is being evaluated, short (the
+// server's long-poll waits on the session's workflow, which an assessed session keeps open
+// while it awaits its review, although the evaluation is written).
 export async function waitForEvaluation(sessionId, { signal, onPending }) {
   let wait = 0; // the first answer comes at once, so the page can show the pending state
   for (;;) {
@@ -80,7 +84,7 @@ export async function waitForEvaluation(sessionId, { signal, onPending }) {
     if (res.status === 200) return res.data;
     onPending(res.data);
     if (wait > 0) await sleep(res.retryAfter, signal);
-    wait = LONG_POLL_SECONDS;
+    wait = res.data && res.data.status === 'in_conversation' ? LONG_POLL_SECONDS : SHORT_POLL_SECONDS;
   }
 }
 

@@ -71,13 +71,3 @@ export function notFound(what = 'page') {
     h('p', {}, h('a', { href: '#/' }, 'Back to the start page')),
   ];
 }
-
-// Today's API answers 404/405 for endpoints other branches are adding: say so plainly.
-export function isMissingEndpoint(err) {
-  return err && (err.status === 405 || (err.status === 404 && err.message === 'Not Found'));
-}
-
-export function unavailable(feature) {
-  return notice(`${feature} is not available on this server yet (its API endpoint is missing). ` +
-    'It will work once the server is updated.', 'warning');
-}

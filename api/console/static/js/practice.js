@@ -10,15 +10,7 @@ export function startResponse(sessionId) {
 
 export async function startPractice(target, modality) {
   // One key per click: a retried request (429/503) cannot start a second session.
-  const send = (body, key = newIdempotencyKey()) => api('POST', '/v1/sessions', { body, headers: { 'Idempotency-Key': key } });
-  let res;
-  try {
-    res = await send({ ...target, modality });
-  } catch (err) {
-    // A server without text practice rejects the unknown `modality` field (422): start without it.
-    if (err.status !== 422 || !/modality/.test(err.message)) throw err;
-    res = await send(target);
-  }
+  const res = await api('POST', '/v1/sessions', { body: { ...target, modality }, headers: { 'Idempotency-Key': newIdempotencyKey() } });
   started.set(res.data.session_id, res.data);
   return res.data;
 }

@@ -1,5 +1,5 @@
 import { api, get, newIdempotencyKey, post, sleep } from '../api.js';
-import { announce, errorBox, h, isMissingEndpoint, notFound, notice, pageHeader, replace, unavailable } from '../dom.js';
+import { announce, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
 import { startResponse } from '../practice.js';
 import { navigate } from '../router.js';
 import { joinVoice } from '../voice.js';
@@ -20,36 +20,58 @@ export function transcriptList(turns) {
     : h('ol', { class: 'transcript' }, turns.map(turnItem));
 }
 
-function textChat(session, ui) {
+const RETRY_TYPES = new Set(['reply_in_progress', 'session_starting']); // retryable 409s
+const RETRY_LIMIT = 5;
+
+// POST /v1/sessions/{id}/messages with one Idempotency-Key per message: a retry (after a
+// retryable 409, or 429/503 in api.js) records the message once and returns the same reply.
+async function sendMessage(sessionId, text, signal) {
+  const key = newIdempotencyKey();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const res = await api('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/messages`, { body: { text }, signal, headers: { 'Idempotency-Key': key } });
+      return res.data;
+    } catch (err) {
+      if (!(err.retryable && RETRY_TYPES.has(err.type)) || attempt >= RETRY_LIMIT) throw err;
+      await sleep(1 + attempt, signal);
+    }
+  }
+}
+
+function textChat(session, ui, signal) {
   const status = h('div');
   const input = h('textarea', { id: 'chat-text', name: 'text', rows: '3', required: true, maxlength: '4000' });
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
   const form = h('form', { class: 'chat stack' },
     h('label', { for: 'chat-text' }, 'Your reply to the client'),
     input, status, h('div', { class: 'actions' }, send));
+  // Enter sends, Shift+Enter starts a new line.
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (send.disabled) return;
     const text = input.value.trim();
     if (!text) { replace(status, notice('Write something first.', 'error')); return; }
     send.disabled = true;
-    replace(status, h('p', { class: 'muted', role: 'status' }, 'The client is replying…'));
+    input.readOnly = true;
+    replace(status, h('p', { class: 'muted typing', role: 'status' }, 'The client is replying…'));
     try {
-      await api('POST', `/v1/sessions/${session.session_id}/messages`, { body: { text }, headers: { 'Idempotency-Key': newIdempotencyKey() } });
+      const reply = await sendMessage(session.session_id, text, signal);
       input.value = '';
       replace(status);
+      ui.showTurns([reply.trainee_turn, reply.client_turn]);
       await ui.refresh();
     } catch (err) {
-      if (isMissingEndpoint(err)) {
-        replace(status, unavailable('Text practice'));
-        input.disabled = true;
-        return;
-      }
-      replace(status, err.type === 'reply_in_progress'
-        ? notice('The client is still answering your last message. Wait a moment, then send again.', 'warning')
+      if (err.name === 'AbortError') return;
+      replace(status, err.type === 'session_ended'
+        ? notice('The conversation is over: your message was not sent.', 'warning')
         : errorBox(err, 'Your message was not sent.'));
     } finally {
-      if (!input.disabled) send.disabled = false;
-      input.focus();
+      send.disabled = false;
+      input.readOnly = false;
+      if (!signal.aborted && input.isConnected) input.focus();
     }
   });
   return form;
@@ -104,6 +126,20 @@ export async function conversationView({ main, params, signal, user }) {
     phaseBadge(session.phase), ' ', h('span', { class: 'muted' }, `${session.turn_count} turns`),
     session.end_reason ? h('span', { class: 'muted' }, ` · ended: ${session.end_reason.replaceAll('_', ' ')}`) : null);
 
+  const turns = new Map(); // seq → turn: the transcript, merged from replies and polls
+  const showTurns = (list) => {
+    const fresh = list.filter((t) => !turns.has(t.seq));
+    for (const t of list) turns.set(t.seq, t);
+    if (fresh.length === 0 && lastCount >= 0) return;
+    lastCount = turns.size;
+    const ordered = [...turns.values()].sort((a, b) => a.seq - b.seq);
+    replace(transcript, h('h2', { id: 'transcript-h' }, 'Conversation'), transcriptList(ordered));
+    const lastClient = fresh.filter((x) => x.speaker === 'client').pop();
+    if (lastClient) announce(`Client: ${lastClient.text}`);
+    const last = transcript.querySelector('.transcript > li:last-child');
+    if (last && fresh.length) last.scrollIntoView({ block: 'nearest' });
+  };
+
   const refresh = async () => {
     const [s, t] = await Promise.all([
       get(`/v1/sessions/${encodeURIComponent(id)}`, { signal }),
@@ -112,17 +148,12 @@ export async function conversationView({ main, params, signal, user }) {
     const phaseChanged = s.phase !== session.phase;
     session = s;
     renderMeta();
-    if (t.turns.length !== lastCount) {
-      const fresh = t.turns.slice(Math.max(lastCount, 0));
-      lastCount = t.turns.length;
-      replace(transcript, h('h2', { id: 'transcript-h' }, 'Conversation'), transcriptList(t.turns));
-      const lastClient = fresh.filter((x) => x.speaker === 'client').pop();
-      if (lastClient) announce(`Client: ${lastClient.text}`);
-    }
+    showTurns(t.turns);
     if (phaseChanged) announce(`Session ${PHASE_LABEL[s.phase] || s.phase}.`);
     if (isActive() !== shownActive) renderControls(); // keeps a half-written reply otherwise
+    renderShare();
   };
-  const ui = { refresh };
+  const ui = { refresh, showTurns };
 
   const endButton = h('button', { type: 'button', class: 'danger' }, 'End conversation');
   endButton.addEventListener('click', async () => {
@@ -136,17 +167,30 @@ export async function conversationView({ main, params, signal, user }) {
     }
   });
 
-  const shareStatus = h('div');
-  const shareButton = h('button', { type: 'button' }, 'Share with my supervisor');
-  shareButton.addEventListener('click', async () => {
-    try {
-      await post(`/v1/sessions/${encodeURIComponent(id)}/share`, undefined, { signal });
-      replace(shareStatus, notice('Shared: your supervisors can now see this session.', 'success'));
-      shareButton.disabled = true;
-    } catch (err) {
-      replace(shareStatus, isMissingEndpoint(err) ? unavailable('Sharing') : errorBox(err, 'Not shared.'));
+  // Practice is private to the trainee until shared; assessed sessions are seen by supervisors anyway.
+  const share = h('div', { class: 'share' });
+  let shareMessage = null;
+  function renderShare() {
+    if (!isOwner || session.assignment_id) { replace(share); return; }
+    if (session.shared_at) {
+      replace(share, shareMessage, h('p', { class: 'muted' }, `Shared with your supervisors on ${formatDate(session.shared_at)}.`));
+      return;
     }
-  });
+    const button = h('button', { type: 'button' }, 'Share with my supervisor');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const shared = await post(`/v1/sessions/${encodeURIComponent(id)}/share`, undefined, { signal });
+        session = { ...session, shared_at: shared.shared_at };
+        shareMessage = notice('Shared: the supervisors of your teams can now see this session and its evaluation.', 'success');
+        renderShare();
+      } catch (err) {
+        button.disabled = false;
+        replace(share, button, errorBox(err, 'Not shared.'));
+      }
+    });
+    replace(share, button);
+  }
 
   let shownActive = null;
   function isActive() {
@@ -160,21 +204,23 @@ export async function conversationView({ main, params, signal, user }) {
       active && isOwner && voice ? voicePanel(started.livekit, signal) : null,
       active && isOwner && !voice && session.modality === 'voice'
         ? notice('This voice session can only be joined from the page that started it. End it, or start a new one from the library.', 'warning') : null,
-      active && isOwner && !voice && session.modality !== 'voice' ? textChat(session, ui) : null,
+      active && isOwner && !voice && session.modality !== 'voice' ? textChat(session, ui, signal) : null,
       h('div', { class: 'actions' },
         active && isOwner ? endButton : null,
-        h('a', { class: 'button', href: `#/sessions/${id}/evaluation` }, 'Evaluation'),
-        isOwner && !session.assignment_id && session.shared !== true ? shareButton : null),
-      shareStatus);
+        h('a', { class: 'button', href: `#/sessions/${id}/evaluation` }, 'Evaluation')),
+      share);
   }
 
   replace(main,
     pageHeader(session.scenario.title, live),
     h('details', {}, h('summary', {}, 'Briefing'), h('p', { class: 'prewrap' }, session.scenario.briefing)),
-    started && started.opening_line ? h('p', { class: 'muted' }, `The client opens: “${started.opening_line}”`) : null,
+    !isOwner ? h('p', { class: 'muted' }, `Trainee ${session.user_id} · attempt ${session.attempt}${session.assignment_id ? ' · assessed' : ' · practice'}`) : null,
     h('div', { class: 'conversation' }, transcript, controls));
   renderMeta();
   renderControls();
+  renderShare();
+  // A text session's opening line is turn 0: shown at once from the start response.
+  if (started && started.opening_line) showTurns([{ seq: 0, speaker: 'client', text: started.opening_line }]);
   await refresh();
   // Poll while the conversation runs; the loop ends when the user leaves (signal) or it is over.
   (async () => {

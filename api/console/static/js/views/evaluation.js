@@ -1,4 +1,4 @@
-import { get, waitForEvaluation } from '../api.js';
+import { get, sleep, waitForEvaluation } from '../api.js';
 import { badge, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
 
 const RATING = { met: ['met', 'good'], partly: ['partly met', 'warn'], not_met: ['not met', 'bad'] };
@@ -34,36 +34,89 @@ export function ratingBadge(rating) {
   return badge(text, kind);
 }
 
-function criterionCard(c) {
+export const RATING_TEXT = { met: 'met', partly: 'partly met', not_met: 'not met' };
+
+function overrideNote(o) {
+  if (!o) return null;
+  return h('div', { class: 'notice notice-review' },
+    h('strong', {}, 'Supervisor: '), `${RATING_TEXT[o.rating] || o.rating} (the AI said ${RATING_TEXT[o.ai_rating] || o.ai_rating})`,
+    o.comment ? h('p', { class: 'prewrap' }, `“${o.comment}”`) : null);
+}
+
+function criterionCard(c, override) {
   return h('li', { class: 'card stack' },
     h('div', { class: 'row' }, h('h3', {}, c.title), ratingBadge(c.rating), h('span', { class: 'muted' }, `${Math.round(c.score)} / 100 · weight ${c.weight}`)),
+    overrideNote(override),
     h('p', {}, c.feedback),
     c.evidence.length ? h('div', {}, h('h4', {}, 'Evidence'), h('ul', { class: 'evidence' }, c.evidence.map((e) =>
       h('li', {}, h('blockquote', {}, `“${e.quote}”`), h('span', { class: 'muted' }, `turn ${e.seq}`))))) : null,
     c.better_alternative ? h('div', { class: 'alternative' }, h('h4', {}, 'You could try'), h('p', {}, c.better_alternative)) : null);
 }
 
-function redFlags(flags) {
+function redFlags(flags, decisions) {
   if (!flags || flags.length === 0) return h('p', { class: 'muted' }, 'No red flags.');
   return h('ul', { class: 'cards' }, flags.map((f) => h('li', { class: 'card stack flag' },
-    h('div', { class: 'row' }, h('h3', {}, f.title), f.critical ? badge('critical', 'bad') : badge('caution', 'warn')),
+    h('div', { class: 'row' }, h('h3', {}, f.title), f.critical ? badge('critical', 'bad') : badge('caution', 'warn'),
+      decisions.get(f.id) ? badge(`${decisions.get(f.id).decision} by the supervisor`, decisions.get(f.id).decision === 'confirmed' ? 'bad' : 'neutral') : null),
+    decisions.get(f.id)?.comment ? h('p', { class: 'prewrap' }, `Supervisor: “${decisions.get(f.id).comment}”`) : null,
     h('blockquote', {}, `“${f.quote}”`), h('span', { class: 'muted' }, `turn ${f.seq}`),
     h('p', {}, f.why))));
 }
 
+function reviewSection(r) {
+  return h('section', { class: 'card stack review-block', 'aria-labelledby': 'review-h' },
+    h('h2', { id: 'review-h' }, 'Supervisor review'),
+    h('p', {}, r.passed ? badge('passed', 'good') : badge('not passed', 'bad'),
+      ` Decided by ${r.reviewer} on ${formatDate(r.at)}.`,
+      r.passed !== r.ai_passed ? ` The AI had ${r.ai_passed ? 'passed' : 'not passed'} it (score ${Math.round(r.ai_overall_score)}).` : ''),
+    r.comment ? h('blockquote', { class: 'prewrap' }, r.comment) : null,
+    h('p', { class: 'muted small' }, `${r.overrides.length} rating${r.overrides.length === 1 ? '' : 's'} changed · ${r.red_flags.length} red flag decision${r.red_flags.length === 1 ? '' : 's'}`));
+}
+
 export function evaluationReport(ev) {
   const score = Math.round(ev.overall_score);
+  const overrides = new Map((ev.review?.overrides || []).map((o) => [o.id, o]));
+  const decisions = new Map((ev.review?.red_flags || []).map((d) => [d.id, d]));
   return [
+    ev.review ? reviewSection(ev.review) : null,
     h('section', { class: 'card score', 'aria-labelledby': 'score-h' },
       h('h2', { id: 'score-h' }, 'Overall'),
       h('p', { class: 'big' }, `${score}`, h('span', { class: 'muted' }, ' / 100')),
       h('p', {}, ev.passed ? badge('passed', 'good') : badge('not passed', 'bad'), ` Pass mark ${ev.pass_mark}.`),
       ev.needs_review ? notice(`A supervisor should review this evaluation${ev.review_reasons?.length ? `: ${ev.review_reasons.join('; ')}` : ''}.`, 'warning') : null,
-      ev.review ? h('p', {}, `Reviewed by ${ev.review.reviewer} on ${formatDate(ev.review.at)}${ev.review.comment ? `: “${ev.review.comment}”` : ''}`) : null,
       h('p', { class: 'muted small' }, `Evaluator ${ev.evaluator.name} ${ev.evaluator.version}${ev.evaluator.fallback ? ' (fallback)' : ''} · ${formatDate(ev.created_at)}`)),
-    h('section', { 'aria-labelledby': 'criteria-h' }, h('h2', { id: 'criteria-h' }, 'Criteria'), h('ul', { class: 'cards' }, ev.criteria.map(criterionCard))),
-    h('section', { 'aria-labelledby': 'flags-h' }, h('h2', { id: 'flags-h' }, 'Red flags'), redFlags(ev.red_flags)),
+    h('section', { 'aria-labelledby': 'criteria-h' }, h('h2', { id: 'criteria-h' }, 'Criteria'), h('ul', { class: 'cards' }, ev.criteria.map((c) => criterionCard(c, overrides.get(c.id))))),
+    h('section', { 'aria-labelledby': 'flags-h' }, h('h2', { id: 'flags-h' }, 'Red flags'), redFlags(ev.red_flags, decisions)),
     h('section', { 'aria-labelledby': 'skills-h' }, h('h2', { id: 'skills-h' }, 'Skills'), metricsList(ev.metrics)),
+  ];
+}
+
+// The session once its workflow has moved past writing the evaluation (completed, or
+// awaiting a supervisor's review): the evaluation is stored a moment before the phase changes.
+async function settledSession(id, signal) {
+  for (let i = 0; ; i += 1) {
+    const s = await get(`/v1/sessions/${encodeURIComponent(id)}`, { signal });
+    if (!['finalizing', 'evaluating'].includes(s.phase) || i >= 15) return s;
+    await sleep(1, signal);
+  }
+}
+
+const KIND_TEXT = { ai: 'AI evaluation', rescore: 'AI re-evaluation', review: 'supervisor review' };
+
+// GET /v1/sessions/{id}/evaluation/revisions: every revision, the AI's original first.
+async function revisions(id, signal) {
+  const page = await get(`/v1/sessions/${encodeURIComponent(id)}/evaluation/revisions`, { signal });
+  return [
+    h('h2', { id: 'rev-h' }, 'History'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'Revisions of this evaluation, oldest first'),
+      h('thead', {}, h('tr', {}, ['Revision', 'By', 'Score', 'Result', 'When'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, page.items.map((r) => h('tr', {},
+        h('td', { class: 'num' }, r.revision),
+        h('td', {}, KIND_TEXT[r.kind] || r.kind, h('span', { class: 'muted small' }, ` · ${r.kind === 'review' && r.evaluation.review ? r.evaluation.review.reviewer : r.evaluator}`)),
+        h('td', { class: 'num' }, Math.round(r.overall_score)),
+        h('td', {}, r.passed ? badge('passed', 'good') : badge('not passed', 'bad')),
+        h('td', {}, formatDate(r.created_at))))))),
   ];
 }
 
@@ -89,7 +142,17 @@ export async function evaluationView({ main, params, signal }) {
           ? 'The conversation is still going. The evaluation is written when it ends; this page updates by itself.'
           : 'The evaluation is being written. This page updates by itself.')),
     });
-    replace(body, evaluationReport(ev));
+    const reviewNote = h('div');
+    const history = h('section', { 'aria-labelledby': 'rev-h' });
+    replace(body, reviewNote, evaluationReport(ev), history);
+    settledSession(id, signal).then((latest) => {
+      if (latest.phase === 'awaiting_review') {
+        replace(reviewNote, notice(`Your supervisor reviews this attempt${latest.review_due_at ? ` (due ${formatDate(latest.review_due_at)})` : ''}: the result may still change.`, 'info'));
+      }
+    }).catch(() => {});
+    revisions(id, signal).then((r) => replace(history, r)).catch((err) => {
+      if (err.name !== 'AbortError') replace(history, errorBox(err, 'The evaluation history could not be loaded.'));
+    });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     if (err.type !== 'no_evaluation') { replace(body, errorBox(err, 'The evaluation could not be loaded.')); return; }

@@ -3,15 +3,12 @@ import { badge, errorBox, formatDay, h, pageHeader, replace } from '../dom.js';
 import { startPractice } from '../practice.js';
 import { navigate } from '../router.js';
 
-// The derived assignment status from the server when it sends one, else from today's fields.
-export function assignmentStatus(a) {
-  if (a.status) return a.status;
-  if (a.attempts_used >= a.max_attempts) return 'attempts used';
-  if (a.due_at && new Date(a.due_at) < new Date()) return 'overdue';
-  return a.attempts_used > 0 ? 'in progress' : 'not started';
-}
-
-const STATUS_KIND = { overdue: 'warn', passed: 'good', completed: 'good', failed: 'bad', 'attempts used': 'neutral' };
+// The assignment status the server derives (core.contracts.AssignmentStatus).
+export const STATUS_TEXT = {
+  not_started: 'not started', in_progress: 'in progress', passed: 'passed', failed: 'failed',
+  overdue: 'overdue', awaiting_review: 'awaiting review',
+};
+export const STATUS_KIND = { overdue: 'warn', passed: 'good', failed: 'bad', awaiting_review: 'live', in_progress: 'live' };
 
 function startButtons(target, label, config, status) {
   const run = (modality) => async (event) => {
@@ -44,15 +41,18 @@ function scenarioCard(s, config) {
 function assignmentRow(a, titles, config) {
   const status = h('div');
   const title = titles.get(a.scenario_slug) || a.scenario_slug;
-  const st = assignmentStatus(a);
+  const closed = a.attempts_used >= a.max_attempts || a.status === 'passed'
+    || (a.late_policy === 'refuse' && a.due_at && new Date(a.due_at) < new Date());
   return h('li', { class: 'card stack' },
-    h('div', { class: 'row' }, h('h3', {}, title), badge(st, STATUS_KIND[st] || 'neutral')),
+    h('div', { class: 'row' }, h('h3', {}, title), badge(STATUS_TEXT[a.status] || a.status, STATUS_KIND[a.status] || 'neutral')),
     h('p', { class: 'muted' },
       `Due ${formatDay(a.due_at)} · attempts ${a.attempts_used} of ${a.max_attempts}`,
-      a.min_score != null ? ` · minimum score ${a.min_score}` : '',
-      a.review_required ? ' · reviewed by your supervisor' : ''),
+      a.min_score != null ? ` · minimum score ${Math.round(a.min_score)}` : '',
+      a.best_score != null ? ` · best so far ${Math.round(a.best_score)}` : '',
+      a.review_required ? ' · reviewed by your supervisor' : '',
+      a.late_policy === 'refuse' && a.due_at ? ' · closes at the due date' : ''),
     status,
-    a.attempts_used < a.max_attempts ? startButtons({ assignment_id: a.id }, title, config, status) : null);
+    closed ? null : startButtons({ assignment_id: a.id }, title, config, status));
 }
 
 export async function libraryView({ main, signal, config, user }) {

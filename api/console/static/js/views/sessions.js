@@ -17,7 +17,12 @@ function row(s, showTrainee) {
     h('td', {}, h('a', { href: `#/sessions/${s.session_id}` }, s.scenario.title)),
     showTrainee ? h('td', {}, s.user_id) : null,
     h('td', {}, formatDate(s.created_at)),
-    h('td', {}, phaseBadge(s.phase)),
+    h('td', {}, phaseBadge(s.phase),
+      s.late ? [' ', badge('late', 'warn')] : null,
+      s.review_status ? [' ', showTrainee && s.review_status !== 'done'
+        ? h('a', { href: `#/reviews/${s.session_id}` }, `review ${s.review_status}`)
+        : badge(`review ${s.review_status}`, s.review_status === 'done' ? 'good' : 'neutral')] : null,
+      s.shared_at ? [' ', badge('shared', 'neutral')] : null),
     h('td', { class: 'num' }, s.turn_count),
     h('td', {}, s.evaluation_status === 'ready'
       ? h('a', { href: `#/sessions/${s.session_id}/evaluation` }, 'Evaluation')
