@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client, WorkflowFailureError
-from temporalio.service import RPCError
+from temporalio.client import Client
 
 from api.admission import Admission
 from core.contracts import (
@@ -135,6 +135,33 @@ async def session_view(
     return _view(session, scenario, evaluated, await _live_status(temporal, session))
 
 
+EVALUATION_CHECK_SECONDS = 1.0
+
+
+async def _until_evaluated(
+    db: AsyncSession, temporal: Client, session: TrainingSession, wait: float
+) -> None:
+    """Long-poll the workflow's end, and look for the evaluation row once a second (a session
+    awaiting a supervisor's review has its evaluation long before its workflow ends). Each look
+    borrows a connection for one query only."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    ended = asyncio.ensure_future(temporal.get_workflow_handle(session.workflow_id).result())
+    try:
+        while (left := deadline - loop.time()) > 0:
+            await asyncio.wait({ended}, timeout=min(left, EVALUATION_CHECK_SECONDS))
+            if ended.done():
+                return
+            evaluated = await queries.evaluation_of(db, session.id) is not None
+            await db.close()
+            if evaluated:
+                return
+    finally:
+        ended.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # not the caller's problem
+            await ended
+
+
 async def evaluation_or_pending(
     db: AsyncSession,
     temporal: Client,
@@ -150,13 +177,7 @@ async def evaluation_or_pending(
         # Give the connection back while waiting: waiting requests must never starve the pool.
         await db.close()
         with admission.long_poll(user.id):
-            # Wait on the workflow itself (a long-poll on its history), not on the database.
-            try:
-                await asyncio.wait_for(
-                    temporal.get_workflow_handle(session.workflow_id).result(), timeout=wait
-                )
-            except (TimeoutError, WorkflowFailureError, RPCError):
-                pass
+            await _until_evaluated(db, temporal, session, wait)
         fresh = await db.get(TrainingSession, session.id)
         assert fresh is not None, "sessions are never deleted"
         session = fresh
