@@ -13,8 +13,11 @@ P99_BUDGET_MS = 1000.0
 
 
 async def bench_capacity(
-    ctx: Ctx, steps: list[int], *, turns: int = 8, ramp_per_second: float = 20.0
+    ctx: Ctx, steps: list[int], *, turns: int = 16, ramp_per_second: float = 4.0
 ) -> dict[str, Any]:
+    """Measured in each run's steady state (every session joined, none ended yet): the ramp-in
+    (starts) and the evaluations at the end are other costs, reported elsewhere; a start storm
+    is what admission control refuses (429), not what capacity means."""
     held: int | None = None
     runs: list[dict[str, Any]] = []
     for sessions in steps:
@@ -25,16 +28,14 @@ async def bench_capacity(
         result = await live_load(
             ctx, sessions, turns, pacing=SPEECH_PACING_SECONDS, ramp_per_second=ramp_per_second
         )
-        turns_sent = sessions * turns
-        cpu_ms_per_turn = {
-            k: round(share * result["ingest_seconds"] * 1000 / max(1, turns_sent), 1)
-            for k, share in result["cpu_share_while_ingesting"].items()
-        }
-        p99 = result["turn_to_db"]["p99_ms"]
+        steady = result.get("steady", {"turn_to_db": result["turn_to_db"], "cpu_ms_per_turn": {}})
+        p99 = steady["turn_to_db"]["p99_ms"]
         runs.append({
             "sessions": sessions,
-            "turn_to_db": result["turn_to_db"],
-            "cpu_ms_per_turn": cpu_ms_per_turn,
+            "turn_to_db": steady["turn_to_db"],
+            "steady_turns": steady.get("turns"),
+            "turn_to_db_whole_run": result["turn_to_db"],
+            "cpu_ms_per_turn": steady["cpu_ms_per_turn"],
             "check": result["check"],
         })  # fmt: skip
         if p99 > P99_BUDGET_MS or result["check"]["completed"] != result["check"]["started"]:

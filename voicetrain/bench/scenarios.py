@@ -283,7 +283,21 @@ async def live_load(
             fault_started = time.perf_counter()
         await fault.inject()
         fault_window = (fault_started, time.perf_counter())
+    steady: dict[str, Any] = {}
+
+    async def steady_window() -> None:
+        """From the moment every session has joined until the first one ends: no starts and no
+        evaluations in the window, only turns (what a deployment at that count does all day)."""
+        await joined.wait()
+        steady["began"], steady["cpu_before"] = time.perf_counter(), cpu_seconds(ctx.stack)
+        while not ended_at and not all(t.done() for t in work):
+            await asyncio.sleep(0.05)
+        steady["ended"], steady["cpu_after"] = time.perf_counter(), cpu_seconds(ctx.stack)
+
+    watcher = asyncio.create_task(steady_window())
     results = await asyncio.gather(*work, return_exceptions=True)
+    if not watcher.done():
+        watcher.cancel()
     errors = [repr(r) for r in results if isinstance(r, BaseException)]
     ingest_seconds = time.perf_counter() - began
     cpu_after = cpu_seconds(ctx.stack)
@@ -313,6 +327,26 @@ async def live_load(
         },
         "client_errors": errors[:5],
     }
+    if "ended" in steady:
+        in_window = [
+            k
+            for k, t in sent_at.items()
+            if steady["began"] <= t <= steady["ended"] and k in seen_at
+        ]
+        out["steady"] = {
+            "seconds": round(steady["ended"] - steady["began"], 1),
+            "turns": len(in_window),
+            "turn_to_db": summary_ms([seen_at[k] - sent_at[k] for k in in_window]),
+            "cpu_ms_per_turn": {
+                k: round(
+                    (steady["cpu_after"][k] - steady["cpu_before"][k])
+                    * 1000
+                    / max(1, len(in_window)),
+                    1,
+                )
+                for k in steady["cpu_after"]
+            },
+        }
     if fault_window is not None:
         # Recovery: from the end of the fault until every turn sent before that end is stored.
         fault_end = fault_window[1]
