@@ -16,7 +16,7 @@ from agent.bridge import BridgeError, HttpBridge, TemporalBridge
 from agent.persona import ScriptedPersona
 from agent.server import parse_metadata, shutdown_reason
 from agent.text_mode import run_text_session
-from core.contracts import session_workflow_id
+from core.contracts import SessionOutcome, session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from core.security import session_bridge_token
@@ -56,8 +56,8 @@ async def test_text_mode_agent_over_the_temporal_bridge(api: Api, client: Client
     recorder = await run_text_session(
         TemporalBridge(client, session_workflow_id(sid)), lines_of(lines)
     )
-    outcome = await client.get_workflow_handle_for(
-        TrainingSessionWorkflow.run, session_workflow_id(sid)
+    outcome = await client.get_workflow_handle(
+        session_workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     # the opening line came from the briefing the workflow returned to agent_joined
@@ -117,8 +117,8 @@ async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
     finally:
         await bridge.aclose()
     assert flaky.remaining == 0
-    outcome = await client.get_workflow_handle_for(
-        TrainingSessionWorkflow.run, session_workflow_id(sid)
+    outcome = await client.get_workflow_handle(
+        session_workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.seq for t in stored] == list(range(recorder.next_seq))
@@ -146,7 +146,7 @@ async def test_shutdown_mid_conversation_reports_the_final_turn_count(
     recorder = await run_text_session(
         TemporalBridge(client, session_workflow_id(sid)), next_line, end_reason="agent_shutdown"
     )
-    handle = client.get_workflow_handle_for(TrainingSessionWorkflow.run, session_workflow_id(sid))
+    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
     assert (
         outcome.turn_count
