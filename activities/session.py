@@ -8,21 +8,21 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
-from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.evaluating import evaluate_and_store
 from activities.heartbeat import heartbeating
 from activities.livekit_rooms import LiveKitRooms
+from activities.turn_store import store_turns
 from core.contracts import (
     CloseRoom,
     CreatedSession,
     DispatchAgent,
     DispatchResult,
     EvaluateSession,
-    Evaluation,
     EvaluationSummary,
     LoadScenario,
     MarkPhase,
@@ -30,55 +30,22 @@ from core.contracts import (
     PersistTurns,
     ScenarioSnapshot,
     StartSession,
-    Turn,
     session_workflow_id,
 )
-from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
-from core.db.evaluations import current_evaluation, insert_first_evaluation
 from core.db.models import (
     Assignment,
     Scenario,
     TrainingSession,
-    TranscriptTurn,
     User,
 )
-from core.scenarios import Rubric
-from evaluation.judge import JudgeError, LLMJudge
-from evaluation.rubric import evaluate
+from evaluation.judge import LLMJudge
 
 log = logging.getLogger(__name__)
 
 
-# One statement per batch whatever its size: six array parameters unnested server-side (a
-# multi-VALUES insert binds six parameters per row and costs more to build than to run).
-_PERSIST_TURNS = text(
-    "INSERT INTO transcript_turns (session_id, seq, speaker, text, started_at, ended_at) "
-    "SELECT * FROM unnest(CAST(:session_id AS uuid[]), CAST(:seq AS integer[]), "
-    "CAST(:speaker AS varchar[]), CAST(:text AS text[]), CAST(:started_at AS timestamptz[]), "
-    "CAST(:ended_at AS timestamptz[])) "
-    "ON CONFLICT (session_id, seq) DO NOTHING"
-)
-
-
 def room_name_for(session_id: uuid.UUID) -> str:
     return f"vt-{session_id}"
-
-
-def _is_data_error(exc: DBAPIError) -> bool:
-    """A permanent refusal of the data itself (SQLSTATE class 22, or a value the driver cannot
-    encode), as opposed to a connection or server problem worth retrying."""
-    if isinstance(exc, DataError):
-        return True
-    cause: BaseException | None = exc.orig
-    while cause is not None:
-        sqlstate = getattr(cause, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith("22"):
-            return True
-        if isinstance(cause, asyncpg.exceptions.DataError):
-            return True
-        cause = cause.__cause__
-    return False
 
 
 def _business(kind: str, message: str) -> ApplicationError:
@@ -234,45 +201,7 @@ class SessionActivities:
         if not request.turns:
             return PersistResult(inserted=0)
         async with heartbeating():
-            return await self._persist(request)
-
-    async def _persist(self, request: PersistTurns) -> PersistResult:
-        try:
-            return PersistResult(
-                inserted=await self._insert_turns(request.session_id, request.turns)
-            )
-        except DBAPIError as exc:
-            if not _is_data_error(exc):
-                raise  # connection trouble and the like: the retry policy takes it
-        # A turn Postgres refuses permanently must not hold back the others (nor retry forever):
-        # insert one at a time and quarantine the refused ones (the workflow counts them dropped).
-        inserted, quarantined = 0, []
-        for turn in request.turns:
-            try:
-                inserted += await self._insert_turns(request.session_id, [turn])
-            except DBAPIError as exc:
-                if not _is_data_error(exc):
-                    raise
-                log.warning(
-                    "quarantined turn seq=%d of session %s: %s",
-                    turn.seq, request.session_id, type(exc.orig).__name__,
-                )  # fmt: skip
-                quarantined.append(turn.seq)
-        return PersistResult(inserted=inserted, quarantined=quarantined)
-
-    async def _insert_turns(self, session_id: uuid.UUID, turns: list[Turn]) -> int:
-        params = {
-            "session_id": [session_id] * len(turns),
-            "seq": [t.seq for t in turns],
-            "speaker": [t.speaker for t in turns],
-            "text": [t.text for t in turns],
-            "started_at": [t.started_at for t in turns],
-            "ended_at": [t.ended_at for t in turns],
-        }
-        async with self.db() as db:
-            result = await db.execute(_PERSIST_TURNS, params)
-            await db.commit()
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return await store_turns(self.db, request.session_id, request.turns)
 
     @activity.defn(name="mark_phase")
     async def mark_phase(self, request: MarkPhase) -> None:
@@ -300,65 +229,4 @@ class SessionActivities:
     @activity.defn(name="evaluate_session")
     async def evaluate_session(self, request: EvaluateSession) -> EvaluationSummary:
         async with heartbeating():
-            return await self._evaluate(request)
-
-    async def _evaluate(self, request: EvaluateSession) -> EvaluationSummary:
-        async with self.db() as db:
-            existing = await current_evaluation(db, request.session_id)
-            if existing is not None:
-                return _summary(existing)
-            session = await db.get(TrainingSession, request.session_id)
-            if session is None:
-                raise _business("NotFound", "session not found")
-            scenario = await db.get(Scenario, session.scenario_id)
-            assert scenario is not None
-            rows = await db.scalars(
-                select(TranscriptTurn)
-                .where(TranscriptTurn.session_id == session.id)
-                .order_by(TranscriptTurn.seq)
-            )
-            turns = [row_to_turn(r) for r in rows]
-        rubric = Rubric.model_validate(scenario.rubric)
-        judgment = None
-        fallback_reason = None
-        if self.judge is not None:
-            try:
-                judgment = await self.judge.judge(turns, rubric)
-            except JudgeError as exc:
-                attempt = activity.info().attempt
-                if exc.retryable and attempt < request.judge_max_attempts:
-                    # The activity's retry policy provides the backoff between judge attempts.
-                    raise ApplicationError(exc.reason, type="JudgeUnavailable") from exc
-                log.warning(
-                    "LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason
-                )
-                fallback_reason = exc.reason
-        # The deterministic evaluation always runs: it is the result, or the judge's cross-check.
-        evaluation = evaluate(
-            session_id=session.id,
-            turns=turns,
-            rubric=rubric,
-            scenario_id=scenario.id,
-            scenario_version=scenario.version,
-            created_at=datetime.now(UTC),
-            client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
-            judgment=judgment,
-            fallback_reason=fallback_reason,
-        )
-        async with self.db() as db:
-            stored = await insert_first_evaluation(db, evaluation)
-            await db.commit()
-        return _summary(stored)
-
-
-def _summary(evaluation: Evaluation) -> EvaluationSummary:
-    return EvaluationSummary(
-        session_id=evaluation.session_id,
-        overall_score=evaluation.overall_score,
-        passed=evaluation.passed,
-        evaluator=f"{evaluation.evaluator.name} {evaluation.evaluator.version}",
-        fallback=evaluation.evaluator.fallback,
-        needs_review=evaluation.needs_review,
-        criterion_ids=[c.id for c in evaluation.criteria],
-        red_flag_ids=sorted({f.id for f in evaluation.red_flags}),
-    )
+            return await evaluate_and_store(self.db, self.judge, request)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from voicetrain.bench.scenarios import Ctx, live_load
+from voicetrain.bench.live import live_load
+from voicetrain.bench.scenarios import Ctx
 
 SPEECH_PACING_SECONDS = 5.0
 P99_BUDGET_MS = 1000.0

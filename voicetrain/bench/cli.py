@@ -20,6 +20,7 @@ from core.settings import Settings
 from core.temporal import connect
 from voicetrain.bench.capacity import bench_capacity
 from voicetrain.bench.faults import bench_faults
+from voicetrain.bench.live import live_load
 from voicetrain.bench.report import consistent, table
 from voicetrain.bench.scenarios import (
     FULL,
@@ -29,7 +30,6 @@ from voicetrain.bench.scenarios import (
     bench_ablation,
     bench_persistence,
     bench_start,
-    live_load,
 )
 from voicetrain.bench.stack import BenchStack
 

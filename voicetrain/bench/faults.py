@@ -14,7 +14,8 @@ import httpx
 
 from agent.bridge import HttpBridge, SessionBridge
 from core.security import session_bridge_token
-from voicetrain.bench.scenarios import Ctx, Fault, live_load
+from voicetrain.bench.live import Fault, live_load
+from voicetrain.bench.scenarios import Ctx
 
 # Turns keep flowing across each fault (a turn every half second for a while).
 FAULT_PACING = 0.5
