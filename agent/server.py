@@ -40,20 +40,14 @@ def shutdown_reason(reason: str) -> EndReason:
 def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
     """LLM from settings: an OpenAI-compatible endpoint (the persona engine's ChatEngine), a
     LiveKit Inference model string, or (neither configured) the offline scripted persona."""
-    if settings.llm_base_url and settings.llm_model:
+    from persona.engine import llm_endpoint, make_engine
+
+    llm = llm_endpoint(settings)
+    if llm is not None:
         from agent.persona import PersonaLLM
-        from persona.engine import ChatEngine
 
         # the same engine and prompt the text modality's client_reply activity uses
-        return PersonaLLM(
-            ChatEngine(
-                base_url=settings.llm_base_url,
-                model=settings.llm_model,
-                api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-                timeout=settings.llm_timeout_seconds,
-                persona_prompt=briefing.persona_prompt,
-            )
-        )
+        return PersonaLLM(make_engine(persona_prompt=briefing.persona_prompt, script=None, llm=llm))
     if settings.agent_llm_model:
         return settings.agent_llm_model
     from agent.text_mode import persona_llm

@@ -16,6 +16,7 @@ import httpx
 
 from core.contracts import Speaker
 from core.scenarios import Script
+from core.settings import Settings
 from persona.prompt import chat_messages
 from persona.scripted import scripted_reply
 
@@ -113,6 +114,18 @@ class LLMEndpoint:
     model: str
     api_key: str | None = None
     timeout: float = 30.0
+
+
+def llm_endpoint(settings: Settings) -> LLMEndpoint | None:
+    """The one reading of the LLM settings (the persona of both modalities and the judge)."""
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    return LLMEndpoint(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout=settings.llm_timeout_seconds,
+    )
 
 
 def make_engine(

@@ -20,7 +20,7 @@ from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
 from evaluation.judge import LLMJudge
-from persona.engine import LLMEndpoint
+from persona.engine import LLMEndpoint, llm_endpoint
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
@@ -54,30 +54,17 @@ def livekit_from(settings: Settings) -> LiveKitRooms | None:
 
 
 def judge_from(settings: Settings) -> LLMJudge | None:
-    if not settings.llm_configured:
+    llm = llm_endpoint(settings)
+    if llm is None:
         return None
-    assert settings.llm_base_url
-    assert settings.llm_model
     return LLMJudge(
-        base_url=settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-        timeout=settings.llm_timeout_seconds,
+        base_url=llm.base_url, model=llm.model, api_key=llm.api_key, timeout=llm.timeout
     )
 
 
 def persona_llm_from(settings: Settings) -> LLMEndpoint | None:
     """The LLM persona of text sessions: the same endpoint the voice agent plays with."""
-    if not settings.llm_configured:
-        return None
-    assert settings.llm_base_url
-    assert settings.llm_model
-    return LLMEndpoint(
-        base_url=settings.llm_base_url,
-        model=settings.llm_model,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-        timeout=settings.llm_timeout_seconds,
-    )
+    return llm_endpoint(settings)
 
 
 def build_worker(
