@@ -25,6 +25,9 @@ COPY worker ./worker
 COPY voicetrain ./voicetrain
 COPY scenarios ./scenarios
 COPY migrations ./migrations
+# bytecode at build time: the worker's sandbox re-imports the workflow modules for every run, and
+# the tree is not writable at run time
+RUN python -m compileall -q /app
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/app PYTHONUNBUFFERED=1 \
     VOICETRAIN_ENV=production VOICETRAIN_API_HOST=0.0.0.0 VOICETRAIN_STATE_DIR=/tmp/voicetrain
 USER voicetrain

@@ -15,7 +15,9 @@ HEARTBEAT_EVERY_SECONDS = 1.0
 
 @contextlib.asynccontextmanager
 async def heartbeating(every: float = HEARTBEAT_EVERY_SECONDS) -> AsyncIterator[None]:
-    if not activity.in_activity():  # called directly (the bench, a script): nobody to tell
+    if not activity.in_activity() or activity.info().is_local:
+        # called directly (the bench, a script), or a local activity (it holds its workflow task,
+        # whose timeout is its crash detection): nobody to tell
         yield
         return
 

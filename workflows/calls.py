@@ -81,6 +81,9 @@ async def execute_local(
 
 # Runs started before this patch scheduled the start activities as normal activities.
 START_AS_LOCAL_ACTIVITIES = "start-as-local-activities"
+# Runs started before this patch stored turns and phases with normal activities (issue 16: a
+# turn then cost a round trip through the server's task queues and two extra workflow tasks).
+DB_WRITES_AS_LOCAL_ACTIVITIES = "db-writes-as-local-activities"
 
 
 async def create_and_load(start: StartSession) -> tuple[CreatedSession, ScenarioSnapshot]:
@@ -119,6 +122,22 @@ async def create_and_load(start: StartSession) -> tuple[CreatedSession, Scenario
     return created, scenario
 
 
+async def _db_write(
+    method: Callable[[SessionActivities, P], Awaitable[R]],
+    arg: P,
+    policy: policies.ActivityPolicy,
+    summary: str,
+) -> R:
+    """A single-statement write to Postgres (a batch of turns, a phase): a local activity, run by
+    the worker inside the workflow task that asked for it (no activity task through the server,
+    no second workflow task for its result). A crash of the worker mid-write shows as a workflow
+    task timeout (policies.WORKFLOW_TASK_TIMEOUT) and the write is run again on replay by another
+    worker; both writes are idempotent."""
+    if workflow.patched(DB_WRITES_AS_LOCAL_ACTIVITIES):
+        return await execute_local(method, arg, policy, summary)
+    return await execute(method, arg, policy, summary)
+
+
 def start_failure(err: ActivityError | ApplicationError) -> ApplicationError:
     """What the caller of await_ready is told: the business error's type, else StartFailed.
     (A normal activity's failure arrives as ActivityError wrapping the cause; a local
@@ -155,7 +174,7 @@ async def mark(
     end_reason: str | None = None,
     turn_count: int | None = None,
 ) -> None:
-    await execute(
+    await _db_write(
         SessionActivities.mark_phase,
         MarkPhase(
             session_id=session_id,
@@ -181,7 +200,7 @@ async def close_room(room_name: str) -> None:
 
 
 async def persist_turns(session_id: UUID, batch: list[Turn]) -> PersistResult:
-    return await execute(
+    return await _db_write(
         SessionActivities.persist_turns,
         PersistTurns(session_id=session_id, turns=batch),
         policies.PERSIST_TURNS,

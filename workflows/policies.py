@@ -4,7 +4,8 @@ Temporal retries activities by these declarations.
 Crash detection is declared here too. A short activity's start_to_close is its crash-detection
 time (a few seconds, not minutes); an activity that can run longer heartbeats every second from a
 background task (activities/heartbeat.py) and declares a heartbeat_timeout, so after a worker
-SIGKILL every stalled activity is retried on another worker within seconds."""
+SIGKILL every stalled activity is retried on another worker within seconds. The one-statement
+writes (turns, phases) are local activities: their crash detection is the workflow task timeout."""
 
 from __future__ import annotations
 
@@ -45,9 +46,11 @@ START = ActivityPolicy(
 
 # Transcript persistence must never give up: a turn is lost only if this does.
 # A data error (a turn Postgres refuses) is not retried: the activity quarantines that turn and
-# persists the rest (PersistResult.quarantined).
+# persists the rest (PersistResult.quarantined). It runs as a local activity (workflows/calls.py
+# _db_write): one statement, milliseconds; a worker crash shows as a workflow task timeout. The
+# heartbeat timeout applies only to runs started before that change (a normal activity then).
 PERSIST_TURNS = ActivityPolicy(
-    start_to_close=timedelta(seconds=30),
+    start_to_close=timedelta(seconds=10),
     heartbeat=timedelta(seconds=3),
     retry=RetryPolicy(
         initial_interval=timedelta(milliseconds=200),
@@ -56,7 +59,8 @@ PERSIST_TURNS = ActivityPolicy(
     ),
 )
 
-# Other DB writes (phase changes): retry with backoff for up to ten minutes.
+# Other DB writes (phase changes, a local activity like PERSIST_TURNS): retry with backoff for up
+# to ten minutes.
 DB_WRITE = ActivityPolicy(
     start_to_close=timedelta(seconds=4),
     schedule_to_close=timedelta(minutes=10),
