@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -122,6 +123,9 @@ class Settings(BaseSettings):
 
     worker_max_concurrent_activities: int = Field(200, ge=1)
     worker_max_concurrent_workflow_tasks: int = Field(200, ge=1)
+    # Worker processes of `voicetrain dev` and of the bench (compose: VOICETRAIN_WORKER_REPLICAS).
+    # Unset: worker_process_count().
+    worker_processes: int | None = Field(None, ge=1, le=64)
 
     # The bounds of every session, handed to its workflow by session_limits(); the defaults are
     # SessionLimits' own.
@@ -135,6 +139,13 @@ class Settings(BaseSettings):
     text_idle_timeout_seconds: float = Field(_LIMITS.text_idle_timeout_seconds, gt=0)
     review_deadline_hours: float = Field(_LIMITS.review_deadline_hours, gt=0)
     review_revision_window_hours: float = Field(_LIMITS.review_revision_window_hours, ge=0)
+
+    def worker_process_count(self) -> int:
+        """One worker process per two cores, at least one: a Python worker saturates near 0.8 of a
+        core, and the Temporal server beside it spends ~1.5x the worker's CPU on the same
+        sessions (docs/performance.md), so on a box that runs both, more workers than that only
+        take CPU from the server they wait on."""
+        return self.worker_processes or max(1, (os.cpu_count() or 1) // 2)
 
     def session_limits(self) -> SessionLimits:
         return SessionLimits(**{name: getattr(self, name) for name in SessionLimits.model_fields})

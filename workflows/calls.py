@@ -133,9 +133,13 @@ async def _db_write(
     no second workflow task for its result). A crash of the worker mid-write shows as a workflow
     task timeout (policies.WORKFLOW_TASK_TIMEOUT) and the write is run again on replay by another
     worker; both writes are idempotent."""
-    if workflow.patched(DB_WRITES_AS_LOCAL_ACTIVITIES):
+    if db_writes_are_local():
         return await execute_local(method, arg, policy, summary)
     return await execute(method, arg, policy, summary)
+
+
+def db_writes_are_local() -> bool:
+    return workflow.patched(DB_WRITES_AS_LOCAL_ACTIVITIES)
 
 
 def start_failure(err: ActivityError | ApplicationError) -> ApplicationError:

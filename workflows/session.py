@@ -107,10 +107,17 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
             await self._open_text_conversation()
             return
         self._set_phase("waiting_for_agent")
-        await asyncio.gather(
-            calls.dispatch_agent(start.session_id, created.room_name),
-            self._mark("waiting_for_agent"),
-        )
+        if not calls.db_writes_are_local():
+            await asyncio.gather(
+                calls.dispatch_agent(start.session_id, created.room_name),
+                self._mark("waiting_for_agent"),
+            )
+            return
+        # The agent is asked for first: a local activity here would hold this workflow task, and
+        # with it the answer to await_ready. The row says waiting_for_agent once it has been
+        # asked for (in the task that takes the dispatch's result: no extra task).
+        await calls.dispatch_agent(start.session_id, created.room_name)
+        await self._mark("waiting_for_agent")
 
     async def _await_agent(self) -> bool:
         """2. The agent joins (or the conversation is ended first); False when neither in time."""

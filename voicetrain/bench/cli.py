@@ -75,6 +75,7 @@ async def run_bench(
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
                     "platform": platform.platform(),
+                    "worker_processes": len(stack.workers),
                 },
                 "sizes": asdict(sizes),
             }

@@ -31,7 +31,7 @@ class BenchStack:
             port=free_port(), ui_port=None, log=self.dir / "temporal.log"
         )
         self.api_port = free_port()
-        self.worker: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.api: subprocess.Popen[bytes] | None = None
         self.settings: Settings
         self.env: dict[str, str] = {}
@@ -73,20 +73,31 @@ class BenchStack:
         )
         return self
 
+    @property
+    def worker(self) -> subprocess.Popen[bytes] | None:
+        """The first worker process (the one whose memory the bench reports)."""
+        return self.workers[0] if self.workers else None
+
     def start_worker(self) -> None:
-        self.worker = spawn(
-            [sys.executable, "-m", "voicetrain", "worker"],
-            env=self.env,
-            log=self.dir / "worker.log",
-        )
+        """As many worker processes as `voicetrain dev` runs here (Settings.worker_process_count)."""
+        self.workers = [
+            spawn(
+                [sys.executable, "-m", "voicetrain", "worker"],
+                env=self.env,
+                log=self.dir / f"worker-{n}.log",
+            )
+            for n in range(1, self.settings.worker_process_count() + 1)
+        ]
 
     def kill_worker(self) -> None:
-        assert self.worker is not None
-        self.worker.send_signal(signal.SIGKILL)
-        self.worker.wait(10)
+        """Every worker process at once (the worst case: nobody left to take over)."""
+        for proc in self.workers:
+            proc.send_signal(signal.SIGKILL)
+        for proc in self.workers:
+            proc.wait(10)
 
     async def __aexit__(self, *exc: object) -> None:
-        for proc in (self.api, self.worker):
+        for proc in (self.api, *self.workers):
             if proc is not None:
                 await asyncio.to_thread(stop, proc)
         await asyncio.to_thread(self.temporal.stop)
@@ -105,7 +116,7 @@ def cpu_seconds(stack: BenchStack) -> dict[str, float]:
             return 0.0
 
     return {
-        "worker": total(stack.worker.pid if stack.worker else None),
+        "worker": sum(total(proc.pid) for proc in stack.workers),
         "api": total(stack.api.pid if stack.api else None),
         "temporal": total(stack.temporal.proc.pid if stack.temporal.proc else None),
         "postgres": total(stack.pg.proc.pid if stack.pg.proc else None),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -63,6 +65,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
     pg: EmbeddedPostgres | None = None
     temporal: TemporalDevServer | None = None
     agent = None
+    extra_workers: list[subprocess.Popen[bytes]] = []
     try:
         database_url = settings.database_url
         if not database_url:
@@ -100,6 +103,25 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                 lifespan="on",
             )
         )
+        # the in-process worker is one; the others are `voicetrain worker` processes (a Python
+        # worker uses at most ~0.8 of a core: see Settings.worker_process_count)
+        worker_env = {
+            **os.environ,
+            "VOICETRAIN_DATABASE_URL": database_url,
+            "VOICETRAIN_TEMPORAL_ADDRESS": address,
+            "VOICETRAIN_TEMPORAL_NAMESPACE": settings.temporal_namespace,
+            "VOICETRAIN_TASK_QUEUE": settings.task_queue,
+            "VOICETRAIN_STATE_DIR": str(state),
+            "VOICETRAIN_ENV": settings.env,
+        }
+        extra_workers = [
+            spawn(
+                [sys.executable, "-m", "voicetrain", "worker"],
+                env=worker_env,
+                log=state / f"worker-{n}.log",
+            )
+            for n in range(2, settings.worker_process_count() + 1)
+        ]
         if settings.livekit_configured:
             agent = spawn(
                 [sys.executable, "-m", "voicetrain", "agent", "dev"], log=state / "agent.log"
@@ -138,6 +160,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                     f"  API docs     {settings.api_url}/docs\n"
                     f"  Temporal UI  {settings.temporal_ui_url}\n"
                     f"  Postgres     {database_url}\n"
+                    f"  workers      {1 + len(extra_workers)} process(es) on task queue {settings.task_queue}\n"
                     f"  agent        {'running (LiveKit configured)' if agent else 'text mode only (LiveKit not configured)'}\n"
                     f"  dev token    {token}\n"
                     f"  (voicetrain token --user EMAIL --role trainee|supervisor|admin mints more; Ctrl-C stops everything)",
@@ -150,6 +173,8 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
         await engine.dispose()
     finally:
         stack_file(settings).unlink(missing_ok=True)
+        for proc in extra_workers:
+            stop(proc)
         if agent is not None:
             stop(agent)
         if temporal is not None:
