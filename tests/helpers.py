@@ -210,7 +210,12 @@ def leftovers(state: Path) -> list[str]:
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(proc.info["cmdline"] or [])
-        if str(state) in cmdline:
+        try:
+            # a child started with the state dir in its environment (e.g. an extra worker)
+            started_for = proc.environ().get("VOICETRAIN_STATE_DIR") == str(state)
+        except psutil.Error:
+            started_for = False
+        if str(state) in cmdline or (started_for and proc.pid != os.getpid()):
             found.append(cmdline)
     return found
 

@@ -3,6 +3,8 @@ leaving no process behind."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import signal
 import socket
 import subprocess
@@ -13,6 +15,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
 
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession, TranscriptTurn
@@ -37,9 +43,32 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
     raise AssertionError("dev stack did not become healthy")
 
 
+async def _workflow_pollers(address: str, task_queue: str) -> set[str]:
+    client = await Client.connect(address)
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace="default",
+            task_queue=TaskQueue(name=task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    return {poller.identity for poller in response.pollers}
+
+
+def _wait_for_pollers(state: Path, count: int, timeout: float = 60) -> set[str]:
+    stack = json.loads((state / "stack.json").read_text())
+    deadline = time.monotonic() + timeout
+    while True:
+        pollers = asyncio.run(_workflow_pollers(stack["temporal_address"], "voicetrain"))
+        if len(pollers) >= count or time.monotonic() > deadline:
+            return pollers
+        time.sleep(0.5)
+
+
 def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    env = dev_env(state)
+    # two worker processes (the dev process's own and one `voicetrain worker`), as on 4 cores
+    env = {**dev_env(state), "VOICETRAIN_WORKER_PROCESSES": "2"}
     ids = []
     for _ in range(2):
         proc = subprocess.Popen(
@@ -59,13 +88,15 @@ def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> No
                 timeout=5,
             ).json()
             ids.append(sorted(s["id"] for s in scenarios))
+            assert len(_wait_for_pollers(state, 2)) == 2  # both worker processes poll
         finally:
             proc.send_signal(signal.SIGTERM)
             out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 0, out.decode()
         assert b"API docs" in out
         assert b"dev token" in out
-        assert leftovers(state) == []
+        assert b"workers      2 process(es)" in out
+        assert leftovers(state) == []  # the extra worker process too
     assert ids[0] == ids[1]  # the second start reused the data (same scenario rows)
 
 
