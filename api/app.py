@@ -14,7 +14,7 @@ from api.console.routes import config_router, dev_router
 from api.console.static_files import mount_console
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.metrics import Metrics
+from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
     assignments,
     insights,
@@ -74,7 +74,7 @@ def create_app(
     app.state.provisioned = {}  # principals this process has already written to `users`
     app.state.admission = Admission(settings)
     install_error_handlers(app)
-    app.middleware("http")(app.state.metrics.middleware)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
