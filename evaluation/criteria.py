@@ -1,33 +1,51 @@
 """Rating one rubric criterion from the conversation.
 
 Evidence items are (a) the criterion's aspects, each counted once, found in a trainee sentence of
-the right form, on topic, not negated, not a question buried in a stack, and (b) the responsive
-skills it wants (reflections that carry the client's meaning forward, open questions not
-stacked, weighted by whether the answer was taken up). A disclosure the criterion depends on
-that the trainee never follows up is negative evidence; a red flag that spoils the criterion
-lowers it one level."""
+the right form, on topic, not negated, not a question buried in a stack, not unasked-for advice,
+and (b) the responsive skills it wants (reflections that carry the client's meaning forward,
+weighted by depth; open questions not stacked, weighted by whether the answer was taken up).
+A turn that raised a red flag earns no credit and is never quoted for a criterion. A disclosure
+the criterion depends on that the trainee never follows up is negative evidence; a red flag that
+spoils the criterion lowers it one level. Partial credit needs positive evidence worth
+`partly_at`: one stray cue in an otherwise absent behaviour is not 'partly'.
+
+The quotes shown are the items that best show the criterion: those answering what the client
+had just said come first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from core.contracts import CriterionResult, Evidence, Rating, Turn
 from core.scenarios import Aspect, CriterionDef
-from evaluation.conversation import Conversation, Exchange
+from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.text import compile_all, first_match, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 MAX_EVIDENCE = 3
+SIMPLE_REFLECTION = 0.5
 _LOWER: dict[Rating, Rating] = {"met": "partly", "partly": "partly", "not_met": "not_met"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One piece of positive evidence: the sentence, what it is worth, how well it shows the
+    criterion (for choosing which to quote)."""
+
+    seq: int
+    quote: str
+    weight: float
+    fit: float
 
 
 @dataclass
 class CriterionReading:
-    items: float = 0.0
-    evidence: list[Evidence] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    missed_items: float = 0.0
     negated: list[tuple[int, str]] = field(default_factory=list)  # (seq, sentence) of key aspects
     missed: list[tuple[Turn, str]] = field(default_factory=list)  # (client turn, its sentence)
 
@@ -37,13 +55,19 @@ def _aspects(criterion: CriterionDef) -> list[Aspect]:
     return [*criterion.aspects, *legacy]
 
 
+def _responsive(sentence: str, e: Exchange) -> bool:
+    """The sentence takes up what the client had just said."""
+    return e.before is not None and bool(overlap(sentence, e.before.text))
+
+
 def _find_aspect(
     aspect: Aspect, conv: Conversation, resp: Responsiveness, reading: CriterionReading
-) -> list[Evidence]:
+) -> list[Candidate]:
     cues = compile_all(aspect.cues)
     # topic words are word starts: "anger" must not be found inside "strangers"
     topic = compile_all([rf"\b(?:{t})" for t in aspect.topic])
-    found: list[Evidence] = []
+    advice = {(m.seq, m.sentence.text) for m in resp.advice}
+    found: list[Candidate] = []
     for e in conv.exchanges:
         if len(found) >= aspect.max_count:
             break
@@ -67,20 +91,24 @@ def _find_aspect(
                 continue
             if aspect.form == "statement" and asking:
                 continue
+            if (e.turn.seq, s.text) in advice:  # telling her what to do explores nothing
+                continue
             if topic and not first_match(topic, _topic_window(aspect, s.text, e)):
                 continue
-            found.append(Evidence(seq=e.turn.seq, quote=s.text))
+            fit = 1.0 + 0.5 * _responsive(s.text, e) + 0.25 * aspect.key
+            found.append(Candidate(e.turn.seq, s.text, 1.0, fit))
             break  # one per turn
     return found
 
 
 def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
-    """Where the topic must show: the sentence itself, or the sentence with the client turn it
-    answers and the client's answer to it (a question about a plan is about suicide when the
-    conversation around it is)."""
+    """Where the topic must show: the sentence itself, or the trainee's turn with the client turn
+    it answers (a question about a plan is about suicide when what it answers is). The client's
+    reply does not count: a question is about what the trainee asked, not what it happened to
+    draw out."""
     if aspect.topic_in == "sentence":
         return sentence
-    return " ".join([e.before.text if e.before else "", sentence, e.after.text if e.after else ""])
+    return " ".join([e.before.text if e.before else "", e.turn.text])
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:
@@ -88,7 +116,12 @@ def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Mo
     moves: list[tuple[Move, float]] = []
     if wanted & {"reflection", "complex_reflection"}:
         only_complex = wanted == {"complex_reflection"}
-        moves += [(m, 1.0) for m in resp.reflections if m.complex or not only_complex]
+        # a reflection that adds feeling or meaning is worth more than one that restates facts
+        moves += [
+            (m, 1.0 if m.complex else SIMPLE_REFLECTION)
+            for m in resp.reflections
+            if m.complex or not only_complex
+        ]
     if "open_question" in wanted:
         moves += resp.open_questions
     if "affirmation" in wanted:
@@ -112,7 +145,7 @@ def _follow_ups(criterion: CriterionDef, conv: Conversation, reading: CriterionR
             later = [e.turn for e in conv.exchanges if e.turn.seq > turn.seq][: rule.within]
             if later and not any(first_match(wanted, t.text) for t in later):
                 reading.missed.append((turn, hit.text))
-                reading.items -= 1
+                reading.missed_items += 1
             break  # the first time the client says it is the moment that matters
 
 
@@ -121,12 +154,11 @@ def read_criterion(
 ) -> CriterionReading:
     reading = CriterionReading()
     for aspect in _aspects(criterion):
-        found = _find_aspect(aspect, conv, resp, reading)
-        reading.items += len(found)
-        reading.evidence += found
+        reading.candidates += _find_aspect(aspect, conv, resp, reading)
+    by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
-        reading.items += weight
-        reading.evidence.append(Evidence(seq=move.seq, quote=move.sentence.text))
+        fit = weight + 0.5 * _responsive(move.sentence.text, by_seq[move.seq])
+        reading.candidates.append(Candidate(move.seq, move.sentence.text, weight, fit))
     _follow_ups(criterion, conv, reading)
     return reading
 
@@ -168,14 +200,23 @@ def _anchor(
     return ordered[0], _longest(ordered[0])
 
 
-def _distinct(evidence: Sequence[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, str]] = set()
-    out = []
-    for ev in sorted(evidence, key=lambda e: e.seq):
-        if (ev.seq, ev.quote) not in seen:
-            seen.add((ev.seq, ev.quote))
-            out.append(ev)
-    return out
+def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """One candidate per sentence (the one worth most), best-fitting first."""
+    best: dict[tuple[int, str], Candidate] = {}
+    for c in candidates:
+        known = best.get((c.seq, c.quote))
+        if known is None or (c.weight, c.fit) > (known.weight, known.fit):
+            best[(c.seq, c.quote)] = c
+    return sorted(best.values(), key=lambda c: (-c.fit, c.seq))
+
+
+def _quoted(candidates: Sequence[Candidate]) -> list[Evidence]:
+    """The best-fitting few, shown in conversation order."""
+    return [Evidence(seq=c.seq, quote=c.quote) for c in sorted(candidates[:MAX_EVIDENCE], key=_at)]
+
+
+def _at(c: Candidate) -> int:
+    return c.seq
 
 
 def score_criterion(
@@ -184,19 +225,23 @@ def score_criterion(
     conv: Conversation,
     flags_present: set[str],
     client_name: str,
+    tainted: AbstractSet[tuple[int, str | None]],
 ) -> CriterionResult:
-    evidence = _distinct(reading.evidence)
-    rating = _rating(criterion, reading.items)
-    if rating == "not_met" and evidence:
+    # what raised a red flag is no credit for anything (None: the whole turn)
+    candidates = _distinct(
+        [c for c in reading.candidates if not tainted & {(c.seq, None), (c.seq, c.quote)}]
+    )
+    earned = sum(c.weight for c in candidates)
+    rating = _rating(criterion, earned - reading.missed_items)
+    if rating == "not_met" and earned >= criterion.partly_at:
         rating = "partly"  # negative evidence lowers a rating but never hides what was done
     spoilers = sorted(flags_present & set(criterion.spoiled_by))
     if spoilers:
         rating = _LOWER[rating]
-    if not evidence:
-        rating = "not_met"
+    evidence = _quoted(candidates) if rating != "not_met" else []
     feedback = getattr(criterion.feedback, rating)
     if evidence:
-        where = ", ".join(f"turn {ev.seq}" for ev in evidence[:MAX_EVIDENCE])
+        where = ", ".join(f"turn {ev.seq}" for ev in evidence)
         feedback += f" (Seen at {where}.)"
     for turn, said in reading.missed[:1]:
         feedback += (
@@ -219,7 +264,7 @@ def score_criterion(
         weight=criterion.weight,
         rating=rating,
         score=RATING_SCORE[rating],
-        evidence=evidence[:MAX_EVIDENCE],
+        evidence=evidence,
         feedback=feedback,
         better_alternative=better,
     )
