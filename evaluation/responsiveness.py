@@ -29,7 +29,8 @@ FEELING = re.compile(
 )
 _SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
-_SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me)\b", re.I)
+# the trainee speaking of themself, or thanking: not the client's experience said back
+_SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me|thanks?|thank you)\b", re.I)
 _INVITATION = re.compile(
     r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i'd (love|like) to"
     r" (hear|know)|i('m| am) (wondering|curious))\b",
@@ -106,8 +107,10 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
     second = bool(_SECOND_PERSON.search(text))
     client_feels = bool(FEELING.search(exchange.before.text))
+    # said in new words only: there must have been something to reflect, not a curt answer
+    said_something = client_feels or len(words(exchange.before.text)) >= 5
     reflective = (
-        (opener_based and (shared or feeling or len(words(text)) >= 5))
+        (opener_based and (shared or ((feeling or len(words(text)) >= 5) and said_something)))
         or (shared and (feeling or second))
         or len(shared) >= 2
         or (
