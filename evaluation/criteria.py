@@ -28,6 +28,7 @@ from evaluation.text import compile_all, first_match, sentences, short, words
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 MAX_EVIDENCE = 3
 SIMPLE_REFLECTION = 0.5
+UNUSED_ANSWER = 0.5  # an open question whose answer the trainee never took up
 _LOWER: dict[Rating, Rating] = {"met": "partly", "partly": "partly", "not_met": "not_met"}
 
 
@@ -40,6 +41,7 @@ class Candidate:
     quote: str
     weight: float
     fit: float
+    answered_by: int | None = None  # for a question: the trainee turn after the client's answer
 
 
 @dataclass
@@ -112,24 +114,36 @@ def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:
+    """The responsive moves the criterion wants, each skill counted once per turn: a behaviour
+    is a turn's act, and a turn of five affirmations is still one affirming turn."""
     wanted = set(criterion.skills)
-    moves: list[tuple[Move, float]] = []
+    by_skill: list[list[tuple[Move, float]]] = []
     if wanted & {"reflection", "complex_reflection"}:
         only_complex = wanted == {"complex_reflection"}
         # a reflection that adds feeling or meaning is worth more than one that restates facts
-        moves += [
-            (m, 1.0 if m.complex else SIMPLE_REFLECTION)
-            for m in resp.reflections
-            if m.complex or not only_complex
-        ]
+        by_skill.append(
+            [
+                (m, 1.0 if m.complex else SIMPLE_REFLECTION)
+                for m in resp.reflections
+                if m.complex or not only_complex
+            ]
+        )
     if "open_question" in wanted:
-        moves += resp.open_questions
-    if "affirmation" in wanted:
-        moves += [(m, 1.0) for m in resp.affirmations]
-    if "summary" in wanted:
-        moves += [(m, 1.0) for m in resp.summaries]
-    if "permission_ask" in wanted:
-        moves += [(m, 1.0) for m in resp.permission_asks]
+        by_skill.append(resp.open_questions)
+    for skill, found in (
+        ("affirmation", resp.affirmations),
+        ("summary", resp.summaries),
+        ("permission_ask", resp.permission_asks),
+    ):
+        if skill in wanted:
+            by_skill.append([(m, 1.0) for m in found])
+    moves: list[tuple[Move, float]] = []
+    for found in by_skill:
+        best: dict[int, tuple[Move, float]] = {}
+        for move, weight in found:
+            if move.seq not in best or weight > best[move.seq][1]:
+                best[move.seq] = (move, weight)
+        moves += best.values()
     return moves
 
 
@@ -157,8 +171,13 @@ def read_criterion(
         reading.candidates += _find_aspect(aspect, conv, resp, reading)
     by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
-        fit = weight + 0.5 * _responsive(move.sentence.text, by_seq[move.seq])
-        reading.candidates.append(Candidate(move.seq, move.sentence.text, weight, fit))
+        e = by_seq[move.seq]
+        fit = weight + 0.5 * _responsive(move.sentence.text, e)
+        nxt = conv.exchanges[e.index + 1].turn.seq if e.index + 1 < len(conv.exchanges) else None
+        asked = is_question(move.sentence)
+        reading.candidates.append(
+            Candidate(move.seq, move.sentence.text, weight, fit, nxt if asked else None)
+        )
     _follow_ups(criterion, conv, reading)
     return reading
 
@@ -200,6 +219,14 @@ def _anchor(
     return ordered[0], _longest(ordered[0])
 
 
+def _dismissed(c: Candidate, tainted: AbstractSet[tuple[int, str | None]]) -> Candidate:
+    """A question whose answer was met with harm (a dismissal, a lecture) explored nothing the
+    trainee then used: it counts as an answer not taken up."""
+    if c.answered_by is not None and (c.answered_by, None) in tainted:
+        return Candidate(c.seq, c.quote, min(c.weight, UNUSED_ANSWER), c.fit, c.answered_by)
+    return c
+
+
 def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
     """One candidate per sentence (the one worth most), best-fitting first."""
     best: dict[tuple[int, str], Candidate] = {}
@@ -228,10 +255,13 @@ def score_criterion(
     tainted: AbstractSet[tuple[int, str | None]],
 ) -> CriterionResult:
     # what raised a red flag is no credit for anything (None: the whole turn)
-    candidates = _distinct(
-        [c for c in reading.candidates if not tainted & {(c.seq, None), (c.seq, c.quote)}]
-    )
-    earned = sum(c.weight for c in candidates)
+    clean = [
+        _dismissed(c, tainted)
+        for c in reading.candidates
+        if not tainted & {(c.seq, None), (c.seq, c.quote)}
+    ]
+    earned = sum(c.weight for c in clean)  # a sentence may show two aspects: both count
+    candidates = _distinct(clean)
     rating = _rating(criterion, earned - reading.missed_items)
     if rating == "not_met" and earned >= criterion.partly_at:
         rating = "partly"  # negative evidence lowers a rating but never hides what was done

@@ -29,8 +29,10 @@ FEELING = re.compile(
 )
 _SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
-# the trainee speaking of themself, or thanking: not the client's experience said back
-_SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me|thanks?|thank you)\b", re.I)
+# the trainee speaking of themself, greeting or thanking: not the client's experience said back
+_SELF_TALK = re.compile(
+    r"^(i|i'm|i've|my|we|let's|let me|thanks?|thank you|hi|hello|hey|welcome)\b", re.I
+)
 _INVITATION = re.compile(
     r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i'd (love|like) to"
     r" (hear|know)|i('m| am) (wondering|curious))\b",
