@@ -130,17 +130,17 @@ def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Mo
         )
     if "open_question" in wanted:
         by_skill.append(resp.open_questions)
-    for skill, found in (
+    for skill, plain in (
         ("affirmation", resp.affirmations),
         ("summary", resp.summaries),
         ("permission_ask", resp.permission_asks),
     ):
         if skill in wanted:
-            by_skill.append([(m, 1.0) for m in found])
+            by_skill.append([(m, 1.0) for m in plain])
     moves: list[tuple[Move, float]] = []
-    for found in by_skill:
+    for weighted in by_skill:
         best: dict[int, tuple[Move, float]] = {}
-        for move, weight in found:
+        for move, weight in weighted:
             if move.seq not in best or weight > best[move.seq][1]:
                 best[move.seq] = (move, weight)
         moves += best.values()
