@@ -104,13 +104,14 @@ def _find_aspect(
 
 
 def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
-    """Where the topic must show: the sentence itself, or the trainee's turn with the client turn
-    it answers (a question about a plan is about suicide when what it answers is). The client's
-    reply does not count: a question is about what the trainee asked, not what it happened to
-    draw out."""
+    """Where the topic must show: the sentence itself, or the sentence with the client turn it
+    answers (a question about a plan is about suicide when what it answers is). Neither the rest
+    of the trainee's turn nor the client's reply counts: a question is about what it asks, not
+    what it happened to draw out ("a plan for tonight" is not a suicide plan because the pills
+    come up in the next sentence)."""
     if aspect.topic_in == "sentence":
         return sentence
-    return " ".join([e.before.text if e.before else "", e.turn.text])
+    return " ".join([e.before.text if e.before else "", sentence])
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:
