@@ -9,39 +9,24 @@ the criterion depends on that the trainee never follows up is negative evidence;
 spoils the criterion lowers it one level. Partial credit needs positive evidence worth
 `partly_at`: one stray cue in an otherwise absent behaviour is not 'partly'.
 
-The quotes shown are the items that best show the criterion: those answering what the client
-had just said come first."""
+Which items count and which are quoted is evidence.py's: the quotes are the items that best
+show the criterion, those answering what the client had just said first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from core.contracts import CriterionResult, Evidence, Rating, Turn
+from core.contracts import CriterionResult, Rating, Turn
 from core.scenarios import Aspect, CriterionDef
 from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.text import compile_all, first_match, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
-MAX_EVIDENCE = 3
 SIMPLE_REFLECTION = 0.5
-UNUSED_ANSWER = 0.5  # an open question whose answer the trainee never took up
 _LOWER: dict[Rating, Rating] = {"met": "partly", "partly": "partly", "not_met": "not_met"}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One piece of positive evidence: the sentence, what it is worth, how well it shows the
-    criterion (for choosing which to quote)."""
-
-    seq: int
-    quote: str
-    weight: float
-    fit: float
-    answered_by: int | None = None  # for a question: the trainee turn after the client's answer
 
 
 @dataclass
@@ -220,56 +205,24 @@ def _anchor(
     return ordered[0], _longest(ordered[0])
 
 
-def _dismissed(c: Candidate, tainted: AbstractSet[tuple[int, str | None]]) -> Candidate:
-    """A question whose answer was met with harm (a dismissal, a lecture) explored nothing the
-    trainee then used: it counts as an answer not taken up."""
-    if c.answered_by is not None and (c.answered_by, None) in tainted:
-        return Candidate(c.seq, c.quote, min(c.weight, UNUSED_ANSWER), c.fit, c.answered_by)
-    return c
-
-
-def _distinct(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """One candidate per sentence (the one worth most), best-fitting first."""
-    best: dict[tuple[int, str], Candidate] = {}
-    for c in candidates:
-        known = best.get((c.seq, c.quote))
-        if known is None or (c.weight, c.fit) > (known.weight, known.fit):
-            best[(c.seq, c.quote)] = c
-    return sorted(best.values(), key=lambda c: (-c.fit, c.seq))
-
-
-def _quoted(candidates: Sequence[Candidate]) -> list[Evidence]:
-    """The best-fitting few, shown in conversation order."""
-    return [Evidence(seq=c.seq, quote=c.quote) for c in sorted(candidates[:MAX_EVIDENCE], key=_at)]
-
-
-def _at(c: Candidate) -> int:
-    return c.seq
-
-
 def score_criterion(
     criterion: CriterionDef,
     reading: CriterionReading,
     conv: Conversation,
     flags_present: set[str],
     client_name: str,
-    tainted: AbstractSet[tuple[int, str | None]],
+    tainted: Tainted,
 ) -> CriterionResult:
-    # what raised a red flag is no credit for anything (None: the whole turn)
-    clean = [
-        _dismissed(c, tainted)
-        for c in reading.candidates
-        if not tainted & {(c.seq, None), (c.seq, c.quote)}
-    ]
+    clean = creditable(reading.candidates, tainted)
     earned = sum(c.weight for c in clean)  # a sentence may show two aspects: both count
-    candidates = _distinct(clean)
+    candidates = distinct(clean)
     rating = _rating(criterion, earned - reading.missed_items)
     if rating == "not_met" and earned >= criterion.partly_at:
         rating = "partly"  # negative evidence lowers a rating but never hides what was done
     spoilers = sorted(flags_present & set(criterion.spoiled_by))
     if spoilers:
         rating = _LOWER[rating]
-    evidence = _quoted(candidates) if rating != "not_met" else []
+    evidence = quoted(candidates) if rating != "not_met" else []
     feedback = getattr(criterion.feedback, rating)
     if evidence:
         where = ", ".join(f"turn {ev.seq}" for ev in evidence)
@@ -278,6 +231,8 @@ def score_criterion(
         feedback += (
             f' At turn {turn.seq} {client_name} said "{short(said, 80)}" and it was not taken up.'
         )
+    if rating != "met":
+        feedback += shortfall(reading.candidates, tainted)
     if spoilers:
         feedback += " Lowered because of: " + ", ".join(s.replace("_", " ") for s in spoilers) + "."
     better = None

@@ -36,6 +36,7 @@ def test_a_minimising_turn_is_not_evidence_of_understanding_the_anxiety() -> Non
     anxiety = criterion(evaluation, "assess_anxiety")
     assert all(e.seq != 3 for e in anxiety.evidence), anxiety.evidence
     assert anxiety.rating == "not_met"
+    assert "turn 3 touched on this but raised a red flag" in anxiety.feedback  # the shortfall
 
 
 def test_unasked_advice_is_not_quoted_for_exploring_the_anxiety() -> None:
