@@ -94,7 +94,9 @@ class Responsiveness:
     taken_up: dict[int, bool] = field(default_factory=dict)  # trainee seq -> next turn used answer
 
 
-def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
+def _reflection(
+    sentence: Sentence, exchange: Exchange, conversation: Conversation
+) -> tuple[bool, bool]:
     """(is a responsive reflection, is complex)."""
     text = LEAD_IN.sub("", sentence.text)
     if exchange.before is None or is_question(sentence):
@@ -109,8 +111,15 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
     second = bool(_SECOND_PERSON.search(text))
     client_feels = bool(FEELING.search(exchange.before.text))
-    # said in new words only: there must have been something to reflect, not a curt answer
-    said_something = client_feels or len(words(exchange.before.text)) >= 5
+    # said in new words only: there must have been something to reflect - not a curt answer,
+    # unless the feeling named goes back to what the client told before it ("I guess. Maybe."
+    # after advice, then "It sounds like that exam was frightening")
+    earlier = " ".join(t.text for t in conversation.client_before(exchange.turn.seq))
+    said_something = (
+        client_feels
+        or len(words(exchange.before.text)) >= 5
+        or (feeling and bool(overlap(text, earlier)))
+    )
     reflective = (
         (opener_based and (shared or ((feeling or len(words(text)) >= 5) and said_something)))
         or (shared and (feeling or second))
@@ -170,7 +179,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if e.before is not None and copied_share(said, e.before.text) >= PARROT_SHARE:
                 r.parrots.append(Move(e.turn.seq, s))
                 continue
-            reflective, complex_ = _reflection(s, e)
+            reflective, complex_ = _reflection(s, e, conversation)
             if reflective and not turn_reflected:
                 turn_reflected = True
                 r.reflections.append(Move(e.turn.seq, s, complex_))

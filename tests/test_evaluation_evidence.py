@@ -111,6 +111,22 @@ def test_a_statement_after_a_curt_answer_is_not_a_reflection() -> None:
     assert criterion(evaluation, "reflections").rating == "not_met"
 
 
+def test_a_reflection_after_a_withdrawn_reply_still_counts() -> None:
+    # she goes quiet after the advice; the reflection goes back to what she had disclosed
+    evaluation = score(STUDENT, turns(
+        OPENING,
+        (T, "What's been going on for you?"),
+        (C, "I had a panic attack in my chemistry midterm and cried in the bathroom afterwards."),
+        (T, "You should just relax more."),
+        (C, "I guess."),
+        (T, "Sorry. It sounds like that midterm was frightening, and you were on your own with it."),
+        (C, "Yeah. Nobody knows."),
+    ))  # fmt: skip
+    listening = criterion(evaluation, "reflective_listening")
+    assert listening.rating == "partly"
+    assert [e.seq for e in listening.evidence] == [5]
+
+
 def _labelled_files() -> list[Path]:
     return sorted(CALIBRATION.rglob("*.yaml"))
 
