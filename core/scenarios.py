@@ -68,7 +68,7 @@ class Aspect(_Strict):
     key: bool = False
     max_count: int = Field(1, ge=1, description="count it in up to this many different turns")
     topic_in: Literal["window", "sentence"] = Field(
-        "window", description="window: the sentence, the client turn before and the reply after"
+        "window", description="window: the sentence and the client turn it answers"
     )
 
     _cues = field_validator("cues", "topic")(_check_patterns)

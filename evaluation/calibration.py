@@ -10,6 +10,7 @@ from core.contracts import Evaluation
 from evaluation.labelled import TranscriptFile
 
 SEPARATION = 10.0
+_ORDER = {"not_met": 0, "partly": 1, "met": 2}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Agreement:
     bad_passes: list[str] = field(default_factory=list)  # harmful/gaming files that passed
     misranked: list[tuple[str, str]] = field(default_factory=list)
     pass_disagreements: list[str] = field(default_factory=list)
+    # criterion id -> (rated above the expert, rated below): over- and under-crediting
+    criterion_misses: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ranking(self) -> float | None:
@@ -65,12 +68,17 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
     passed = [s for s in scored if s.labels.expert_passed is not None]
     disagreements = [s.name for s in passed if s.evaluation.passed != s.labels.expert_passed]
     crit_total = crit_agree = 0
+    misses: dict[str, tuple[int, int]] = {}
     for s in scored:
         ratings = {c.id: c.rating for c in s.evaluation.criteria}
         for cid, label in s.labels.criteria.items():
             if cid in ratings:
                 crit_total += 1
                 crit_agree += ratings[cid] == label
+                over, under = misses.get(cid, (0, 0))
+                diff = _ORDER[ratings[cid]] - _ORDER[label]
+                if diff:
+                    misses[cid] = (over + (diff > 0), under + (diff < 0))
     errors = [
         abs(s.evaluation.overall_score - s.labels.expert_score)
         for s in with_score
@@ -90,4 +98,5 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
         ],
         misranked=misranked,
         pass_disagreements=disagreements,
+        criterion_misses=dict(sorted(misses.items(), key=lambda kv: -sum(kv[1]))),
     )

@@ -1,33 +1,38 @@
 """Rating one rubric criterion from the conversation.
 
 Evidence items are (a) the criterion's aspects, each counted once, found in a trainee sentence of
-the right form, on topic, not negated, not a question buried in a stack, and (b) the responsive
-skills it wants (reflections that carry the client's meaning forward, open questions not
-stacked, weighted by whether the answer was taken up). A disclosure the criterion depends on
-that the trainee never follows up is negative evidence; a red flag that spoils the criterion
-lowers it one level."""
+the right form, on topic, not negated, not a question buried in a stack, not unasked-for advice,
+and (b) the responsive skills it wants (reflections that carry the client's meaning forward,
+weighted by depth; open questions not stacked, weighted by whether the answer was taken up).
+A turn that raised a red flag earns no credit and is never quoted for a criterion. A disclosure
+the criterion depends on that the trainee never follows up is negative evidence; a red flag that
+spoils the criterion lowers it one level. Partial credit needs positive evidence worth
+`partly_at`: one stray cue in an otherwise absent behaviour is not 'partly'.
+
+Which items count and which are quoted is evidence.py's: the quotes are the items that best
+show the criterion, those answering what the client had just said first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.contracts import CriterionResult, Evidence, Rating, Turn
+from core.contracts import CriterionResult, Rating, Turn
 from core.scenarios import Aspect, CriterionDef
-from evaluation.conversation import Conversation, Exchange
+from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.text import compile_all, first_match, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
-MAX_EVIDENCE = 3
+SIMPLE_REFLECTION = 0.5
 _LOWER: dict[Rating, Rating] = {"met": "partly", "partly": "partly", "not_met": "not_met"}
 
 
 @dataclass
 class CriterionReading:
-    items: float = 0.0
-    evidence: list[Evidence] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    missed_items: float = 0.0
     negated: list[tuple[int, str]] = field(default_factory=list)  # (seq, sentence) of key aspects
     missed: list[tuple[Turn, str]] = field(default_factory=list)  # (client turn, its sentence)
 
@@ -37,13 +42,19 @@ def _aspects(criterion: CriterionDef) -> list[Aspect]:
     return [*criterion.aspects, *legacy]
 
 
+def _responsive(sentence: str, e: Exchange) -> bool:
+    """The sentence takes up what the client had just said."""
+    return e.before is not None and bool(overlap(sentence, e.before.text))
+
+
 def _find_aspect(
     aspect: Aspect, conv: Conversation, resp: Responsiveness, reading: CriterionReading
-) -> list[Evidence]:
+) -> list[Candidate]:
     cues = compile_all(aspect.cues)
     # topic words are word starts: "anger" must not be found inside "strangers"
     topic = compile_all([rf"\b(?:{t})" for t in aspect.topic])
-    found: list[Evidence] = []
+    advice = {(m.seq, m.sentence.text) for m in resp.advice}
+    found: list[Candidate] = []
     for e in conv.exchanges:
         if len(found) >= aspect.max_count:
             break
@@ -67,36 +78,58 @@ def _find_aspect(
                 continue
             if aspect.form == "statement" and asking:
                 continue
+            if (e.turn.seq, s.text) in advice:  # telling her what to do explores nothing
+                continue
             if topic and not first_match(topic, _topic_window(aspect, s.text, e)):
                 continue
-            found.append(Evidence(seq=e.turn.seq, quote=s.text))
+            fit = 1.0 + 0.5 * _responsive(s.text, e) + 0.25 * aspect.key
+            found.append(Candidate(e.turn.seq, s.text, 1.0, fit))
             break  # one per turn
     return found
 
 
 def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
     """Where the topic must show: the sentence itself, or the sentence with the client turn it
-    answers and the client's answer to it (a question about a plan is about suicide when the
-    conversation around it is)."""
+    answers (a question about a plan is about suicide when what it answers is). Neither the rest
+    of the trainee's turn nor the client's reply counts: a question is about what it asks, not
+    what it happened to draw out ("a plan for tonight" is not a suicide plan because the pills
+    come up in the next sentence)."""
     if aspect.topic_in == "sentence":
         return sentence
-    return " ".join([e.before.text if e.before else "", sentence, e.after.text if e.after else ""])
+    return " ".join([e.before.text if e.before else "", sentence])
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:
+    """The responsive moves the criterion wants, each skill counted once per turn: a behaviour
+    is a turn's act, and a turn of five affirmations is still one affirming turn."""
     wanted = set(criterion.skills)
-    moves: list[tuple[Move, float]] = []
+    by_skill: list[list[tuple[Move, float]]] = []
     if wanted & {"reflection", "complex_reflection"}:
         only_complex = wanted == {"complex_reflection"}
-        moves += [(m, 1.0) for m in resp.reflections if m.complex or not only_complex]
+        # a reflection that adds feeling or meaning is worth more than one that restates facts
+        by_skill.append(
+            [
+                (m, 1.0 if m.complex else SIMPLE_REFLECTION)
+                for m in resp.reflections
+                if m.complex or not only_complex
+            ]
+        )
     if "open_question" in wanted:
-        moves += resp.open_questions
-    if "affirmation" in wanted:
-        moves += [(m, 1.0) for m in resp.affirmations]
-    if "summary" in wanted:
-        moves += [(m, 1.0) for m in resp.summaries]
-    if "permission_ask" in wanted:
-        moves += [(m, 1.0) for m in resp.permission_asks]
+        by_skill.append(resp.open_questions)
+    for skill, plain in (
+        ("affirmation", resp.affirmations),
+        ("summary", resp.summaries),
+        ("permission_ask", resp.permission_asks),
+    ):
+        if skill in wanted:
+            by_skill.append([(m, 1.0) for m in plain])
+    moves: list[tuple[Move, float]] = []
+    for weighted in by_skill:
+        best: dict[int, tuple[Move, float]] = {}
+        for move, weight in weighted:
+            if move.seq not in best or weight > best[move.seq][1]:
+                best[move.seq] = (move, weight)
+        moves += best.values()
     return moves
 
 
@@ -112,7 +145,7 @@ def _follow_ups(criterion: CriterionDef, conv: Conversation, reading: CriterionR
             later = [e.turn for e in conv.exchanges if e.turn.seq > turn.seq][: rule.within]
             if later and not any(first_match(wanted, t.text) for t in later):
                 reading.missed.append((turn, hit.text))
-                reading.items -= 1
+                reading.missed_items += 1
             break  # the first time the client says it is the moment that matters
 
 
@@ -121,12 +154,16 @@ def read_criterion(
 ) -> CriterionReading:
     reading = CriterionReading()
     for aspect in _aspects(criterion):
-        found = _find_aspect(aspect, conv, resp, reading)
-        reading.items += len(found)
-        reading.evidence += found
+        reading.candidates += _find_aspect(aspect, conv, resp, reading)
+    by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
-        reading.items += weight
-        reading.evidence.append(Evidence(seq=move.seq, quote=move.sentence.text))
+        e = by_seq[move.seq]
+        fit = weight + 0.5 * _responsive(move.sentence.text, e)
+        nxt = conv.exchanges[e.index + 1].turn.seq if e.index + 1 < len(conv.exchanges) else None
+        asked = is_question(move.sentence)
+        reading.candidates.append(
+            Candidate(move.seq, move.sentence.text, weight, fit, nxt if asked else None)
+        )
     _follow_ups(criterion, conv, reading)
     return reading
 
@@ -168,40 +205,34 @@ def _anchor(
     return ordered[0], _longest(ordered[0])
 
 
-def _distinct(evidence: Sequence[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, str]] = set()
-    out = []
-    for ev in sorted(evidence, key=lambda e: e.seq):
-        if (ev.seq, ev.quote) not in seen:
-            seen.add((ev.seq, ev.quote))
-            out.append(ev)
-    return out
-
-
 def score_criterion(
     criterion: CriterionDef,
     reading: CriterionReading,
     conv: Conversation,
     flags_present: set[str],
     client_name: str,
+    tainted: Tainted,
 ) -> CriterionResult:
-    evidence = _distinct(reading.evidence)
-    rating = _rating(criterion, reading.items)
-    if rating == "not_met" and evidence:
+    clean = creditable(reading.candidates, tainted)
+    earned = sum(c.weight for c in clean)  # a sentence may show two aspects: both count
+    candidates = distinct(clean)
+    rating = _rating(criterion, earned - reading.missed_items)
+    if rating == "not_met" and earned >= criterion.partly_at:
         rating = "partly"  # negative evidence lowers a rating but never hides what was done
     spoilers = sorted(flags_present & set(criterion.spoiled_by))
     if spoilers:
         rating = _LOWER[rating]
-    if not evidence:
-        rating = "not_met"
+    evidence = quoted(candidates) if rating != "not_met" else []
     feedback = getattr(criterion.feedback, rating)
     if evidence:
-        where = ", ".join(f"turn {ev.seq}" for ev in evidence[:MAX_EVIDENCE])
+        where = ", ".join(f"turn {ev.seq}" for ev in evidence)
         feedback += f" (Seen at {where}.)"
     for turn, said in reading.missed[:1]:
         feedback += (
             f' At turn {turn.seq} {client_name} said "{short(said, 80)}" and it was not taken up.'
         )
+    if rating != "met":
+        feedback += shortfall(reading.candidates, tainted)
     if spoilers:
         feedback += " Lowered because of: " + ", ".join(s.replace("_", " ") for s in spoilers) + "."
     better = None
@@ -219,7 +250,7 @@ def score_criterion(
         weight=criterion.weight,
         rating=rating,
         score=RATING_SCORE[rating],
-        evidence=evidence[:MAX_EVIDENCE],
+        evidence=evidence,
         feedback=feedback,
         better_alternative=better,
     )

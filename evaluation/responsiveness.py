@@ -29,7 +29,10 @@ FEELING = re.compile(
 )
 _SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I)
-_SELF_TALK = re.compile(r"^(i|i'm|i've|my|we|let's|let me)\b", re.I)
+# the trainee speaking of themself, greeting or thanking: not the client's experience said back
+_SELF_TALK = re.compile(
+    r"^(i|i'm|i've|my|we|let's|let me|thanks?|thank you|hi|hello|hey|welcome)\b", re.I
+)
 _INVITATION = re.compile(
     r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i'd (love|like) to"
     r" (hear|know)|i('m| am) (wondering|curious))\b",
@@ -91,7 +94,9 @@ class Responsiveness:
     taken_up: dict[int, bool] = field(default_factory=dict)  # trainee seq -> next turn used answer
 
 
-def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
+def _reflection(
+    sentence: Sentence, exchange: Exchange, conversation: Conversation
+) -> tuple[bool, bool]:
     """(is a responsive reflection, is complex)."""
     text = LEAD_IN.sub("", sentence.text)
     if exchange.before is None or is_question(sentence):
@@ -106,8 +111,17 @@ def _reflection(sentence: Sentence, exchange: Exchange) -> tuple[bool, bool]:
     opener_based = bool(REFLECTION.match(text) or _SO.match(sentence.text))
     second = bool(_SECOND_PERSON.search(text))
     client_feels = bool(FEELING.search(exchange.before.text))
+    # said in new words only: there must have been something to reflect - not a curt answer,
+    # unless the feeling named goes back to what the client told before it ("I guess. Maybe."
+    # after advice, then "It sounds like that exam was frightening")
+    earlier = " ".join(t.text for t in conversation.client_before(exchange.turn.seq))
+    said_something = (
+        client_feels
+        or len(words(exchange.before.text)) >= 5
+        or (feeling and bool(overlap(text, earlier)))
+    )
     reflective = (
-        (opener_based and (shared or feeling or len(words(text)) >= 5))
+        (opener_based and (shared or ((feeling or len(words(text)) >= 5) and said_something)))
         or (shared and (feeling or second))
         or len(shared) >= 2
         or (
@@ -165,7 +179,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if e.before is not None and copied_share(said, e.before.text) >= PARROT_SHARE:
                 r.parrots.append(Move(e.turn.seq, s))
                 continue
-            reflective, complex_ = _reflection(s, e)
+            reflective, complex_ = _reflection(s, e, conversation)
             if reflective and not turn_reflected:
                 turn_reflected = True
                 r.reflections.append(Move(e.turn.seq, s, complex_))

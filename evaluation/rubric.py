@@ -33,7 +33,7 @@ from evaluation.scoring import (
 )
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "2"
+EVALUATOR_VERSION = "3"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "Judgment", "evaluate"]
 
 
@@ -69,8 +69,11 @@ def evaluate(
     hits = detect_red_flags(rubric, conv, resp, negated)
     flags = to_contract(hits, resp, len(conv.exchanges))
     present = {f.id for f in flags}
+    # harm taints the whole turn; a slip of technique taints the sentence that shows it
+    tainted = {(f.seq, None if f.critical else f.quote) for f in flags}
     criteria = [
-        score_criterion(c, readings[c.id], conv, present, client_name) for c in rubric.criteria
+        score_criterion(c, readings[c.id], conv, present, client_name, tainted)
+        for c in rubric.criteria
     ]
     engagement = conv.engagement.score if conv.engagement.replies else None
     score = overall_score(criteria, flags, engagement, rubric.pass_mark)

@@ -1,7 +1,7 @@
 """From criterion ratings, red flags and the client's engagement to one overall score, pass or
 fail, and whether a human should look at it.
 
-quality = 85% weighted criterion mean + 15% client engagement; overall = 15 + 0.85 * quality
+quality = 85% weighted criterion mean + 15% client engagement; overall = 25 + 0.75 * quality
 (a session that happened is not worth nothing), times 0.9 per non-critical red flag and 0.7 per
 critical one (so more harm always scores lower); any critical flag also caps the score below the
 pass mark and fails the session."""
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from core.contracts import CriterionResult, RedFlag
 
 ENGAGEMENT_WEIGHT = 0.15
-FLOOR = 15.0
+FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)
 MINOR_FACTOR = 0.9
 CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from core.contracts import Evaluation
-from voicetrain.calibrate import run_calibrate
+from evaluation.calibration import agreement
+from voicetrain.calibrate import run_calibrate, score_directory
 from voicetrain.evaluate_file import run_evaluate
 
 CALIBRATION = Path(__file__).parent / "calibration"
@@ -30,6 +31,21 @@ async def test_holdout_meets_the_thresholds(capsys: pytest.CaptureFixture[str]) 
         CALIBRATION / "holdout", min_pass_agreement=90, min_ranking=95, judge=None
     )
     assert code == 0, capsys.readouterr().out
+
+
+async def test_blind_holdout2_meets_the_thresholds(capsys: pytest.CaptureFixture[str]) -> None:
+    # labelled before the evaluator ever ran on it; never used to tune the evaluator
+    code = await run_calibrate(
+        CALIBRATION / "holdout2", min_pass_agreement=90, min_ranking=95, judge=None
+    )
+    assert code == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("subset", ["", "holdout", "holdout2"])
+async def test_criterion_ratings_agree_with_the_expert_labels(subset: str) -> None:
+    result = agreement(await score_directory(CALIBRATION / subset, judge=None))
+    assert result.criterion_agreement is not None
+    assert result.criterion_agreement >= 0.75, (result.criteria_agree, result.criteria_labelled)
 
 
 async def test_calibrate_fails_below_threshold(capsys: pytest.CaptureFixture[str]) -> None:

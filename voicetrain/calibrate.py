@@ -65,6 +65,11 @@ def render_agreement(scored: list[Scored], result: Agreement) -> str:
             f"{hi} > {lo}" for hi, lo in result.misranked))  # fmt: skip
     if result.pass_disagreements:
         lines.append("pass/fail disagreements: " + ", ".join(result.pass_disagreements))
+    if result.criterion_misses:
+        lines.append("criteria rated differently (above the expert / below):")
+        lines += [
+            f"  {cid:32} {over} / {under}" for cid, (over, under) in result.criterion_misses.items()
+        ]
     return "\n".join(lines)
 
 
