@@ -76,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N,N,...",
         help="session counts to step through at speech pacing (a turn every 5 s)",
     )
+    bench.add_argument(
+        "--storm",
+        type=int,
+        metavar="N",
+        help="N trainees press start at once beside --sessions live sessions (with and without "
+        "admission control)",
+    )
     return p
 
 
@@ -171,6 +178,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     turns=args.turns,
                     pacing=args.pacing,
                     capacity=args.capacity,
+                    storm=args.storm,
                 )
             )
     except PortBusy as exc:

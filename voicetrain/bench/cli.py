@@ -32,6 +32,7 @@ from voicetrain.bench.scenarios import (
     bench_start,
 )
 from voicetrain.bench.stack import BenchStack
+from voicetrain.bench.storm import bench_storm
 
 RESULTS_DIR = Path("bench/results")
 
@@ -45,6 +46,7 @@ async def run_bench(
     turns: int | None = None,
     pacing: float | None = None,
     capacity: list[int] | None = None,
+    storm: int | None = None,
 ) -> int:
     base = QUICK if quick else FULL
     sizes = Sizes(
@@ -89,6 +91,11 @@ async def run_bench(
             if capacity:
                 print("capacity at speech pacing...", flush=True)
                 results["capacity"] = await bench_capacity(ctx, capacity)
+            if storm:
+                print(
+                    f"start storm of {storm} beside {sizes.sessions} live sessions...", flush=True
+                )
+                results["storm"] = await bench_storm(ctx, sizes.sessions, storm)
             if faults:
                 print("4/4 faults...", flush=True)
                 results["faults"] = await bench_faults(
@@ -104,4 +111,5 @@ async def run_bench(
     print(table(results))
     print(f"\nresults written to {path}")
     checks = [results["live_load"]["check"], *results.get("faults", {}).values()]
+    checks += [run["live_check"] for key, run in results.get("storm", {}).items() if "with" in key]
     return 0 if all(consistent(c) for c in checks) else 1

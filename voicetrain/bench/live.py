@@ -206,6 +206,13 @@ async def live_load(
             },
         }
     if fault_window is not None:
+        # Turns sent while the fault lasted (and one pacing period after): what it cost them.
+        during = [
+            seen_at[k] - t
+            for k, t in sent_at.items()
+            if fault_window[0] <= t <= fault_window[1] + pacing and k in seen_at
+        ]
+        out["during_fault"] = {"turn_to_db": summary_ms(during)}
         # Recovery: from the end of the fault until every turn sent before that end is stored.
         fault_end = fault_window[1]
         before = [seen_at[k] for k, t in sent_at.items() if t <= fault_end and k in seen_at]

@@ -55,6 +55,15 @@ def table(results: dict[str, Any]) -> str:
                 f"capacity {run['sessions']} sessions @ a turn per {cap['pacing_seconds']:.0f} s: turn->DB p99 {run['turn_to_db']['p99_ms']} ms; CPU ms per turn {run['cpu_ms_per_turn']}"
             )
         lines.append(f"largest count with p99 <= 1 s: {cap['largest_count_with_p99_under_1s']}")
+    storm = results.get("storm")
+    if storm:
+        for key in ("without_admission", "with_admission"):
+            run = storm[key]
+            lines.append(
+                f"storm of {run['starts']} starts beside {storm['live_sessions']} live sessions, {key.replace('_', ' ')}: "
+                f"{run['admitted']} admitted, {run['refused_429']} refused (429), other {run['other']}, answered within {run['answered_within_seconds']} s; "
+                f"live turn->DB p99 {run['live_turn_to_db_during_storm']['p99_ms']} ms during (steady {(run['live_turn_to_db_steady'] or {}).get('p99_ms')} ms)"
+            )
     for name, check in results.get("faults", {}).items():
         lines.append(f"fault {name:>17}: {check}")
     return "\n".join(lines)

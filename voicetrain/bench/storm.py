@@ -1,0 +1,90 @@
+"""A start storm beside live sessions: S sessions at speech pacing, and once they all talk, N
+trainees press start at the same moment. Run twice — through an API with the deployment's
+admission control (the default global start rate), and through one without — to show what
+admission buys: refused starts (429 + Retry-After) instead of slower turns for everyone live."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from core.security import mint_jwt
+from core.settings import Settings
+from voicetrain.bench.capacity import SPEECH_PACING_SECONDS
+from voicetrain.bench.live import Fault, live_load
+from voicetrain.bench.scenarios import Ctx
+from voicetrain.devstack.processes import free_port, spawn, stop, wait_for_port
+
+
+async def _storm(ctx: Ctx, api_url: str, starts: int) -> dict[str, Any]:
+    """`starts` different trainees press start at once; what each was answered."""
+    settings: Settings = ctx.stack.settings
+
+    async def one(i: int, http: httpx.AsyncClient) -> int:
+        token = mint_jwt(settings, sub=f"bench-storm-{uuid.uuid4().hex[:6]}-{i}", role="trainee")
+        r = await http.post(
+            "/v1/sessions",
+            json={"scenario_id": ctx.scenario_id, "modality": "voice"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return r.status_code
+
+    began = time.perf_counter()
+    async with httpx.AsyncClient(base_url=api_url, timeout=120) as http:
+        codes = await asyncio.gather(*(one(i, http) for i in range(starts)))
+    counts = Counter(codes)
+    return {
+        "starts": starts,
+        "admitted": counts.get(201, 0),
+        "refused_429": counts.get(429, 0),
+        "other": {str(k): v for k, v in counts.items() if k not in (201, 429)},
+        "answered_within_seconds": round(time.perf_counter() - began, 2),
+    }
+
+
+async def _run(ctx: Ctx, api_url: str, sessions: int, starts: int) -> dict[str, Any]:
+    storm: dict[str, Any] = {}
+
+    async def inject() -> None:
+        storm.update(await _storm(ctx, api_url, starts))
+
+    turns = 12
+    result = await live_load(
+        ctx, sessions, turns, fault=Fault(inject), pacing=SPEECH_PACING_SECONDS,
+        ramp_per_second=4.0,
+    )  # fmt: skip
+    return {
+        **storm,
+        "live_turn_to_db_steady": result.get("steady", {}).get("turn_to_db"),
+        "live_turn_to_db_during_storm": result["during_fault"]["turn_to_db"],
+        "live_check": result["check"],
+    }
+
+
+async def bench_storm(ctx: Ctx, sessions: int, starts: int) -> dict[str, Any]:
+    """The same storm twice: without admission (the bench's own API admits everything) and with
+    the deployment's default global start rate (a second API process)."""
+    port = free_port()
+    env = {**ctx.stack.env, "VOICETRAIN_API_PORT": str(port)}
+    env.pop("VOICETRAIN_SESSION_START_RATE_GLOBAL", None)  # the default, as deployed
+    admitting = spawn(
+        [sys.executable, "-m", "voicetrain", "api"], env=env, log=ctx.stack.dir / "api-storm.log"
+    )
+    try:
+        await asyncio.to_thread(wait_for_port, "127.0.0.1", port, timeout=60, proc=admitting)
+        without = await _run(ctx, ctx.stack.settings.api_url or "", sessions, starts)
+        with_admission = await _run(ctx, f"http://127.0.0.1:{port}", sessions, starts)
+    finally:
+        await asyncio.to_thread(stop, admitting)
+    return {
+        "live_sessions": sessions,
+        "global_start_rate": Settings.model_fields["session_start_rate_global"].default,
+        "without_admission": without,
+        "with_admission": with_admission,
+    }
