@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -25,6 +26,7 @@ from core.db.models import EvaluationRow, TrainingSession, TranscriptTurn
 from core.security import mint_jwt
 from core.settings import load_settings
 from tests.helpers import dev_env, leftovers
+from voicetrain.devstack.processes import free_port
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -98,6 +100,49 @@ def test_dev_stack_starts_serves_stops_and_reuses_its_data(tmp_path: Path) -> No
         assert b"workers      2 process(es)" in out
         assert leftovers(state) == []  # the extra worker process too
     assert ids[0] == ids[1]  # the second start reused the data (same scenario rows)
+
+
+def test_dev_stack_says_when_the_agent_stops_on_its_own(tmp_path: Path) -> None:
+    """The agent refuses a configuration it cannot talk with (here STT turn detection): the
+    stack keeps serving text practice and says at once that the agent stopped, and where why."""
+    state = tmp_path / "state"
+    env = {
+        **dev_env(state),
+        "LIVEKIT_URL": f"ws://127.0.0.1:{free_port()}",
+        "LIVEKIT_API_KEY": "devkey",
+        "LIVEKIT_API_SECRET": "a-dev-secret-of-at-least-32-characters",
+        "VOICETRAIN_AGENT_TURN_DETECTION": "stt",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voicetrain", "dev"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    said = bytearray()
+    reader = threading.Thread(target=lambda: _read_into(proc, said), daemon=True)
+    reader.start()
+    try:
+        _wait_healthy(env["VOICETRAIN_API_URL"], proc)
+        deadline = time.monotonic() + 120
+        while b"the agent stopped" not in said and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert httpx.get(f"{env['VOICETRAIN_API_URL']}/readyz", timeout=5).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+        reader.join(10)
+    out = bytes(said)
+    assert b"agent        started (LiveKit configured)" in out
+    assert f"the agent stopped (exit code 1); why: {state / 'agent.log'}".encode() in out, out
+    assert b"TURN_DETECTION=stt" in (state / "agent.log").read_bytes()
+    assert leftovers(state) == []
+
+
+def _read_into(proc: subprocess.Popen[bytes], buffer: bytearray) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        buffer.extend(line)
 
 
 def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:

@@ -57,6 +57,22 @@ def workflow_url(settings: Settings, workflow_id: str) -> str:
     return f"{settings.temporal_ui_url.rstrip('/')}/namespaces/{settings.temporal_namespace}/workflows/{workflow_id}"
 
 
+async def _report_exits(children: dict[str, tuple[subprocess.Popen[bytes], Path]]) -> None:
+    """Say so at once when a process of the stack stops on its own (the agent refusing its
+    configuration, a worker crashing): the stack keeps running without it."""
+    running = dict(children)
+    while running:
+        for name, (proc, log_path) in list(running.items()):
+            if proc.poll() is not None:
+                print(
+                    f"voicetrain dev: the {name} stopped (exit code {proc.returncode}); "
+                    f"why: {log_path}",
+                    flush=True,
+                )
+                del running[name]
+        await asyncio.sleep(0.5)
+
+
 async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
     state = settings.state_dir.resolve()
     state.mkdir(parents=True, exist_ok=True)
@@ -154,6 +170,11 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                     email="trainee@example.org",
                     name="Dev Trainee",
                 )
+                agent_line = (
+                    f"started (LiveKit configured), log {state / 'agent.log'}"
+                    if agent
+                    else "text mode only (LiveKit not configured)"
+                )
                 print(
                     f"voicetrain dev stack is up\n"
                     f"  web console  {settings.api_url}/  (dev sign-in: any user id and role)\n"
@@ -161,12 +182,20 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
                     f"  Temporal UI  {settings.temporal_ui_url}\n"
                     f"  Postgres     {database_url}\n"
                     f"  workers      {1 + len(extra_workers)} process(es) on task queue {settings.task_queue}\n"
-                    f"  agent        {'running (LiveKit configured)' if agent else 'text mode only (LiveKit not configured)'}\n"
+                    f"  agent        {agent_line}\n"
                     f"  dev token    {token}\n"
                     f"  (voicetrain token --user EMAIL --role trainee|supervisor|admin mints more; Ctrl-C stops everything)",
                     flush=True,
                 )
+            children = {
+                f"worker process {n}": (p, state / f"worker-{n}.log")
+                for n, p in enumerate(extra_workers, start=2)
+            }
+            if agent is not None:
+                children["agent"] = (agent, state / "agent.log")
+            watch = asyncio.create_task(_report_exits(children))
             await stop_event.wait()
+            watch.cancel()
             server.should_exit = True
             with suppress(asyncio.CancelledError):
                 await serve
