@@ -35,6 +35,9 @@ class Fault:
 
     inject: Callable[[], Awaitable[None]]
     during: str = "conversation"
+    # a fault of the conversation holds every session's turns until it strikes; a load (a start
+    # storm) leaves the sessions talking at their own pace
+    hold_turns: bool = True
 
 
 async def live_load(
@@ -51,8 +54,9 @@ async def live_load(
     refused_starts = 0
     joined = asyncio.Event()
     joined_count = 0
+    all_joined_at: list[float] = []
     released = asyncio.Event()  # a conversation-time fault holds the turns until it has struck
-    if fault is None or fault.during == "join":
+    if fault is None or fault.during == "join" or not fault.hold_turns:
         released.set()
     done = asyncio.Event()
     worker_proc = psutil.Process(ctx.stack.worker.pid) if ctx.stack.worker else None
@@ -80,6 +84,7 @@ async def live_load(
             finally:
                 joined_count += 1
                 if joined_count == sessions:
+                    all_joined_at.append(time.perf_counter())
                     joined.set()
             await released.wait()
             for turn in make_turns(turns):
@@ -134,11 +139,9 @@ async def live_load(
     if fault is not None:
         if fault.during == "conversation":
             await joined.wait()  # every agent has joined: the fault hits the conversations
-            fault_started = time.perf_counter()
             released.set()
             await asyncio.sleep(pacing * turns / 3)
-        else:
-            fault_started = time.perf_counter()
+        fault_started = time.perf_counter()
         await fault.inject()
         fault_window = (fault_started, time.perf_counter())
     steady: dict[str, Any] = {}
@@ -212,7 +215,15 @@ async def live_load(
             for k, t in sent_at.items()
             if fault_window[0] <= t <= fault_window[1] + pacing and k in seen_at
         ]
+        # and those sent after every session joined, before it struck: the same sessions unhurt
+        joined_at = all_joined_at[0] if all_joined_at else fault_window[0]
+        before = [
+            seen_at[k] - t
+            for k, t in sent_at.items()
+            if joined_at <= t < fault_window[0] and k in seen_at
+        ]
         out["during_fault"] = {"turn_to_db": summary_ms(during)}
+        out["before_fault"] = {"turn_to_db": summary_ms(before)}
         # Recovery: from the end of the fault until every turn sent before that end is stored.
         fault_end = fault_window[1]
         before = [seen_at[k] for k, t in sent_at.items() if t <= fault_end and k in seen_at]

@@ -62,7 +62,7 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"storm of {run['starts']} starts beside {storm['live_sessions']} live sessions, {key.replace('_', ' ')}: "
                 f"{run['admitted']} admitted, {run['refused_429']} refused (429), other {run['other']}, answered within {run['answered_within_seconds']} s; "
-                f"live turn->DB p99 {run['live_turn_to_db_during_storm']['p99_ms']} ms during (steady {(run['live_turn_to_db_steady'] or {}).get('p99_ms')} ms)"
+                f"live turn->DB p99 {run['live_turn_to_db_during_storm']['p99_ms']} ms during (before: {run['live_turn_to_db_before_storm']['p99_ms']} ms)"
             )
     for name, check in results.get("faults", {}).items():
         lines.append(f"fault {name:>17}: {check}")
