@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.roadblocks import roadblock
-from evaluation.skills import ADVICE, AFFIRMATION, COMPLEX, OPEN_Q, PERMISSION, REFLECTION, SUMMARY
+from evaluation.skills import (
+    ADVICE,
+    AFFIRMATION,
+    AFFIRMS_EFFORT,
+    COMPLEX,
+    OPEN_Q,
+    PERMISSION,
+    REFLECTION,
+    SUMMARY,
+)
 from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, words
 
 PARROT_SHARE = 0.55
@@ -36,14 +45,6 @@ _BARE_SYMPATHY = re.compile(
     r"^(that|it|this)('s| is| was| sounds| must be| must have been| seems)( like)?( (a|an|really|"
     r"so|incredibly|very|pretty|truly|just|absolutely|awfully))* (awful|terrible|horrible|"
     r"horrendous|dreadful|hard|tough|rough|difficult|heavy|a lot|brutal|grim|not easy)\W*$",
-    re.I,
-)
-# crediting what the client did is an affirmation: it evaluates, it does not say the experience back
-_AFFIRMS_EFFORT = re.compile(
-    r"^(you('ve| have)? (kept|managed|made it|stuck (with|at)|carried on|held on|pushed (on|through)|"
-    r"showed up|came in|got yourself|still (went|came|got|made|turned up))|(it|that) (took|takes) "
-    r"(real |a lot of |some )?(courage|guts|strength|honesty)|(it|that)('s| is| was) (really |so )?"
-    r"(brave|courageous)|that('s| is) (real |a real )?(honesty|strength|courage|commitment))\b",
     re.I,
 )
 _SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
@@ -121,7 +122,7 @@ def _reflection(
     text = LEAD_IN.sub("", sentence.text)
     if exchange.before is None or is_question(sentence) or roadblock(sentence.text):
         return False, False
-    if _AFFIRMS_EFFORT.match(text):
+    if AFFIRMS_EFFORT.match(text):
         return False, False
     if ADVICE.search(text) and not REFLECTION.match(text):  # "you're feeling you have to..."
         return False, False
@@ -207,7 +208,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if reflective and not turn_reflected:
                 turn_reflected = True
                 r.reflections.append(Move(e.turn.seq, s, complex_))
-            if AFFIRMATION.search(s.text):
+            if AFFIRMATION.search(s.text) or AFFIRMS_EFFORT.match(text):
                 r.affirmations.append(Move(e.turn.seq, s))
             if SUMMARY.search(s.text) or _gathers(s, e, conversation):
                 r.summaries.append(Move(e.turn.seq, s))

@@ -62,6 +62,15 @@ AFFIRMATION = re.compile(
     r".{0,60}\b(even (when|though|if|after|with)|despite|anyway|all the same))",
     re.I,
 )
+# Crediting what the client did, said as the whole sentence: an affirmation, and (responsiveness.py)
+# not a reflection - it evaluates the experience rather than saying it back.
+AFFIRMS_EFFORT = re.compile(
+    r"^(you('ve| have)? (kept|managed|made it|stuck (with|at)|carried on|held on|pushed (on|through)|"
+    r"showed up|came in|got yourself|still (went|came|got|made|turned up))|(it|that) (took|takes) "
+    r"(real |a lot of |some )?(courage|guts|strength|honesty)|(it|that)('s| is| was) (really |so )?"
+    r"(brave|courageous)|that('s| is) (real |a real )?(honesty|strength|courage|commitment))\b",
+    re.I,
+)
 SUMMARY = re.compile(
     r"\b(let me (summari[sz]e|see if i|check (that|if) i|pull)|to sum up|so far|what i.ve heard"
     r"|to pull (this|it|that) together|in summary|to recap|let me make sure i.ve got|let me pull"
@@ -136,7 +145,7 @@ def detect(text: str) -> Skills:
             counts["refl"] += 1
             if COMPLEX.search(core):
                 counts["complex"] += 1
-        if AFFIRMATION.search(sentence):
+        if AFFIRMATION.search(sentence) or AFFIRMS_EFFORT.match(core):
             counts["affirm"] += 1
         if SUMMARY.search(sentence):
             counts["summary"] += 1

@@ -143,3 +143,16 @@ def test_a_bare_that_sounds_awful_is_a_simple_reflection_at_most() -> None:
     )
     resp = read_responsiveness(read_conversation(said))
     assert [(m.seq, m.complex) for m in resp.reflections] == [(1, False)]
+
+
+def test_crediting_what_the_client_did_is_one_affirmation_in_both_counts() -> None:
+    said = turns(
+        (C, "I finally told Priya about the birthday, which wasn't easy."),
+        (T, "That took real honesty."),
+        (C, "Yeah. It did."),
+    )
+    resp = read_responsiveness(read_conversation(said))
+    assert [m.seq for m in resp.affirmations] == [1]
+    assert resp.reflections == []
+    assert detect("That took real honesty.").affirmations == 1
+    assert detect("That took real honesty.").reflections == 0
