@@ -22,6 +22,7 @@ from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
 from evaluation.negation import clause_negated, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
+from evaluation.roadblocks import SAYS, roadblock
 from evaluation.text import compile_all, first_match, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
@@ -35,6 +36,7 @@ class CriterionReading:
     missed_items: float = 0.0
     negated: list[tuple[int, str]] = field(default_factory=list)  # (seq, sentence) of key aspects
     missed: list[tuple[Turn, str]] = field(default_factory=list)  # (client turn, its sentence)
+    roadblocks: list[Move] = field(default_factory=list)  # said where a reflection was wanted
 
 
 def _aspects(criterion: CriterionDef) -> list[Aspect]:
@@ -165,7 +167,21 @@ def read_criterion(
             Candidate(move.seq, move.sentence.text, weight, fit, nxt if asked else None)
         )
     _follow_ups(criterion, conv, reading)
+    if {"reflection", "complex_reflection"} & set(criterion.skills):
+        reading.roadblocks = resp.roadblocks
     return reading
+
+
+def _roadblock_note(moves: list[Move], client_name: str) -> str:
+    """Why warm lines did not count: the first reassurance or praise said where a reflection
+    was wanted."""
+    for m in moves[:1]:
+        kind = roadblock(m.sentence.text) or ""
+        return (
+            f' Turn {m.seq} ("{short(m.sentence.text, 60)}") {SAYS.get(kind, "answers")} rather'
+            f" than saying back what {client_name} felt, so it is not a reflection."
+        )
+    return ""
 
 
 def _rating(criterion: CriterionDef, items: float) -> Rating:
@@ -233,6 +249,7 @@ def score_criterion(
         )
     if rating != "met":
         feedback += shortfall(reading.candidates, tainted)
+        feedback += _roadblock_note(reading.roadblocks, client_name)
     if spoilers:
         feedback += " Lowered because of: " + ", ".join(s.replace("_", " ") for s in spoilers) + "."
     better = None

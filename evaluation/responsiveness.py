@@ -2,7 +2,10 @@
 
 A reflection counts when it follows a client turn and carries that turn's meaning forward in the
 trainee's own words: it shares content with the client turn (or names a feeling) but is not a
-copy of it (parroting), and it is not the same opener formula used in most turns (formulaic).
+copy of it (parroting), it is not the same opener formula used in most turns (formulaic), and it
+is not a roadblock (roadblocks.py): reassurance, praise, "don't feel…", "at least…" change or
+judge the feeling instead of saying it back. A bare "That sounds awful" acknowledges without
+carrying anything forward: a simple reflection at most.
 A question counts when it is not buried in a stack (3+ questions in one turn); an open question
 whose answer the trainee never takes up counts for less."""
 
@@ -13,7 +16,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from evaluation.conversation import Conversation, Exchange, overlap
-from evaluation.skills import ADVICE, AFFIRMATION, COMPLEX, OPEN_Q, PERMISSION, REFLECTION, SUMMARY
+from evaluation.roadblocks import roadblock
+from evaluation.skills import (
+    ADVICE,
+    AFFIRMATION,
+    AFFIRMS_EFFORT,
+    COMPLEX,
+    OPEN_Q,
+    PERMISSION,
+    REFLECTION,
+    SUMMARY,
+)
 from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, words
 
 PARROT_SHARE = 0.55
@@ -25,6 +38,13 @@ FEELING = re.compile(
     r"overwhelm\w*|pain\w*|panic\w*|pressure|proud|relie\w*|sad\w*|scar\w*|shame|shock\w*|"
     r"stress\w*|stung|terrif\w*|tired|torn|trapped|unbearable|upset|weigh\w*|worn|worr\w*|"
     r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders)\b",
+    re.I,
+)
+# an acknowledgement of how bad it is, with nothing of what the client said or felt
+_BARE_SYMPATHY = re.compile(
+    r"^(that|it|this)('s| is| was| sounds| must be| must have been| seems)( like)?( (a|an|really|"
+    r"so|incredibly|very|pretty|truly|just|absolutely|awfully))* (awful|terrible|horrible|"
+    r"horrendous|dreadful|hard|tough|rough|difficult|heavy|a lot|brutal|grim|not easy)\W*$",
     re.I,
 )
 _SO = re.compile(r"^(so|and so|sounds like|no wonder)\b", re.I)
@@ -91,6 +111,7 @@ class Responsiveness:
     summaries: list[Move] = field(default_factory=list)
     permission_asks: list[Move] = field(default_factory=list)
     advice: list[Move] = field(default_factory=list)
+    roadblocks: list[Move] = field(default_factory=list)  # said after a client turn
     taken_up: dict[int, bool] = field(default_factory=dict)  # trainee seq -> next turn used answer
 
 
@@ -99,7 +120,9 @@ def _reflection(
 ) -> tuple[bool, bool]:
     """(is a responsive reflection, is complex)."""
     text = LEAD_IN.sub("", sentence.text)
-    if exchange.before is None or is_question(sentence):
+    if exchange.before is None or is_question(sentence) or roadblock(sentence.text):
+        return False, False
+    if AFFIRMS_EFFORT.match(text):
         return False, False
     if ADVICE.search(text) and not REFLECTION.match(text):  # "you're feeling you have to..."
         return False, False
@@ -131,7 +154,7 @@ def _reflection(
     if not reflective:
         return False, False
     new_words = set(words(text)) - set(words(exchange.before.text))
-    complex_ = feeling or len(new_words) >= 6
+    complex_ = (feeling or len(new_words) >= 6) and not _BARE_SYMPATHY.match(text)
     return True, complex_
 
 
@@ -179,11 +202,13 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if e.before is not None and copied_share(said, e.before.text) >= PARROT_SHARE:
                 r.parrots.append(Move(e.turn.seq, s))
                 continue
+            if e.before is not None and roadblock(s.text):
+                r.roadblocks.append(Move(e.turn.seq, s))
             reflective, complex_ = _reflection(s, e, conversation)
             if reflective and not turn_reflected:
                 turn_reflected = True
                 r.reflections.append(Move(e.turn.seq, s, complex_))
-            if AFFIRMATION.search(s.text):
+            if AFFIRMATION.search(s.text) or AFFIRMS_EFFORT.match(text):
                 r.affirmations.append(Move(e.turn.seq, s))
             if SUMMARY.search(s.text) or _gathers(s, e, conversation):
                 r.summaries.append(Move(e.turn.seq, s))

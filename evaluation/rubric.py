@@ -33,7 +33,7 @@ from evaluation.scoring import (
 )
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "3"
+EVALUATOR_VERSION = "4"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "Judgment", "evaluate"]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.scenarios import SKILL_NAMES
+from evaluation.roadblocks import roadblock
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _LEAD_IN = re.compile(
@@ -56,7 +57,18 @@ AFFIRMATION = re.compile(
     r"|glad you (came|called|reached|told|are here|made it|picked up)|good (step|idea|plan)|really good next step"
     r"|took (guts|strength|a lot)|takes (guts|strength)|it says (something|a lot)|says something (good )?about you"
     r"|thank you for (trusting|being so honest|your honesty)|you.re someone who|you.ve (managed|kept|held)"
-    r"|(shows|showed) (real )?(care|strength|courage|commitment)|solid start|plan that.s yours|built by you)",
+    r"|(shows|showed) (real )?(care|strength|courage|commitment)|solid start|plan that.s yours|built by you"
+    r"|you (kept|managed|stuck (with|at)|carried on|pushed (on|through)|still (went|came|turned up|showed up))\b"
+    r".{0,60}\b(even (when|though|if|after|with)|despite|anyway|all the same))",
+    re.I,
+)
+# Crediting what the client did, said as the whole sentence: an affirmation, and (responsiveness.py)
+# not a reflection - it evaluates the experience rather than saying it back.
+AFFIRMS_EFFORT = re.compile(
+    r"^(you('ve| have)? (kept|managed|made it|stuck (with|at)|carried on|held on|pushed (on|through)|"
+    r"showed up|came in|got yourself|still (went|came|got|made|turned up))|(it|that) (took|takes) "
+    r"(real |a lot of |some )?(courage|guts|strength|honesty)|(it|that)('s| is| was) (really |so )?"
+    r"(brave|courageous)|that('s| is) (real |a real )?(honesty|strength|courage|commitment))\b",
     re.I,
 )
 SUMMARY = re.compile(
@@ -120,7 +132,10 @@ def detect(text: str) -> Skills:
         core = _LEAD_IN.sub("", sentence)
         if PERMISSION.search(sentence):
             counts["permission"] += 1
-        reflective = bool(REFLECTION.match(core) or REFLECTION.match(sentence))
+        # "You've got a lot going for you" opens like a reflection but reassures: a roadblock
+        reflective = bool(REFLECTION.match(core) or REFLECTION.match(sentence)) and not roadblock(
+            sentence
+        )
         if _is_question(sentence) and not reflective:
             if OPEN_Q.match(core):
                 counts["open"] += 1
@@ -130,7 +145,7 @@ def detect(text: str) -> Skills:
             counts["refl"] += 1
             if COMPLEX.search(core):
                 counts["complex"] += 1
-        if AFFIRMATION.search(sentence):
+        if AFFIRMATION.search(sentence) or AFFIRMS_EFFORT.match(core):
             counts["affirm"] += 1
         if SUMMARY.search(sentence):
             counts["summary"] += 1
