@@ -134,7 +134,7 @@ def test_dev_stack_says_when_the_agent_stops_on_its_own(tmp_path: Path) -> None:
         reader.join(10)
     out = bytes(said)
     assert b"agent        started (LiveKit configured)" in out
-    assert f"the agent stopped (exit code 1); why: {state / 'agent.log'}".encode() in out, out
+    assert f"the agent stopped (exit code 2); why: {state / 'agent.log'}".encode() in out, out
     assert b"TURN_DETECTION=stt" in (state / "agent.log").read_bytes()
     assert leftovers(state) == []
 
