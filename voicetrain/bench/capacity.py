@@ -4,6 +4,7 @@ largest count that held and the CPU each turn costs, by component."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from voicetrain.bench.live import live_load
@@ -13,8 +14,11 @@ SPEECH_PACING_SECONDS = 5.0
 P99_BUDGET_MS = 1000.0
 
 
+STEADY_TURNS = 12  # turns each session sends after the last one has joined: a minute of talk
+
+
 async def bench_capacity(
-    ctx: Ctx, steps: list[int], *, turns: int = 16, ramp_per_second: float = 4.0
+    ctx: Ctx, steps: list[int], *, ramp_per_second: float = 4.0
 ) -> dict[str, Any]:
     """Measured in each run's steady state (every session joined, none ended yet): the ramp-in
     (starts) and the evaluations at the end are other costs, reported elsewhere; a start storm
@@ -26,6 +30,10 @@ async def bench_capacity(
             f"   capacity: {sessions} sessions at a turn every {SPEECH_PACING_SECONDS:.0f} s",
             flush=True,
         )
+        # the first session keeps talking for a minute after the last one has joined, so the
+        # steady window is a minute long at any count
+        ramp_turns = math.ceil(sessions / ramp_per_second / SPEECH_PACING_SECONDS)
+        turns = ramp_turns + STEADY_TURNS
         result = await live_load(
             ctx, sessions, turns, pacing=SPEECH_PACING_SECONDS, ramp_per_second=ramp_per_second
         )
@@ -35,6 +43,7 @@ async def bench_capacity(
             "sessions": sessions,
             "turn_to_db": steady["turn_to_db"],
             "steady_turns": steady.get("turns"),
+            "steady_seconds": steady.get("seconds"),
             "turn_to_db_whole_run": result["turn_to_db"],
             "cpu_ms_per_turn": steady["cpu_ms_per_turn"],
             "check": result["check"],
