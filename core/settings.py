@@ -122,7 +122,11 @@ class Settings(BaseSettings):
     agent_allow_interruptions: bool = True
 
     worker_max_concurrent_activities: int = Field(200, ge=1)
-    worker_max_concurrent_workflow_tasks: int = Field(200, ge=1)
+    # Workflow tasks a worker process takes at once. A task's 5 s timeout runs from the moment
+    # the worker takes it, so taking more than one Python process can finish in time makes an
+    # overloaded worker time its own tasks out and redo them (measured: 200 slots collapsed at
+    # 300 sessions, tasks taking 5-37 s); with fewer, the backlog waits on the server instead.
+    worker_max_concurrent_workflow_tasks: int = Field(32, ge=1)
     # Worker processes of `voicetrain dev` and of the bench (compose: VOICETRAIN_WORKER_REPLICAS).
     # Unset: worker_process_count().
     worker_processes: int | None = Field(None, ge=1, le=64)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psutil
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agent.bridge import SessionBridge, TemporalBridge
 from core.contracts import (
@@ -48,6 +48,7 @@ async def live_load(
     pacing = ctx.sizes.pacing if pacing is None else pacing
     sent_at: dict[tuple[uuid.UUID, int], float] = {}
     seen_at: dict[tuple[uuid.UUID, int], float] = {}
+    stored_up_to: dict[uuid.UUID, int] = {}
     ended_at: dict[uuid.UUID, float] = {}
     evaluated_at: dict[uuid.UUID, float] = {}
     started: list[uuid.UUID] = []
@@ -105,11 +106,14 @@ async def live_load(
             if ids:
                 try:
                     async with ctx.db() as db:
+                        # the newest stored seq per session (a session's turns are stored in
+                        # seq order): a row per session, not every turn again on every look —
+                        # the observer must not take the CPU it measures
                         rows = (
                             await db.execute(
-                                select(TranscriptTurn.session_id, TranscriptTurn.seq).where(
-                                    TranscriptTurn.session_id.in_(ids)
-                                )
+                                select(TranscriptTurn.session_id, func.max(TranscriptTurn.seq))
+                                .where(TranscriptTurn.session_id.in_(ids))
+                                .group_by(TranscriptTurn.session_id)
                             )
                         ).all()
                         evals = (
@@ -123,8 +127,10 @@ async def live_load(
                     await asyncio.sleep(0.2)
                     continue
                 now = time.perf_counter()
-                for key in rows:
-                    seen_at.setdefault((key[0], key[1]), now)
+                for sid, newest in rows:
+                    for seq in range(stored_up_to.get(sid, -1) + 1, newest + 1):
+                        seen_at.setdefault((sid, seq), now)
+                    stored_up_to[sid] = max(stored_up_to.get(sid, -1), newest)
                 for sid in evals:
                     evaluated_at.setdefault(sid, now)
             if worker_proc and worker_proc.is_running():
