@@ -2,10 +2,10 @@
 start storm degrades to 429s instead of slowing every live session), their active sessions are
 capped, and so are their concurrent evaluation long-polls.
 
-The rate windows (the `limits` library, sliding window counter) live in this API replica's memory: they
-are abuse and overload protection, so N replicas admitting up to N x the rate is acceptable and
-needs no shared store. The hard bound that must hold across replicas — a trainee's active
-sessions — is counted in Postgres."""
+The rate windows (the `limits` library, sliding window counter) live in this API replica's
+memory: they are abuse and overload protection, so N replicas admitting up to N x the rate is
+acceptable and needs no shared store. The hard bound that must hold across replicas — a
+trainee's active sessions — is counted in Postgres."""
 
 from __future__ import annotations
 

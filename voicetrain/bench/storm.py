@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 
 from core.security import mint_jwt
-from core.settings import Settings
 from voicetrain.bench.capacity import SPEECH_PACING_SECONDS
 from voicetrain.bench.live import Fault, live_load
 from voicetrain.bench.scenarios import Ctx
@@ -24,7 +23,7 @@ from voicetrain.devstack.processes import free_port, spawn, stop, wait_for_port
 
 async def _storm(ctx: Ctx, api_url: str, starts: int) -> dict[str, Any]:
     """`starts` different trainees press start at once; what each was answered."""
-    settings: Settings = ctx.stack.settings
+    settings = ctx.stack.settings
 
     async def one(i: int, http: httpx.AsyncClient) -> int:
         token = mint_jwt(settings, sub=f"bench-storm-{uuid.uuid4().hex[:6]}-{i}", role="trainee")
