@@ -241,7 +241,8 @@ def score_criterion(
     evidence = quoted(candidates) if rating != "not_met" else []
     feedback = getattr(criterion.feedback, rating)
     if evidence:
-        where = ", ".join(f"turn {ev.seq}" for ev in evidence)
+        # two quotes from one turn name it once
+        where = ", ".join(f"turn {seq}" for seq in dict.fromkeys(ev.seq for ev in evidence))
         feedback += f" (Seen at {where}.)"
     for turn, said in reading.missed[:1]:
         feedback += (

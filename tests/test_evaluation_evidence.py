@@ -141,3 +141,16 @@ def test_no_criterion_quotes_what_raised_a_red_flag(path: Path) -> None:
         for e in c.evidence:
             assert e.seq not in harmful_turns, (c.id, e)
             assert (e.seq, e.quote) not in flagged, (c.id, e)
+
+
+def test_feedback_names_a_turn_once_when_it_quotes_two_of_its_sentences() -> None:
+    evaluation = score(STUDENT, turns(
+        (T, "Hi Maya, welcome, and thanks for coming in. Everything you share here is "
+            "confidential, and this is your time to talk about whatever is on your mind."),
+        OPENING,
+        (T, "What made you decide to come in today?"),
+        (C, "I had a panic attack in my chemistry midterm and now I can't sleep."),
+    ))  # fmt: skip
+    welcome = criterion(evaluation, "welcome_and_frame")
+    assert [e.seq for e in welcome.evidence] == [0, 0], welcome.evidence
+    assert "(Seen at turn 0.)" in welcome.feedback, welcome.feedback
