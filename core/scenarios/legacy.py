@@ -30,7 +30,7 @@ SkillName = Literal[
 SKILL_NAMES: tuple[str, ...] = get_args(SkillName)
 Form = Literal["question", "statement", "any"]
 
-DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
 
 
 class _Strict(BaseModel):
