@@ -179,6 +179,16 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _urls_follow_ports(self) -> Settings:
+        # The URLs people are told (banner, demo, links) follow the ports the stack listens on
+        # unless set explicitly (behind a proxy they differ).
+        if "api_url" not in self.model_fields_set:
+            self.api_url = f"http://{self.api_host}:{self.api_port}"
+        if "temporal_ui_url" not in self.model_fields_set:
+            self.temporal_ui_url = f"http://127.0.0.1:{self.dev_temporal_ui_port}"
+        return self
+
+    @model_validator(mode="after")
     def _check(self) -> Settings:
         problems: list[str] = []
         lk = [self.livekit_url, self.livekit_api_key, self.livekit_api_secret]
