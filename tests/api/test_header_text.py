@@ -23,6 +23,10 @@ BAD_VALUES = (
 )
 
 
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.encode(), v.encode()) for k, v in headers.items()]
+
+
 async def test_non_ascii_header_bytes_are_400_not_500(
     client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
 ) -> None:
@@ -33,7 +37,7 @@ async def test_non_ascii_header_bytes_are_400_not_500(
             r = await api.http.post(
                 "/v1/sessions",
                 json={"scenario_id": str(scenario.id), "modality": "text"},
-                headers=[*api.auth(user).items(), ("Idempotency-Key", value)],
+                headers=[*_raw(api.auth(user)), (b"Idempotency-Key", value)],
             )
             assert r.status_code == 400, value
             error = r.json()["error"]
@@ -41,7 +45,7 @@ async def test_non_ascii_header_bytes_are_400_not_500(
             assert "idempotency-key" in error["message"]
             assert error["retryable"] is False
         r = await api.http.get(
-            "/v1/scenarios", headers=[*api.auth(user).items(), ("X-Trace", "ü".encode())]
+            "/v1/scenarios", headers=[*_raw(api.auth(user)), (b"X-Trace", "ü".encode())]
         )
         assert r.status_code == 400
         async with sessionmaker() as db:
