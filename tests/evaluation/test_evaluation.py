@@ -17,7 +17,7 @@ from evaluation.skills import detect
 from voicetrain.report import render_report
 
 LIBRARY = {s.slug: s for s in load_library()}
-TRANSCRIPTS = Path(__file__).parent / "transcripts"
+TRANSCRIPTS = Path(__file__).parent.parent / "transcripts"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 

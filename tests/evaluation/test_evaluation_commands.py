@@ -15,7 +15,7 @@ from evaluation.calibration import agreement
 from voicetrain.calibrate import run_calibrate, score_directory
 from voicetrain.evaluate_file import run_evaluate
 
-CALIBRATION = Path(__file__).parent / "calibration"
+CALIBRATION = Path(__file__).parent.parent / "calibration"
 
 
 async def test_calibration_set_meets_the_thresholds(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from tests.evaluation_helpers import C, T, flag_ids, score, turns
 STUDENT = "anxious-college-student"
 GRIEF = "parent-acute-grief"
 MI = "drinking-ambivalence-mi"
-CALIBRATION = Path(__file__).parent / "calibration"
+CALIBRATION = Path(__file__).parent.parent / "calibration"
 OPENING = (C, "Hi. Um, I'm not really sure how this works. My RA said I should come.")
 
 

@@ -17,7 +17,7 @@ from evaluation.responsiveness import question_count, read_responsiveness
 from evaluation.text import copied_share, sentences
 from tests.evaluation_helpers import LIBRARY, C, T, score, turns
 
-CALIBRATION = Path(__file__).parent / "calibration"
+CALIBRATION = Path(__file__).parent.parent / "calibration"
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,7 @@ def test_safety_plan_evidence_is_never_a_greeting() -> None:
 
 
 def test_scenario_schema_errors_name_file_and_field(tmp_path: Path) -> None:
-    source = (Path(__file__).parent.parent / "scenarios" / "parent-acute-grief.yaml").read_text()
+    source = (Path(__file__).parents[2] / "scenarios" / "parent-acute-grief.yaml").read_text()
     broken = tmp_path / "broken.yaml"
     broken.write_text(source.replace("kind: pattern", "kind: nonsense").replace(
         "      met_at: 2\n", "      met_at: 2\n      red_herring: 1\n", 1))  # fmt: skip

@@ -5,19 +5,15 @@ as local activities, the workflow task timeout — never a minutes-long start_to
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 from pydantic import ValidationError
-from temporalio.api.enums.v1 import EventType, PendingActivityState, TimeoutType
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import ActivityEnvironment
 
@@ -44,7 +40,12 @@ from tests.helpers import (
     make_user,
     scenario_by_slug,
 )
-from voicetrain.devstack.processes import spawn, stop
+from tests.worker_faults import (
+    as_async,
+    pending_started,
+    retried_after_heartbeat_timeout,
+    worker_process,
+)
 from worker.main import build_worker
 from workflows.session import TrainingSessionWorkflow
 
@@ -138,55 +139,6 @@ async def test_a_nul_turn_signalled_to_the_workflow_is_dropped_and_the_session_c
 # --- a killed worker: the retry comes from the heartbeat timeout ------------------------------
 
 
-@contextmanager
-def worker_process(
-    client: Client, database_url: str, task_queue: str, state: Path, **env: str
-) -> Iterator[Any]:
-    proc = spawn(
-        [sys.executable, "-m", "voicetrain", "worker"],
-        env={
-            **os.environ,
-            "VOICETRAIN_ENV": "dev",
-            "VOICETRAIN_STATE_DIR": str(state),
-            "VOICETRAIN_DATABASE_URL": database_url,
-            "VOICETRAIN_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-            "VOICETRAIN_TASK_QUEUE": task_queue,
-            **env,
-        },
-        log=state / "worker.log",
-    )
-    try:
-        yield proc
-    finally:
-        stop(proc, sig=signal.SIGKILL)
-
-
-async def _pending_started(handle: WorkflowHandle[Any, Any], activity_type: str) -> bool:
-    description = await handle.describe()
-    return any(
-        p.activity_type.name == activity_type
-        and p.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-        for p in description.raw_description.pending_activities
-    )
-
-
-async def _retried_after_heartbeat_timeout(
-    handle: WorkflowHandle[Any, Any], activity_type: str
-) -> bool:
-    scheduled: set[int] = set()
-    async for event in handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            sched = event.activity_task_scheduled_event_attributes
-            if sched.activity_type.name == activity_type:
-                scheduled.add(event.event_id)
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            started = event.activity_task_started_event_attributes
-            if started.scheduled_event_id in scheduled and started.attempt >= 2:
-                timeout = started.last_failure.timeout_failure_info.timeout_type
-                return bool(timeout == TimeoutType.TIMEOUT_TYPE_HEARTBEAT)
-    return False
-
-
 async def test_worker_killed_mid_evaluation_is_replaced_after_a_heartbeat_timeout(
     sessionmaker: SessionMaker, client: Client, task_queue: str, database_url: str, tmp_path: Path
 ) -> None:
@@ -199,8 +151,8 @@ async def test_worker_killed_mid_evaluation_is_replaced_after_a_heartbeat_timeou
         with worker_process(client, database_url, task_queue, tmp_path, **judge_env) as proc:
             handle, _ = await begin(sessionmaker, client, task_queue, SLUG)
             await converse(handle, make_turns(6), end=EndConversation(reason="trainee_ended"))
-            await eventually(lambda: _pending_started(handle, "evaluate_session"), timeout=60)
-            await eventually(_async(lambda: len(llm.requests) >= 1), timeout=60)
+            await eventually(lambda: pending_started(handle, "evaluate_session"), timeout=60)
+            await eventually(as_async(lambda: len(llm.requests) >= 1), timeout=60)
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
         settings = load_settings(env="dev", llm_base_url=llm.url, llm_model="judge-1")
@@ -212,7 +164,7 @@ async def test_worker_killed_mid_evaluation_is_replaced_after_a_heartbeat_timeou
             outcome: SessionOutcome = await asyncio.wait_for(handle.result(), timeout=90)
     assert outcome.phase == "completed"
     assert outcome.evaluation is not None
-    assert await _retried_after_heartbeat_timeout(handle, "evaluate_session")
+    assert await retried_after_heartbeat_timeout(handle, "evaluate_session")
 
 
 async def _insert_waiting_on_lock(blocker: asyncpg.Connection) -> bool:
@@ -269,10 +221,3 @@ async def test_worker_killed_mid_persist_is_replaced_after_a_workflow_task_timeo
     assert outcome.turn_count == 6
     assert [t.seq for t in await db_turns(sessionmaker, ready.session_id)] == list(range(6))
     assert await _workflow_task_timed_out(handle)
-
-
-def _async(check: Any) -> Any:
-    async def run() -> bool:
-        return bool(check())
-
-    return run

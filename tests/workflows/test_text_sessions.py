@@ -25,10 +25,10 @@ from persona.scripted import ScriptedPersona
 from tests.api_harness import Api, running_api
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import begin, db_turns, eventually, keep_history, scenario_by_slug
-from tests.test_reliability import (
-    _async,
-    _pending_started,
-    _retried_after_heartbeat_timeout,
+from tests.worker_faults import (
+    as_async,
+    pending_started,
+    retried_after_heartbeat_timeout,
     worker_process,
 )
 from worker.main import build_worker, persona_llm_from
@@ -261,8 +261,8 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
                     id="message-kill-test",
                 )
             )
-            await eventually(lambda: _pending_started(handle, "client_reply"), timeout=60)
-            await eventually(_async(lambda: len(llm.requests) >= 1), timeout=60)
+            await eventually(lambda: pending_started(handle, "client_reply"), timeout=60)
+            await eventually(as_async(lambda: len(llm.requests) >= 1), timeout=60)
             proc.send_signal(signal.SIGKILL)
             proc.wait(10)
         settings = load_settings(env="dev", llm_base_url=llm.url, llm_model="persona-1")
@@ -292,4 +292,4 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
     assert messages[0]["role"] == "system"
     assert messages[0]["content"].startswith(LIBRARY[SLUG].persona.prompt.strip()[:40])
     assert [m["role"] for m in messages[1:]] == ["assistant", "user"]
-    assert await _retried_after_heartbeat_timeout(handle, "client_reply")
+    assert await retried_after_heartbeat_timeout(handle, "client_reply")
