@@ -1,9 +1,10 @@
 """`voicetrain bench --quick --faults` runs end to end: correctness only (counts equal, JSON
-written, recovery reported), never speed."""
+written, each fault struck and its recovery measured and reported), never speed."""
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,15 @@ def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
             == check["complete_transcript"]
             == check["exactly_one_evaluation"]
         )
-    for check in faults.values():
-        assert check["recovery_seconds"] >= 0  # reported (its size is the bench's, not a test's)
+    report = out.stdout.splitlines()
+    for name, check in faults.items():
+        # the fault really struck (its window is timed from its own start) and recovery is a finite
+        # time from its end that fits in the run (its size is the bench's to report, not a test's)
+        assert check["fault_seconds"] > 0, (name, check)
+        assert math.isfinite(check["recovery_seconds"]), (name, check)
+        assert 0 <= check["recovery_seconds"] < BUDGET_SECONDS, (name, check)
+        # and the printed report names the fault with the recovery it measured
+        line = next(x for x in report if x.startswith(f"fault {name:>17}: "))
+        assert f"'recovery_seconds': {check['recovery_seconds']}" in line, line
     assert results["persistence"]["turns"] == 50
     assert results["start_latency"]["sequential"]["n"] == 10
