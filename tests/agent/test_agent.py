@@ -144,9 +144,12 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
     async with fake_llm() as llm:
         llm.behaviours.extend(Behaviour(content=f"LLM reply {n}") for n in range(len(lines)))
         engine = ChatEngine(
-            base_url=llm.url, model="persona-1", api_key=None, timeout=10,
+            base_url=llm.url,
+            model="persona-1",
+            api_key=None,
+            timeout=10,
             persona_prompt=LIBRARY[slug].persona.prompt,
-        )  # fmt: skip
+        )
         await run_text_session(
             TemporalBridge(client, session_workflow_id(sid)),
             lines_of(lines),

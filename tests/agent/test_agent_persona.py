@@ -36,10 +36,14 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
 
     scenario = LIBRARY["parent-acute-grief"]
     briefing = AgentBriefing(
-        session_id=uuid.uuid4(), scenario_title=scenario.title, persona_prompt=scenario.persona.prompt,
-        opening_line=scenario.persona.opening_line, deadline=datetime.now(UTC), max_turns=10,
+        session_id=uuid.uuid4(),
+        scenario_title=scenario.title,
+        persona_prompt=scenario.persona.prompt,
+        opening_line=scenario.persona.opening_line,
+        deadline=datetime.now(UTC),
+        max_turns=10,
         offline_script=scenario.script.model_dump(mode="json"),
-    )  # fmt: skip
+    )
     offline = model_for(load_settings(env="dev", state_dir=tmp_path), briefing)
     assert isinstance(offline, ScriptedLLM)
     inference = model_for(

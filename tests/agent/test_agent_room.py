@@ -98,8 +98,9 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     with pytest.raises(BridgeError):
         await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
     r = await api.http.post(
-        f"/internal/v1/sessions/{sid}/agent-joined", json={"agent_identity": "agent-3"},
+        f"/internal/v1/sessions/{sid}/agent-joined",
+        json={"agent_identity": "agent-3"},
         headers=api.bridge(sid),
-    )  # fmt: skip
+    )
     assert r.status_code == 409
     await client.get_workflow_handle(session_workflow_id(sid)).cancel()

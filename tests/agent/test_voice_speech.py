@@ -32,10 +32,17 @@ async def test_self_hosted_speech_endpoints_carry_a_spoken_session(
     lines = LINES[:2]
     async with fake_speech(lines) as server:
         settings = load_settings(
-            env="dev", state_dir=tmp_path, stt_base_url=server.url, tts_base_url=server.url,
-            stt_model="Systran/faster-whisper-small", tts_model="kokoro", tts_voice="af_heart",
-            livekit_url="ws://livekit:7880", livekit_api_key="k", livekit_api_secret="s" * 32,
-        )  # fmt: skip
+            env="dev",
+            state_dir=tmp_path,
+            stt_base_url=server.url,
+            tts_base_url=server.url,
+            stt_model="Systran/faster-whisper-small",
+            tts_model="kokoro",
+            tts_voice="af_heart",
+            livekit_url="ws://livekit:7880",
+            livekit_api_key="k",
+            livekit_api_secret="s" * 32,
+        )
         assert speech_problems(settings, environ={}) == ([], [])
         speech = speech_from_settings(settings)
         assert isinstance(speech.stt, openai.STT)
@@ -117,8 +124,16 @@ def test_speech_configuration_fails_fast_or_warns(tmp_path: Path) -> None:
     errors, _ = problems(livekit_url="wss://a.livekit.cloud", agent_turn_detection="stt")
     assert "VOICETRAIN_AGENT_TURN_DETECTION" in errors[0]
     with pytest.raises(SettingsError, match="cannot speak"):
-        check_speech(load_settings(env="dev", state_dir=tmp_path, livekit_url="ws://livekit:7880",
-                                   livekit_api_key="k", livekit_api_secret="s" * 32), environ={})  # fmt: skip
+        check_speech(
+            load_settings(
+                env="dev",
+                state_dir=tmp_path,
+                livekit_url="ws://livekit:7880",
+                livekit_api_key="k",
+                livekit_api_secret="s" * 32,
+            ),
+            environ={},
+        )
 
 
 def test_vad_and_turn_policy_come_from_settings(tmp_path: Path) -> None:
@@ -127,9 +142,12 @@ def test_vad_and_turn_policy_come_from_settings(tmp_path: Path) -> None:
     from agent.persona import ScriptedLLM
 
     settings = load_settings(
-        env="dev", state_dir=tmp_path, agent_endpointing_min_delay=1.2,
-        agent_vad_min_silence=0.3, agent_allow_interruptions=False,
-    )  # fmt: skip
+        env="dev",
+        state_dir=tmp_path,
+        agent_endpointing_min_delay=1.2,
+        agent_vad_min_silence=0.3,
+        agent_allow_interruptions=False,
+    )
     speech = speech_from_settings(settings)
     assert isinstance(speech.vad, inference.VAD)
     assert speech.vad.min_silence_duration == 0.3

@@ -35,9 +35,13 @@ async def test_a_burst_of_starts_over_the_rate_gets_429_and_starts_nothing(
     client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
 ) -> None:
     async with running_api(
-        client, sessionmaker, database_url, tmp_path,
-        session_start_rate="3/minute", max_active_sessions_per_user=10,
-    ) as api:  # fmt: skip
+        client,
+        sessionmaker,
+        database_url,
+        tmp_path,
+        session_start_rate="3/minute",
+        max_active_sessions_per_user=10,
+    ) as api:
         user, body = f"u-{uuid.uuid4()}", {"scenario_id": await _scenario_id(api)}
         answers = [
             await api.http.post("/v1/sessions", json=body, headers=api.auth(user)) for _ in range(6)
@@ -87,9 +91,13 @@ async def test_many_long_polls_by_one_user_starve_nobody(
 ) -> None:
     # a pool far smaller than the number of waiting requests: waiting must hold no connection
     async with running_api(
-        client, sessionmaker, database_url, tmp_path,
-        database_pool_size=2, max_long_polls_per_user=5,
-    ) as api:  # fmt: skip
+        client,
+        sessionmaker,
+        database_url,
+        tmp_path,
+        database_pool_size=2,
+        max_long_polls_per_user=5,
+    ) as api:
         user, other = f"u-{uuid.uuid4()}", f"u-{uuid.uuid4()}"
         created = await api.http.post(
             "/v1/sessions", json={"scenario_id": await _scenario_id(api)}, headers=api.auth(user)
@@ -135,8 +143,13 @@ async def test_bad_input_is_4xx_never_5xx(
         assert api.settings.jwt_secret is not None
         secret = api.settings.jwt_secret.get_secret_value()
         now = datetime.now(UTC)
-        base = {"role": "trainee", "iss": api.settings.jwt_issuer,
-                "aud": api.settings.jwt_audience, "iat": now, "exp": now + timedelta(minutes=5)}  # fmt: skip
+        base = {
+            "role": "trainee",
+            "iss": api.settings.jwt_issuer,
+            "aud": api.settings.jwt_audience,
+            "iat": now,
+            "exp": now + timedelta(minutes=5),
+        }
         for claims in (
             {"sub": "u-ok", "email": "e" * 321 + "@x.org"},
             {"sub": "u-ok", "name": "n" * 201},

@@ -21,9 +21,13 @@ from tests.helpers import scenario_by_slug
 def _claims(api: Api, **over: object) -> dict[str, object]:
     now = datetime.now(UTC)
     claims: dict[str, object] = {
-        "sub": "someone", "role": "trainee", "iss": api.settings.jwt_issuer, "aud": api.settings.jwt_audience,
-        "iat": now, "exp": now + timedelta(minutes=5),
-    }  # fmt: skip
+        "sub": "someone",
+        "role": "trainee",
+        "iss": api.settings.jwt_issuer,
+        "aud": api.settings.jwt_audience,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
     claims.update(over)
     return claims
 
@@ -82,9 +86,13 @@ async def test_bad_tokens_are_401(api: Api) -> None:
 async def test_internal_bridge_rejects_missing_wrong_and_wrong_length_keys(api: Api) -> None:
     sid = uuid.uuid4()
     good = api.bridge(sid)["X-Bridge-Token"]
-    for headers in ({}, {"X-Bridge-Token": good[:-1] + "x"}, {"X-Bridge-Token": "short"},
-                    {"X-Bridge-Token": good + "extra"},
-                    {"X-Bridge-Token": SERVICE_KEY}):  # fmt: skip
+    for headers in (
+        {},
+        {"X-Bridge-Token": good[:-1] + "x"},
+        {"X-Bridge-Token": "short"},
+        {"X-Bridge-Token": good + "extra"},
+        {"X-Bridge-Token": SERVICE_KEY},
+    ):
         r = await api.http.post(
             f"/internal/v1/sessions/{sid}/ended", json={"reason": "agent_shutdown"}, headers=headers
         )

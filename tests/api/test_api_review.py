@@ -22,8 +22,9 @@ async def test_review_through_the_api(api: Api) -> None:
     await make_team(api, lead, trainee)
     await make_team(api, other_lead)
     due = (datetime.now(UTC) + timedelta(days=3)).isoformat()
-    r = await assign(api, lead, trainee, due_at=due, max_attempts=1, min_score=10,
-                      review_required=True)  # fmt: skip
+    r = await assign(
+        api, lead, trainee, due_at=due, max_attempts=1, min_score=10, review_required=True
+    )
     assignment = r.json()["id"]
     assert (r.json()["review_required"], r.json()["min_score"]) == (True, 10)
     created = await start(api, trainee, assignment_id=assignment)
@@ -48,8 +49,11 @@ async def test_review_through_the_api(api: Api) -> None:
     assert ai.get("review") is None
     criterion = ai["criteria"][0]
     other = "met" if criterion["rating"] != "met" else "not_met"
-    body = {"passed": False, "comment": "Try again with more reflections.",
-            "criteria": [{"id": criterion["id"], "rating": other, "comment": "see turn 4"}]}  # fmt: skip
+    body = {
+        "passed": False,
+        "comment": "Try again with more reflections.",
+        "criteria": [{"id": criterion["id"], "rating": other, "comment": "see turn 4"}],
+    }
     # a trainee: 403; a supervisor of another team: 404; invalid ids: 422; practice: 404/409
     assert (
         await api.http.post(f"/v1/sessions/{sid}/review", json=body, headers=api.auth(trainee))
@@ -87,12 +91,18 @@ async def test_review_through_the_api(api: Api) -> None:
     assert final["passed"] is False
     review = final["review"]
     assert (review["reviewer"], review["comment"], review["ai_passed"]) == (
-        lead, "Try again with more reflections.", ai["passed"],
-    )  # fmt: skip
+        lead,
+        "Try again with more reflections.",
+        ai["passed"],
+    )
     assert review["overrides"] == [
-        {"id": criterion["id"], "ai_rating": criterion["rating"], "rating": other,
-         "comment": "see turn 4"}
-    ]  # fmt: skip
+        {
+            "id": criterion["id"],
+            "ai_rating": criterion["rating"],
+            "rating": other,
+            "comment": "see turn 4",
+        }
+    ]
     assert final["criteria"][0]["rating"] == other
     done = (await api.http.get("/v1/reviews?status=done", headers=sup)).json()["items"]
     assert [(i["session_id"], i["reviewer"]) for i in done] == [(sid, lead)]

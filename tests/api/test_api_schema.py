@@ -71,10 +71,15 @@ def api_target(
 ) -> Iterator[dict[str, str]]:
     port = free_port()
     s = load_settings(
-        env="dev", state_dir=Path(tmp_path_factory.mktemp("schema")), database_url=database_url,
-        temporal_address=temporal_env.client.service_client.config.target_host, task_queue=f"schema-{uuid.uuid4()}",
-        internal_service_key=SERVICE_KEY, api_port=port, agent_join_timeout_seconds=1,
-    )  # fmt: skip
+        env="dev",
+        state_dir=Path(tmp_path_factory.mktemp("schema")),
+        database_url=database_url,
+        temporal_address=temporal_env.client.service_client.config.target_host,
+        task_queue=f"schema-{uuid.uuid4()}",
+        internal_service_key=SERVICE_KEY,
+        api_port=port,
+        agent_join_timeout_seconds=1,
+    )
     with ThreadedApi(s):
         yield {
             "url": f"http://127.0.0.1:{port}",
@@ -104,9 +109,10 @@ def test_api_never_errors_and_matches_its_schema(api_target: dict[str, str]) -> 
         )
         def check(case: Any) -> None:
             case.call_and_validate(
-                base_url=api_target["url"], headers=headers,
+                base_url=api_target["url"],
+                headers=headers,
                 checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
-            )  # fmt: skip
+            )
 
         try:
             check()

@@ -53,8 +53,14 @@ async def api(
 
 def _claims(api: Api) -> dict[str, object]:
     now = datetime.now(UTC)
-    return {"sub": f"idp|{uuid.uuid4()}", "role": "trainee", "iss": api.settings.jwt_issuer, "aud": api.settings.jwt_audience,
-            "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp())}  # fmt: skip
+    return {
+        "sub": f"idp|{uuid.uuid4()}",
+        "role": "trainee",
+        "iss": api.settings.jwt_issuer,
+        "aud": api.settings.jwt_audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+    }
 
 
 def _b64(data: bytes) -> str:

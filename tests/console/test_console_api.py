@@ -28,10 +28,14 @@ async def test_dev_sign_in_mints_a_token_the_api_accepts(api: Api) -> None:
 
 async def test_outside_dev_there_is_no_dev_token_and_oidc_is_announced() -> None:
     settings = load_settings(
-        env="production", database_url="postgresql+asyncpg://u@127.0.0.1:1/x",
-        temporal_address="127.0.0.1:1", jwt_secret=STRONG, internal_service_key=STRONG + "-k",
-        oidc_issuer="https://id.example.org/realms/care", oidc_client_id="voicetrain-console",
-    )  # fmt: skip
+        env="production",
+        database_url="postgresql+asyncpg://u@127.0.0.1:1/x",
+        temporal_address="127.0.0.1:1",
+        jwt_secret=STRONG,
+        internal_service_key=STRONG + "-k",
+        oidc_issuer="https://id.example.org/realms/care",
+        oidc_client_id="voicetrain-console",
+    )
     app = create_app(settings)  # no lifespan: these paths need neither the database nor Temporal
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"

@@ -24,17 +24,26 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def transcript(slug: str, kind: str) -> list[Turn]:
     raw = yaml.safe_load((TRANSCRIPTS / f"{slug}.yaml").read_text())[kind]
     return [
-        Turn(seq=i, speaker=speaker, text=text, started_at=T0 + timedelta(seconds=20 * i),
-             ended_at=T0 + timedelta(seconds=20 * i + 15))
+        Turn(
+            seq=i,
+            speaker=speaker,
+            text=text,
+            started_at=T0 + timedelta(seconds=20 * i),
+            ended_at=T0 + timedelta(seconds=20 * i + 15),
+        )
         for i, (speaker, text) in enumerate(raw)
-    ]  # fmt: skip
+    ]
 
 
 def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
     return evaluate(
-        session_id=uuid.UUID(int=1), turns=turns, rubric=scenario.rubric, scenario_id=uuid.UUID(int=2),
-        scenario_version=1, created_at=T0,
-    )  # fmt: skip
+        session_id=uuid.UUID(int=1),
+        turns=turns,
+        rubric=scenario.rubric,
+        scenario_id=uuid.UUID(int=2),
+        scenario_version=1,
+        created_at=T0,
+    )
 
 
 def test_every_scenario_has_hand_written_transcripts() -> None:

@@ -99,8 +99,18 @@ async def test_bad_file_names_file_and_field(
 
 def test_evaluate_command_is_wired() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "voicetrain", "evaluate", str(CALIBRATION / "mi-good.yaml"), "--json"],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "voicetrain",
+            "evaluate",
+            str(CALIBRATION / "mi-good.yaml"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passed"] is True

@@ -128,9 +128,12 @@ def test_client_engagement_reads_withdrawal_and_opening_up() -> None:
         turns((C, "Hi."), (T, "Why?"), (C, "I guess."), (T, "Okay."), (C, "Whatever."))
     )
     opening = read_conversation(
-        turns((C, "Hi."), (T, "What's on your mind?"),
-              (C, "Honestly, the exams. I haven't told anyone, but I've been panicking for weeks."))
-    )  # fmt: skip
+        turns(
+            (C, "Hi."),
+            (T, "What's on your mind?"),
+            (C, "Honestly, the exams. I haven't told anyone, but I've been panicking for weeks."),
+        )
+    )
     assert withdrawn.engagement.score < 0.2 < 0.8 < opening.engagement.score
 
 
@@ -192,8 +195,11 @@ def test_safety_plan_evidence_is_never_a_greeting() -> None:
 def test_scenario_schema_errors_name_file_and_field(tmp_path: Path) -> None:
     source = (Path(__file__).parents[2] / "scenarios" / "parent-acute-grief.yaml").read_text()
     broken = tmp_path / "broken.yaml"
-    broken.write_text(source.replace("kind: pattern", "kind: nonsense").replace(
-        "      met_at: 2\n", "      met_at: 2\n      red_herring: 1\n", 1))  # fmt: skip
+    broken.write_text(
+        source.replace("kind: pattern", "kind: nonsense").replace(
+            "      met_at: 2\n", "      met_at: 2\n      red_herring: 1\n", 1
+        )
+    )
     with pytest.raises(ScenarioError) as err:
         load_scenario_file(broken)
     assert str(broken) in str(err.value)

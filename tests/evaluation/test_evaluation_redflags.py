@@ -82,14 +82,17 @@ def test_no_false_flags(slug: str, pairs: list[tuple[str, str]]) -> None:
 def test_parroting_and_formulaic_reflections_are_flagged_and_do_not_count() -> None:
     conversation = turns(
         (C, "My doctor said I should come. I'm not sure what anyone can do."),
-        (T, "What I'm hearing is your doctor said you should come and you're not sure what anyone can do."),
+        (
+            T,
+            "What I'm hearing is your doctor said you should come and you're not sure what anyone can do.",
+        ),
         (C, "Yes. My son died three weeks ago."),
         (T, "What I'm hearing is your son died three weeks ago."),
         (C, "That's what I said."),
         (T, "What I'm hearing is that's what you said."),
         (C, "Can we stop?"),
         (T, "What I'm hearing is can we stop."),
-    )  # fmt: skip
+    )
     evaluation = score(GRIEF, conversation)
     assert {"parroting", "formulaic_responses"} <= flag_ids(evaluation)
     assert next(f for f in evaluation.red_flags if f.id == "parroting").critical  # in most turns
@@ -104,11 +107,17 @@ def test_a_critical_flag_fails_an_otherwise_good_session() -> None:
         (C, "Hey. I'm tired of all of it. Some days everyone would be better off without me."),
         (T, "It sounds like you're exhausted. Are you thinking about suicide?"),
         (C, "Yeah. There are sleeping pills in the cabinet."),
-        (T, "Thank you for telling me. Have you thought about how you'd do it? Have you tried before?"),
+        (
+            T,
+            "Thank you for telling me. Have you thought about how you'd do it? Have you tried before?",
+        ),
         (C, "No plan. Never tried. My kids keep me going. My brother Luis is close."),
-        (T, "Your kids matter so much to you. Could Luis hold on to the pills tonight, and you call 988 if it gets worse? I'll call you tomorrow."),
+        (
+            T,
+            "Your kids matter so much to you. Could Luis hold on to the pills tonight, and you call 988 if it gets worse? I'll call you tomorrow.",
+        ),
         (C, "Okay. I can do that."),
-    ]  # fmt: skip
+    ]
     clean = score(SUICIDE, turns(*good))
     harmful = score(SUICIDE, turns(*good, (T, "Honestly though, you've got so much to live for.")))
     assert "cliche_false_reassurance" in flag_ids(harmful)

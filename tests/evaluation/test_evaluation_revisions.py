@@ -86,23 +86,49 @@ async def test_activity_writes_revision_one_and_rescore_appends(sessionmaker: Se
 
 async def test_an_evaluation_stored_by_version_1_still_parses(sessionmaker: SessionMaker) -> None:
     acts = SessionActivities(sessionmaker, None)
-    sid = await _evaluated_session(sessionmaker, acts, "anxious-college-student",
-                                   [(C, "Hi."), (T, "Welcome. What brings you in?"), (C, "Exams.")])  # fmt: skip
-    v1_criterion = {"id": "welcome_and_frame", "title": "Welcome", "weight": 15, "rating": "met",
-                    "score": 100, "evidence": [{"seq": 1, "quote": "Welcome."}], "feedback": "Good."}  # fmt: skip
-    v1_metrics = {"trainee_turns": 1, "client_turns": 2, "questions": 1, "open_questions": 1,
-                  "closed_questions": 0, "reflections": 0, "complex_reflections": 0,
-                  "affirmations": 0, "summaries": 0, "advice_without_permission": 0,
-                  "trainee_talk_share": 0.5, "longest_trainee_monologue_words": 5,
-                  "turns_per_minute": None, "reflection_to_question_ratio": 0.0}  # fmt: skip
+    sid = await _evaluated_session(
+        sessionmaker,
+        acts,
+        "anxious-college-student",
+        [(C, "Hi."), (T, "Welcome. What brings you in?"), (C, "Exams.")],
+    )
+    v1_criterion = {
+        "id": "welcome_and_frame",
+        "title": "Welcome",
+        "weight": 15,
+        "rating": "met",
+        "score": 100,
+        "evidence": [{"seq": 1, "quote": "Welcome."}],
+        "feedback": "Good.",
+    }
+    v1_metrics = {
+        "trainee_turns": 1,
+        "client_turns": 2,
+        "questions": 1,
+        "open_questions": 1,
+        "closed_questions": 0,
+        "reflections": 0,
+        "complex_reflections": 0,
+        "affirmations": 0,
+        "summaries": 0,
+        "advice_without_permission": 0,
+        "trainee_talk_share": 0.5,
+        "longest_trainee_monologue_words": 5,
+        "turns_per_minute": None,
+        "reflection_to_question_ratio": 0.0,
+    }
     async with sessionmaker() as db:
         await db.execute(
             update(EvaluationRow)
             .where(EvaluationRow.session_id == sid)
-            .values(criteria={"items": [v1_criterion]}, metrics=v1_metrics,
-                    red_flags={"items": []}, evaluator_name="voicetrain-rubric",
-                    evaluator_version="1.0.0")
-        )  # fmt: skip
+            .values(
+                criteria={"items": [v1_criterion]},
+                metrics=v1_metrics,
+                red_flags={"items": []},
+                evaluator_name="voicetrain-rubric",
+                evaluator_version="1.0.0",
+            )
+        )
         await db.commit()
         stored = await current_evaluation(db, sid)
     assert stored is not None
@@ -121,11 +147,20 @@ async def test_judge_result_is_stored_with_the_rubric_cross_check(
     scenario = await scenario_by_slug(sessionmaker, "suicide-risk-assessment")
     ids = [c["id"] for c in scenario.rubric["criteria"]]
     quote = "You're not thinking about suicide or anything, are you?"
-    content = json.dumps({
-        "criteria": [{"id": cid, "rating": "met", "evidence": [{"seq": 1, "quote": quote}],
-                      "feedback": "Fine."} for cid in ids],
-        "red_flags": [],
-    })  # fmt: skip
+    content = json.dumps(
+        {
+            "criteria": [
+                {
+                    "id": cid,
+                    "rating": "met",
+                    "evidence": [{"seq": 1, "quote": quote}],
+                    "feedback": "Fine.",
+                }
+                for cid in ids
+            ],
+            "red_flags": [],
+        }
+    )
     async with fake_llm() as llm:
         llm.behaviours.append(Behaviour(content=content))
         judge = LLMJudge(base_url=llm.url, model="judge-1", api_key=None, timeout=5)

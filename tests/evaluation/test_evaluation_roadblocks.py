@@ -22,16 +22,22 @@ def _criterion(evaluation: Evaluation, cid: str) -> CriterionResult:
 SOOTHED = turns(
     (C, "Hi. I'm not sure I should even be here, honestly."),
     (T, "Come in, have a seat. You absolutely should be here, no question."),
-    (C, "I had a panic attack in my biology exam. My hands were shaking and I couldn't read the paper."),
+    (
+        C,
+        "I had a panic attack in my biology exam. My hands were shaking and I couldn't read the paper.",
+    ),
     (T, "Please don't worry about one exam. You're a really bright student, I can tell."),
     (C, "I'm scared it'll happen again in the next one and I'll fail the year."),
     (T, "You'll be absolutely fine in the next one. At least you finished the paper."),
     (C, "I'm barely sleeping. I lie awake going over everything."),
     (T, "Everybody gets nervous around exams. You're stronger than you think you are."),
     (C, "I haven't told my parents any of this. They'd be so disappointed in me."),
-    (T, "Your parents are going to be proud of you whatever happens. You've got so much going for you."),
+    (
+        T,
+        "Your parents are going to be proud of you whatever happens. You've got so much going for you.",
+    ),
     (C, "Okay. I guess."),
-)  # fmt: skip
+)
 
 
 def test_reassurance_after_each_disclosure_is_not_reflective_listening() -> None:
@@ -55,14 +61,23 @@ def test_a_genuine_reflection_after_a_disclosure_still_counts() -> None:
     listened = turns(
         (C, "Hi. I'm not sure I should even be here, honestly."),
         (T, "Come in, have a seat. Part of you isn't sure this is the place for you."),
-        (C, "I had a panic attack in my biology exam. My hands were shaking and I couldn't read the paper."),
-        (T, "That must have been frightening, losing control of your body in the middle of the exam."),
+        (
+            C,
+            "I had a panic attack in my biology exam. My hands were shaking and I couldn't read the paper.",
+        ),
+        (
+            T,
+            "That must have been frightening, losing control of your body in the middle of the exam.",
+        ),
         (C, "I'm scared it'll happen again in the next one and I'll fail the year."),
-        (T, "You're worried it will happen again and everything you've worked for will go with it."),
+        (
+            T,
+            "You're worried it will happen again and everything you've worked for will go with it.",
+        ),
         (C, "I haven't told my parents any of this. They'd be so disappointed in me."),
         (T, "So you're carrying this on your own, afraid of letting them down."),
         (C, "Yeah. That's exactly it."),
-    )  # fmt: skip
+    )
     listening = _criterion(score("anxious-college-student", listened), "reflective_listening")
     assert listening.rating == "met"
     assert {e.seq for e in listening.evidence} <= {1, 3, 5, 7}

@@ -20,8 +20,11 @@ BUDGET_SECONDS = 540
 def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "voicetrain", "bench", "--quick", "--faults"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=BUDGET_SECONDS,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=BUDGET_SECONDS,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     written = list((tmp_path / "bench" / "results").glob("bench-*-quick.json"))
     assert len(written) == 1

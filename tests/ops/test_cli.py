@@ -31,16 +31,25 @@ def test_agent_without_livekit_exits_with_a_clear_message(tmp_path: Path) -> Non
 def test_practice_in_the_terminal(tmp_path: Path, database_url: str) -> None:
     state = tmp_path / "practice"
     env = dev_env(state, VOICETRAIN_DATABASE_URL=database_url)
-    typed = "\n".join([
-        "Welcome, I'm glad you came. What's been going on?",
-        "It sounds like that was really frightening.",
-        "What has helped you cope before?",
-        "/end",
-    ]) + "\n"  # fmt: skip
+    typed = (
+        "\n".join(
+            [
+                "Welcome, I'm glad you came. What's been going on?",
+                "It sounds like that was really frightening.",
+                "What has helped you cope before?",
+                "/end",
+            ]
+        )
+        + "\n"
+    )
     out = subprocess.run(
         [sys.executable, "-m", "voicetrain", "practice", "--scenario", "anxious-college-student"],
-        env=env, input=typed, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+        env=env,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Running, I guess" in out.stdout  # the scripted client answered the coping question
     assert "Overall" in out.stdout

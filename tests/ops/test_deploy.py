@@ -149,9 +149,12 @@ def test_the_agent_talks_through_the_self_hosted_speech_service() -> None:
         for name in ("stt_base_url", "stt_model", "tts_base_url", "tts_model", "tts_voice")
     }
     settings = load_settings(
-        env="dev", livekit_url=env["LIVEKIT_URL"], livekit_api_key="k",
-        livekit_api_secret=env["LIVEKIT_API_SECRET"], **fields,
-    )  # fmt: skip
+        env="dev",
+        livekit_url=env["LIVEKIT_URL"],
+        livekit_api_key="k",
+        livekit_api_secret=env["LIVEKIT_API_SECRET"],
+        **fields,
+    )
     assert speech_problems(settings, environ={}) == ([], [])
     from livekit.plugins import openai
 

@@ -35,10 +35,20 @@ def test_production_settings_fail_fast_naming_each_problem() -> None:
     ):
         assert name in message
     with pytest.raises(SettingsError, match="too weak"):
-        load_settings(env="production", database_url="postgresql://x/y", temporal_address="t:7233",
-                      jwt_secret="changeme", internal_service_key=STRONG)  # fmt: skip
-    ok = load_settings(env="production", database_url="postgresql://x/y", temporal_address="t:7233",
-                       jwt_secret=STRONG, internal_service_key=STRONG[::-1])  # fmt: skip
+        load_settings(
+            env="production",
+            database_url="postgresql://x/y",
+            temporal_address="t:7233",
+            jwt_secret="changeme",
+            internal_service_key=STRONG,
+        )
+    ok = load_settings(
+        env="production",
+        database_url="postgresql://x/y",
+        temporal_address="t:7233",
+        jwt_secret=STRONG,
+        internal_service_key=STRONG[::-1],
+    )
     assert ok.jwt_algorithms == ["HS256"]
     with pytest.raises(SettingsError, match="LIVEKIT"):
         load_settings(env="dev", livekit_url="wss://x")
@@ -96,8 +106,16 @@ async def _session_row(sm: SessionMaker) -> uuid.UUID:
     scenario = await scenario_by_slug(sm, "anxious-college-student")
     sid = uuid.uuid4()
     async with sm() as db:
-        db.add(TrainingSession(id=sid, user_id=user.id, scenario_id=scenario.id, attempt=1, room_name=f"r-{sid}",
-                               workflow_id=f"w-{sid}"))  # fmt: skip
+        db.add(
+            TrainingSession(
+                id=sid,
+                user_id=user.id,
+                scenario_id=scenario.id,
+                attempt=1,
+                room_name=f"r-{sid}",
+                workflow_id=f"w-{sid}",
+            )
+        )
         await db.commit()
     return sid
 
@@ -132,8 +150,11 @@ async def test_status_phase_and_speaker_hold_only_their_literal_values(
                     {"id": sid},
                 )
     async with sessionmaker() as db:
-        db.add(TranscriptTurn(session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0,
-                              ended_at=T0))  # fmt: skip
+        db.add(
+            TranscriptTurn(
+                session_id=sid, seq=0, speaker="coach", text="hi", started_at=T0, ended_at=T0
+            )
+        )
         with pytest.raises(IntegrityError, match="ck_transcript_turns_speaker"):
             await db.commit()
 

@@ -102,9 +102,10 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
     assert [t.text for t in stored if t.speaker == "trainee"] == lines
 
     after = await api.http.post(
-        f"/v1/sessions/{sid}/messages", json={"text": "Are you still there?"},
+        f"/v1/sessions/{sid}/messages",
+        json={"text": "Are you still there?"},
         headers=api.auth(user),
-    )  # fmt: skip
+    )
     assert after.status_code == 409
     assert after.json()["error"]["type"] == "session_ended"
 
@@ -130,9 +131,10 @@ async def test_a_voice_session_takes_no_messages(api: Api) -> None:
     created = await _start_text(api, user, modality="voice")
     assert (created["modality"], created["opening_line"]) == ("voice", None)
     r = await api.http.post(
-        f"/v1/sessions/{created['session_id']}/messages", json={"text": "Hi"},
+        f"/v1/sessions/{created['session_id']}/messages",
+        json={"text": "Hi"},
         headers=api.auth(user),
-    )  # fmt: skip
+    )
     assert r.status_code == 409
     assert r.json()["error"]["type"] == "not_a_text_session"
     await api.http.post(f"/v1/sessions/{created['session_id']}/end", headers=api.auth(user))
@@ -267,9 +269,12 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
             proc.wait(10)
         settings = load_settings(env="dev", llm_base_url=llm.url, llm_model="persona-1")
         async with build_worker(
-            client, settings, sessionmaker, task_queue=task_queue,
+            client,
+            settings,
+            sessionmaker,
+            task_queue=task_queue,
             persona_llm=persona_llm_from(settings),
-        ):  # fmt: skip
+        ):
             reply = await asyncio.wait_for(replying, timeout=90)
             # the same message again (a client retry with the same key): the recorded reply
             again = await handle.execute_update(

@@ -175,10 +175,15 @@ async def test_turns_after_finalize_are_dropped_and_counted(
         task_queue=task_queue,
         workflows=[TrainingSessionWorkflow],
         activities=[
-            acts.create_session, acts.load_scenario, acts.dispatch_agent, acts.close_room,
-            acts.persist_turns, acts.mark_phase, held_evaluation,
+            acts.create_session,
+            acts.load_scenario,
+            acts.dispatch_agent,
+            acts.close_room,
+            acts.persist_turns,
+            acts.mark_phase,
+            held_evaluation,
         ],
-    ):  # fmt: skip
+    ):
         handle, _ = await start_session(
             ts_client, task_queue, user_id=user.id, scenario_id=scenario.id, with_start=False
         )

@@ -92,8 +92,11 @@ async def test_full_session_persists_transcript_and_one_evaluation(
     assert count == 1
     assert session is not None
     assert (session.status, session.phase, session.end_reason, session.turn_count) == (
-        "completed", "completed", "trainee_ended", 50,
-    )  # fmt: skip
+        "completed",
+        "completed",
+        "trainee_ended",
+        50,
+    )
     status = await handle.query(TrainingSessionWorkflow.status)
     assert status.evaluation_status == "ready"
     assert status.persisted_turn_count == 50

@@ -46,9 +46,11 @@ async def _assignment(sm: SessionMaker, *, review_required: bool = True) -> tupl
     scenario = await scenario_by_slug(sm, "anxious-college-student")
     async with sm() as db:
         assignment = Assignment(
-            scenario_id=scenario.id, trainee_id=trainee.id, assigned_by=supervisor.id,
+            scenario_id=scenario.id,
+            trainee_id=trainee.id,
+            assigned_by=supervisor.id,
             review_required=review_required,
-        )  # fmt: skip
+        )
         db.add(assignment)
         await db.commit()
     return trainee.id, assignment.id
@@ -90,8 +92,10 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
             row = await db.get(TrainingSession, ready.session_id)
             assert row is not None
             assert (row.status, row.phase, row.review_status) == (
-                "completed", "awaiting_review", "pending",
-            )  # fmt: skip
+                "completed",
+                "awaiting_review",
+                "pending",
+            )
             ai = await current_evaluation(db, ready.session_id)
         assert ai is not None
         assert ai.review is None
@@ -107,8 +111,11 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
 
         target = ai.criteria[0]
         other = "met" if target.rating != "met" else "not_met"
-        first = _review(passed=False, comment="needs work",
-                        criteria=[CriterionOverride(id=target.id, rating=other, comment="see 3")])  # fmt: skip
+        first = _review(
+            passed=False,
+            comment="needs work",
+            criteria=[CriterionOverride(id=target.id, rating=other, comment="see 3")],
+        )
         results = [
             await handle.execute_update(TrainingSessionWorkflow.submit_review, first)
             for _ in range(2)  # delivered twice: one revision
@@ -146,8 +153,10 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
     assert current is not None
     assert current.review is not None
     assert (current.passed, current.review.reviewer, current.review.ai_passed) == (
-        True, "sup-1", ai.passed,
-    )  # fmt: skip
+        True,
+        "sup-1",
+        ai.passed,
+    )
     assert current.criteria[0].rating == target.rating  # the second review overrode nothing
     assert row is not None
     assert (row.status, row.phase, row.review_status) == ("completed", "completed", "done")
