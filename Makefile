@@ -41,7 +41,7 @@ chromium:
 
 # Re-take the README's screenshots (docs/screenshots/) with the browser tests.
 screenshots: $(STAMP) chromium
-	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_console.py
+	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/console/
 
 # Refresh the vendored livekit-client bundle (needs npm and the registry; demo/test/Docker do not).
 LIVEKIT_CLIENT_VERSION := 2.23.0
