@@ -16,12 +16,13 @@ from agent.bridge import BridgeError, HttpBridge, TemporalBridge
 from agent.persona import ScriptedPersona
 from agent.server import parse_metadata, shutdown_reason
 from agent.text_mode import run_text_session
-from core.contracts import SessionOutcome, session_workflow_id
+from core.contracts.workflow import SessionOutcome
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from core.security import session_bridge_token
 from tests.api_harness import SERVICE_KEY, Api
 from tests.helpers import db_turns, scenario_by_slug
+from workflows.interface import workflow_id
 from workflows.session import TrainingSessionWorkflow
 
 LIBRARY = {s.slug: s for s in load_library()}
@@ -53,11 +54,9 @@ async def test_text_mode_agent_over_the_temporal_bridge(api: Api, client: Client
     user = f"u-{uuid.uuid4()}"
     sid = await _start(api, user, slug)
     lines = scenario.demo.trainee_lines[:5]
-    recorder = await run_text_session(
-        TemporalBridge(client, session_workflow_id(sid)), lines_of(lines)
-    )
+    recorder = await run_text_session(TemporalBridge(client, workflow_id(sid)), lines_of(lines))
     outcome = await client.get_workflow_handle(
-        session_workflow_id(sid), result_type=SessionOutcome
+        workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     # the opening line came from the briefing the workflow returned to agent_joined
@@ -118,7 +117,7 @@ async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
         await bridge.aclose()
     assert flaky.remaining == 0
     outcome = await client.get_workflow_handle(
-        session_workflow_id(sid), result_type=SessionOutcome
+        workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.seq for t in stored] == list(range(recorder.next_seq))
@@ -144,9 +143,9 @@ async def test_shutdown_mid_conversation_reports_the_final_turn_count(
         return lines[fed - 1]
 
     recorder = await run_text_session(
-        TemporalBridge(client, session_workflow_id(sid)), next_line, end_reason="agent_shutdown"
+        TemporalBridge(client, workflow_id(sid)), next_line, end_reason="agent_shutdown"
     )
-    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
+    handle = client.get_workflow_handle(workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
     assert (
         outcome.turn_count
@@ -191,18 +190,19 @@ async def test_agent_refused_by_an_ended_session_leaves_the_room_cleanly(
     from livekit.agents.testing import fake_job_context
 
     from agent.server import entrypoint
-    from core.contracts import AgentJobMetadata, AgentJoined, SessionOutcome
+    from core.contracts.conversation import AgentJobMetadata, AgentJoined
+    from core.contracts.workflow import SessionOutcome
 
     user = f"u-{uuid.uuid4()}"
     sid = await _start(api, user, "anxious-college-student")
     r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
     assert r.status_code == 202
-    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
+    handle = client.get_workflow_handle(workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
     assert outcome.phase == "abandoned"  # ended before any conversation
     meta = AgentJobMetadata(
         session_id=sid,
-        workflow_id=session_workflow_id(sid),
+        workflow_id=workflow_id(sid),
         bridge_token=session_bridge_token(SERVICE_KEY, sid),
     )
     with fake_job_context(job_metadata=meta.model_dump_json()) as ctx:
@@ -245,10 +245,10 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     api: Api, client: Client
 ) -> None:
     from agent.bridge import BridgeError
-    from core.contracts import AgentJoined
+    from core.contracts.conversation import AgentJoined
 
     sid = await _start(api, f"u-{uuid.uuid4()}", "anxious-college-student")
-    bridge = TemporalBridge(client, session_workflow_id(sid))
+    bridge = TemporalBridge(client, workflow_id(sid))
     await bridge.agent_joined(AgentJoined(agent_identity="agent-1"))
     with pytest.raises(BridgeError):
         await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
@@ -257,7 +257,7 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
         headers=api.bridge(sid),
     )  # fmt: skip
     assert r.status_code == 409
-    await client.get_workflow_handle(session_workflow_id(sid)).cancel()
+    await client.get_workflow_handle(workflow_id(sid)).cancel()
 
 
 def test_models_come_from_settings(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
 
     from agent.persona import PersonaLLM, ScriptedLLM
     from agent.server import model_for
-    from core.contracts import AgentBriefing
+    from core.contracts.conversation import AgentBriefing
     from core.settings import load_settings
     from persona.engine import ChatEngine
 
@@ -317,7 +317,7 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
             persona_prompt=LIBRARY[slug].persona.prompt,
         )  # fmt: skip
         await run_text_session(
-            TemporalBridge(client, session_workflow_id(sid)),
+            TemporalBridge(client, workflow_id(sid)),
             lines_of(lines),
             model=PersonaLLM(engine),
         )

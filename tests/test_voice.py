@@ -33,7 +33,7 @@ from agent.speech import (
     speech_problems,
 )
 from agent.voice_mode import run_voice_session, wait_greeted
-from core.contracts import AgentJoined, EndReason, session_workflow_id
+from core.contracts.conversation import AgentJoined, EndReason
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow
 from core.scenarios import load_library
@@ -42,6 +42,7 @@ from tests.fake_speech_server import fake_speech
 from tests.helpers import begin, db_turns
 from tests.voice.loopback import RecordingSpeaker, SyntheticMicrophone
 from worker.main import build_worker
+from workflows.interface import workflow_id
 
 SLUG = "drinking-ambivalence-mi"
 LINES = next(s for s in load_library() if s.slug == SLUG).demo.trainee_lines[:4]
@@ -122,7 +123,7 @@ async def test_spoken_session_reaches_the_workflow_transcript_and_evaluation(
     trainee = Trainee(mic, LINES)
 
     recorder = await run_voice_session(
-        TemporalBridge(client, session_workflow_id(ready.session_id)),
+        TemporalBridge(client, workflow_id(ready.session_id)),
         speech,
         mic,
         speaker,
@@ -168,7 +169,7 @@ async def test_split_utterance_is_one_trainee_turn_and_a_missed_last_turn_is_rec
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
     handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
-    bridge = TemporalBridge(client, session_workflow_id(ready.session_id))
+    bridge = TemporalBridge(client, workflow_id(ready.session_id))
     await bridge.agent_joined(AgentJoined(agent_identity="recorder-test"))
     sent: list[int] = []
     recorder = TranscriptRecorder(bridge, on_turn=lambda t: sent.append(t.seq))
@@ -213,7 +214,7 @@ async def test_a_held_trainee_turn_is_sent_when_the_client_takes_too_long(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
     handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
-    bridge = TemporalBridge(client, session_workflow_id(ready.session_id))
+    bridge = TemporalBridge(client, workflow_id(ready.session_id))
     await bridge.agent_joined(AgentJoined(agent_identity="recorder-test"))
     released = asyncio.Event()
     recorder = TranscriptRecorder(bridge, on_turn=lambda t: released.set(), hold_seconds=0.2)
@@ -248,7 +249,7 @@ async def test_self_hosted_speech_endpoints_carry_a_spoken_session(
         handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
         mic, speaker = SyntheticMicrophone(MIC_RATE), RecordingSpeaker()
         await run_voice_session(
-            TemporalBridge(client, session_workflow_id(ready.session_id)),
+            TemporalBridge(client, workflow_id(ready.session_id)),
             speech,
             mic,
             speaker,
@@ -398,7 +399,7 @@ async def test_trainee_hanging_up_right_after_speaking_loses_no_turn(
         return "participant_disconnected"  # gone before the end of the turn was detected
 
     recorder = await run_voice_session(
-        TemporalBridge(client, session_workflow_id(ready.session_id)),
+        TemporalBridge(client, workflow_id(ready.session_id)),
         speech,
         mic,
         speaker,
