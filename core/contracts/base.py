@@ -23,25 +23,18 @@ Phase = Literal[
 ]
 SessionState = Literal["active", "completed", "abandoned", "failed"]
 EvaluationStatus = Literal["pending", "ready", "none"]
-
-
 # voice: the LiveKit agent holds the conversation; text: the workflow holds it (send_message).
 Modality = Literal["voice", "text"]
 Rating = Literal["met", "partly", "not_met"]
 ReviewStatus = Literal["pending", "overdue", "done"]
 
-
 # Bounds the workflow enforces on signalled turns (over them a turn is dropped and counted).
 TURN_TEXT_MAX_CHARS = 4000
 TURN_BATCH_MAX = 100
-
-
 # Bounds of one persist_turns payload: keep it well below Temporal's 2 MB limit and its 256 KB
 # warning. A turn counts as its text plus PERSIST_TURN_OVERHEAD_CHARS (seq, speaker, times).
 PERSIST_BATCH_MAX_CHARS = 120_000
 PERSIST_TURN_OVERHEAD_CHARS = 200
-
-
 # One trainee chat message (text modality): refused (422) when longer, so it always fits a Turn.
 TRAINEE_MESSAGE_MAX_CHARS = 2000
 
@@ -64,8 +57,6 @@ def _no_controls(text: str) -> str:
 
 # Every text field that crosses a process boundary and may be stored uses this type.
 StorableText = Annotated[str, AfterValidator(_storable)]
-
-
 # Identifiers and one-line names (user ids, emails, display names): storable and single-line.
 LineText = Annotated[str, AfterValidator(_storable), AfterValidator(_no_controls)]
 
