@@ -125,15 +125,17 @@ def violations(
     rules: dict[str, Rule] = RULES,
     tolerated: set[tuple[str, str]] | None = None,
 ) -> list[str]:
-    """One line per forbidden module reached, with the import chain that reaches it."""
+    """One line per package and forbidden module it reaches, with an import chain that does."""
     graph = ImportGraph(root, packages)
     skip = set(TOLERATED) if tolerated is None else tolerated
-    found: list[str] = []
+    found: dict[tuple[str, str], str] = {}
     for source, rule in rules.items():
         for module in sorted(m for m in graph.files if _within(m, (source,))):
             seen = graph.reach(module, skip)
-            found += [_chain(seen, t) for t in sorted(seen) if not _allowed(t, source, rule)]
-    return found
+            for target in sorted(seen):
+                if not _allowed(target, source, rule):
+                    found.setdefault((source, target), _chain(seen, target))
+    return list(found.values())
 
 
 def stale_tolerations(root: Path, packages: tuple[str, ...]) -> list[tuple[str, str]]:
