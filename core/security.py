@@ -12,7 +12,8 @@ from uuid import UUID
 import jwt
 from pydantic import ValidationError
 
-from core.contracts import Role, TokenClaims
+from core.contracts.base import Role
+from core.contracts.rest import TokenClaims
 from core.settings import Settings
 
 

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.contracts import SessionLimits
+from core.contracts.workflow import SessionLimits
 
 MIN_SECRET_LENGTH = 32
 _LIMITS = SessionLimits()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from evaluation.labelled import TranscriptFile
 
 SEPARATION = 10.0

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from core.contracts import Turn
+from core.contracts.conversation import Turn
 from evaluation.text import compile_all, content_stems, first_match, sentences, words
 
 # Built-in cue families for client disclosures; a rubric may add cues per kind.

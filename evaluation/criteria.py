@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.contracts import CriterionResult, Rating, Turn
+from core.contracts.base import Rating
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import CriterionResult
 from core.scenarios import Aspect, CriterionDef
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall

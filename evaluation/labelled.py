@@ -14,7 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.contracts import Rating, Speaker, Turn
+from core.contracts.base import Rating, Speaker
+from core.contracts.conversation import Turn
 
 Kind = Literal["exemplary", "good", "borderline", "weak", "harmful", "gaming"]
 Split = Literal["tune", "report"]

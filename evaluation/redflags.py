@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.contracts import RedFlag
+from core.contracts.evaluation import RedFlag
 from core.scenarios import RedFlagDef, Rubric
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.negation import clause_negated

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.contracts import Speaker
+from core.contracts.base import Speaker
 from core.scenarios import Script, ScriptRule
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from core.contracts import Evaluation, Turn
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import Evaluation
 from core.scenarios import ScenarioDef, load_library
 from evaluation.rubric import evaluate
 

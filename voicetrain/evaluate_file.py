@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from core.errors import ScenarioError
 from core.scenarios import ScenarioDef, load_library
 from evaluation.judge import JudgeError, LLMJudge

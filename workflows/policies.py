@@ -23,12 +23,6 @@ class ActivityPolicy:
     heartbeat: timedelta | None = None
 
 
-# A workflow task of a killed worker is retried elsewhere after this (default 10 s). Our tasks
-# take milliseconds; the margin covers a busy machine. Workers also give up their sticky queue
-# after worker.main.STICKY_SCHEDULE_TO_START, so the next task goes to any worker.
-WORKFLOW_TASK_TIMEOUT = timedelta(seconds=5)
-
-
 # Business failures: retrying cannot change the answer.
 BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted", "AssignmentClosed"]
 

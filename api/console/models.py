@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from core.contracts import Contract, LineText, Role
+from core.contracts.base import Contract, LineText, Role
 
 
 class OidcConfig(Contract):

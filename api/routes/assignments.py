@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from api.deps import CurrentUser, DbDep, StaffUser
 from api.errors import responses
-from core.contracts import AssignmentCreate, AssignmentPage, AssignmentView
+from core.contracts.rest_assignments import AssignmentCreate, AssignmentPage, AssignmentView
 from core.db.assignments import assignments_for
 from core.db.models import Assignment, Scenario, User
 from core.db.teams import leads_trainee

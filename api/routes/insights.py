@@ -10,7 +10,8 @@ from pydantic import AwareDatetime
 
 from api.deps import CurrentUser, DbDep
 from api.errors import responses
-from core.contracts import EvaluationAgreement, LineText, TraineeProgress
+from core.contracts.base import LineText
+from core.contracts.rest_insights import EvaluationAgreement, TraineeProgress
 from core.db import insights
 from core.db.teams import leads_trainee
 from core.errors import Forbidden, NotFound

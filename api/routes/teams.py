@@ -17,8 +17,8 @@ from api.services.teams import (
     visible_team,
     visible_teams,
 )
-from core.contracts import (
-    LineText,
+from core.contracts.base import LineText
+from core.contracts.rest_teams import (
     TeamCreate,
     TeamMemberSet,
     TeamMemberView,

@@ -14,21 +14,16 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.visibility import get_visible_session
-from core.contracts import (
-    Review,
-    ReviewQueueItem,
-    ReviewQueuePage,
-    ReviewRequest,
-    ReviewResult,
-    ReviewStatus,
-    ScenarioSummary,
-)
+from core.contracts.base import ReviewStatus
+from core.contracts.rest_reviews import ReviewQueueItem, ReviewQueuePage
+from core.contracts.review import Review, ReviewRequest, ReviewResult
+from core.contracts.workflow import ScenarioSummary
 from core.db import queries
 from core.db.models import EvaluationRow, Scenario, TrainingSession
 from core.db.teams import leads_trainee
 from core.errors import BadRequest, Forbidden, NotAwaitingReview, NotFound, Unavailable
 from core.security import Principal
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 _REVIEW_NS = uuid.UUID("0b9d3c55-7a40-4f65-9d4c-5c3e1f2a9b71")
 
@@ -58,8 +53,8 @@ async def submit_review(
     await db.close()  # the update may take a moment: hold no connection meanwhile
     handle = temporal.get_workflow_handle(session.workflow_id)
     try:
-        return await handle.execute_update(
-            TrainingSessionWorkflow.submit_review, review, id=f"review-{review_id}"
+        return await interface.SUBMIT_REVIEW.execute(
+            handle, review, update_id=f"review-{review_id}"
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause

@@ -14,30 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.admission import Admission
-from core.contracts import (
-    Evaluation,
-    EvaluationPending,
-    ScenarioSummary,
-    SessionPage,
-    SessionStatus,
-    SessionView,
-)
+from core.contracts.evaluation import Evaluation
+from core.contracts.rest import EvaluationPending, SessionPage, SessionView
+from core.contracts.workflow import ScenarioSummary, SessionStatus
 from core.db import queries
 from core.db.convert import row_to_evaluation
 from core.db.models import Scenario, TrainingSession
 from core.errors import BadRequest, NoEvaluation, NotFound
 from core.security import Principal
 from core.status import CONVERSING_PHASES, evaluation_status
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 
 async def _live_status(temporal: Client, session: TrainingSession) -> SessionStatus | None:
     if session.status != "active":
         return None
     try:
-        return await temporal.get_workflow_handle(session.workflow_id).query(
-            TrainingSessionWorkflow.status
-        )
+        return await interface.STATUS.ask(temporal.get_workflow_handle(session.workflow_id))
     except (
         Exception
     ):  # the DB row is the fallback view; a query failure is not the caller's problem

@@ -7,38 +7,22 @@ import hashlib
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import (
-    Client,
-    WithStartWorkflowOperation,
-    WorkflowUpdateFailedError,
-)
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.admission import Admission
 from api.metrics import Metrics
-from core.contracts import (
-    CreateSessionRequest,
-    CreateSessionResponse,
-    LiveKitAccess,
-    Modality,
-    ScenarioSummary,
-    StartSession,
-    session_workflow_id,
-)
+from core.contracts.base import Modality
+from core.contracts.rest import CreateSessionRequest, CreateSessionResponse, LiveKitAccess
+from core.contracts.workflow import ScenarioSummary, StartSession
 from core.db.models import Scenario, TrainingSession
 from core.errors import BUSINESS_ERRORS, BadRequest, Unavailable
 from core.search_attributes import USER_ID
 from core.security import Principal, livekit_trainee_token
 from core.settings import Settings
-from workflows import policies
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 _IDEMPOTENCY_NS = uuid.UUID("6f1c7a52-3b7e-4d8e-9b59-2f0d4c1e8a11")
 
@@ -123,22 +107,14 @@ async def start_session(
         limits=settings.session_limits(),
         modality=modality,
     )
-    operation = WithStartWorkflowOperation(
-        TrainingSessionWorkflow.run,
+    operation = interface.start_operation(
         start,
-        id=session_workflow_id(session_id),
         task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        # a start that failed (e.g. Forbidden) may be tried again with the same key
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         search_attributes=TypedSearchAttributes([SearchAttributePair(USER_ID, user.id)]),
         static_summary=f"practice session for {user.id}",
-        task_timeout=policies.WORKFLOW_TASK_TIMEOUT,
     )
     try:
-        ready = await temporal.execute_update_with_start_workflow(
-            TrainingSessionWorkflow.await_ready, start_workflow_operation=operation
-        )
+        ready = await interface.AWAIT_READY.execute_with_start(temporal, operation)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type in BUSINESS_ERRORS:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts import TeamMemberSet, TeamMemberView, TeamRole, TeamView
+from core.contracts.rest_teams import TeamMemberSet, TeamMemberView, TeamRole, TeamView
 from core.db.models import Team, TeamMember, User
 from core.errors import NotFound
 from core.security import Principal

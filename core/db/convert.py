@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from core.contracts import (
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import (
     CriterionResult,
     Evaluation,
     EvaluatorInfo,
     RedFlag,
-    ReviewInfo,
     ScenarioRef,
     SkillMetrics,
-    Turn,
 )
+from core.contracts.review import ReviewInfo
 from core.db.models import EvaluationRow, TranscriptTurn
 
 

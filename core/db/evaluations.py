@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts import Evaluation, EvaluationRevisionView, RevisionKind
+from core.contracts.evaluation import Evaluation, EvaluationRevisionView, RevisionKind
 from core.db.convert import evaluation_to_row, row_to_evaluation
 from core.db.models import EvaluationRevision, EvaluationRow
 

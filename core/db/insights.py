@@ -11,7 +11,7 @@ from sqlalchemy import and_, column, func, literal, literal_column, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts import (
+from core.contracts.rest_insights import (
     CriterionAgreement,
     CriterionTrend,
     EvaluationAgreement,

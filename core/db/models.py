@@ -26,7 +26,9 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from core.contracts import LatePolicy, Phase, ReviewStatus, SessionState, Speaker, TeamRole
+from core.contracts.base import Phase, ReviewStatus, SessionState, Speaker
+from core.contracts.rest_assignments import LatePolicy
+from core.contracts.rest_teams import TeamRole
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -11,11 +11,12 @@ from temporalio.client import Client
 
 from agent.bridge import HttpBridge, TemporalBridge
 from agent.text_mode import run_text_session
-from core.contracts import SessionOutcome, session_workflow_id
+from core.contracts.workflow import SessionOutcome
 from core.security import session_bridge_token
 from tests.agent_helpers import LIBRARY, lines_of, start_voice_session
 from tests.api_harness import SERVICE_KEY, Api
 from tests.helpers import db_turns
+from workflows.interface import workflow_id
 from workflows.session import TrainingSessionWorkflow
 
 
@@ -25,11 +26,9 @@ async def test_text_mode_agent_over_the_temporal_bridge(api: Api, client: Client
     user = f"u-{uuid.uuid4()}"
     sid = await start_voice_session(api, user, slug)
     lines = scenario.demo.trainee_lines[:5]
-    recorder = await run_text_session(
-        TemporalBridge(client, session_workflow_id(sid)), lines_of(lines)
-    )
+    recorder = await run_text_session(TemporalBridge(client, workflow_id(sid)), lines_of(lines))
     outcome = await client.get_workflow_handle(
-        session_workflow_id(sid), result_type=SessionOutcome
+        workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     # the opening line came from the briefing the workflow returned to agent_joined
@@ -90,7 +89,7 @@ async def test_http_bridge_survives_failing_api_and_delivers_every_turn_once(
         await bridge.aclose()
     assert flaky.remaining == 0
     outcome = await client.get_workflow_handle(
-        session_workflow_id(sid), result_type=SessionOutcome
+        workflow_id(sid), result_type=SessionOutcome
     ).result()
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.seq for t in stored] == list(range(recorder.next_seq))
@@ -116,9 +115,9 @@ async def test_shutdown_mid_conversation_reports_the_final_turn_count(
         return lines[fed - 1]
 
     recorder = await run_text_session(
-        TemporalBridge(client, session_workflow_id(sid)), next_line, end_reason="agent_shutdown"
+        TemporalBridge(client, workflow_id(sid)), next_line, end_reason="agent_shutdown"
     )
-    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
+    handle = client.get_workflow_handle(workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
     assert (
         outcome.turn_count
@@ -151,7 +150,7 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
             persona_prompt=LIBRARY[slug].persona.prompt,
         )
         await run_text_session(
-            TemporalBridge(client, session_workflow_id(sid)),
+            TemporalBridge(client, workflow_id(sid)),
             lines_of(lines),
             model=PersonaLLM(engine),
         )

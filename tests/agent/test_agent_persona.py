@@ -30,7 +30,7 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
 
     from agent.persona import PersonaLLM, ScriptedLLM
     from agent.server import model_for
-    from core.contracts import AgentBriefing
+    from core.contracts.conversation import AgentBriefing
     from core.settings import load_settings
     from persona.engine import ChatEngine
 

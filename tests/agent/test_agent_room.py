@@ -11,11 +11,12 @@ from temporalio.client import Client
 
 from agent.bridge import BridgeError, HttpBridge, TemporalBridge
 from agent.server import parse_metadata, shutdown_reason
-from core.contracts import SessionOutcome, session_workflow_id
+from core.contracts.workflow import SessionOutcome
 from core.db.engine import SessionMaker
 from core.security import session_bridge_token
 from tests.agent_helpers import start_voice_session
 from tests.api_harness import SERVICE_KEY, Api
+from workflows.interface import workflow_id
 
 
 async def test_bad_job_metadata_leaves_without_touching_a_session(
@@ -51,18 +52,18 @@ async def test_agent_refused_by_an_ended_session_leaves_the_room_cleanly(
     from livekit.agents.testing import fake_job_context
 
     from agent.server import entrypoint
-    from core.contracts import AgentJobMetadata, AgentJoined
+    from core.contracts.conversation import AgentJobMetadata, AgentJoined
 
     user = f"u-{uuid.uuid4()}"
     sid = await start_voice_session(api, user, "anxious-college-student")
     r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
     assert r.status_code == 202
-    handle = client.get_workflow_handle(session_workflow_id(sid), result_type=SessionOutcome)
+    handle = client.get_workflow_handle(workflow_id(sid), result_type=SessionOutcome)
     outcome = await handle.result()
     assert outcome.phase == "abandoned"  # ended before any conversation
     meta = AgentJobMetadata(
         session_id=sid,
-        workflow_id=session_workflow_id(sid),
+        workflow_id=workflow_id(sid),
         bridge_token=session_bridge_token(SERVICE_KEY, sid),
     )
     with fake_job_context(job_metadata=meta.model_dump_json()) as ctx:
@@ -90,10 +91,10 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
     api: Api, client: Client
 ) -> None:
     from agent.bridge import BridgeError
-    from core.contracts import AgentJoined
+    from core.contracts.conversation import AgentJoined
 
     sid = await start_voice_session(api, f"u-{uuid.uuid4()}", "anxious-college-student")
-    bridge = TemporalBridge(client, session_workflow_id(sid))
+    bridge = TemporalBridge(client, workflow_id(sid))
     await bridge.agent_joined(AgentJoined(agent_identity="agent-1"))
     with pytest.raises(BridgeError):
         await bridge.agent_joined(AgentJoined(agent_identity="agent-2"))
@@ -103,4 +104,4 @@ async def test_agent_joined_twice_from_another_identity_is_refused(
         headers=api.bridge(sid),
     )
     assert r.status_code == 409
-    await client.get_workflow_handle(session_workflow_id(sid)).cancel()
+    await client.get_workflow_handle(workflow_id(sid)).cancel()

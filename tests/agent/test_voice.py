@@ -18,13 +18,14 @@ from agent.bridge import TemporalBridge
 from agent.roleplay import RolePlayClient
 from agent.speech import offline_speech
 from agent.voice_mode import run_voice_session, wait_greeted
-from core.contracts import EndReason, session_workflow_id
+from core.contracts.conversation import EndReason
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow
 from core.settings import load_settings
 from tests.helpers import begin, db_turns
 from tests.voice.loopback import RecordingSpeaker, SyntheticMicrophone
 from tests.voice.trainee import LINES, MIC_RATE, SLUG, Trainee, trainee_audio, word_accuracy
+from workflows.interface import workflow_id
 
 
 @pytest.mark.timeout(420)
@@ -40,7 +41,7 @@ async def test_spoken_session_reaches_the_workflow_transcript_and_evaluation(
     trainee = Trainee(mic, LINES)
 
     recorder = await run_voice_session(
-        TemporalBridge(client, session_workflow_id(ready.session_id)),
+        TemporalBridge(client, workflow_id(ready.session_id)),
         speech,
         mic,
         speaker,
@@ -94,7 +95,7 @@ async def test_trainee_hanging_up_right_after_speaking_loses_no_turn(
         return "participant_disconnected"  # gone before the end of the turn was detected
 
     recorder = await run_voice_session(
-        TemporalBridge(client, session_workflow_id(ready.session_id)),
+        TemporalBridge(client, workflow_id(ready.session_id)),
         speech,
         mic,
         speaker,

@@ -13,10 +13,11 @@ from temporalio.worker import Worker
 
 from agent.bridge import TemporalBridge
 from agent.roleplay import TranscriptRecorder
-from core.contracts import AgentJoined, session_workflow_id
+from core.contracts.conversation import AgentJoined
 from core.db.engine import SessionMaker
 from tests.helpers import begin, db_turns
 from tests.voice.trainee import SLUG
+from workflows.interface import workflow_id
 
 
 def _message(role: Literal["user", "assistant"], text: str) -> ChatMessage:
@@ -27,7 +28,7 @@ async def test_split_utterance_is_one_trainee_turn_and_a_missed_last_turn_is_rec
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
     handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
-    bridge = TemporalBridge(client, session_workflow_id(ready.session_id))
+    bridge = TemporalBridge(client, workflow_id(ready.session_id))
     await bridge.agent_joined(AgentJoined(agent_identity="recorder-test"))
     sent: list[int] = []
     recorder = TranscriptRecorder(bridge, on_turn=lambda t: sent.append(t.seq))
@@ -72,7 +73,7 @@ async def test_a_held_trainee_turn_is_sent_when_the_client_takes_too_long(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
     handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
-    bridge = TemporalBridge(client, session_workflow_id(ready.session_id))
+    bridge = TemporalBridge(client, workflow_id(ready.session_id))
     await bridge.agent_joined(AgentJoined(agent_identity="recorder-test"))
     released = asyncio.Event()
     recorder = TranscriptRecorder(bridge, on_turn=lambda t: released.set(), hold_seconds=0.2)

@@ -14,7 +14,6 @@ from temporalio.worker import Worker
 from agent.bridge import TemporalBridge
 from agent.speech import check_speech, session_kwargs, speech_from_settings, speech_problems
 from agent.voice_mode import run_voice_session
-from core.contracts import session_workflow_id
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from core.settings import SettingsError, load_settings
@@ -22,6 +21,7 @@ from tests.fake_speech_server import fake_speech
 from tests.helpers import begin, db_turns
 from tests.voice.loopback import RecordingSpeaker, SyntheticMicrophone
 from tests.voice.trainee import LINES, MIC_RATE, SLUG, Trainee, word_accuracy
+from workflows.interface import workflow_id
 
 
 async def test_self_hosted_speech_endpoints_carry_a_spoken_session(
@@ -50,7 +50,7 @@ async def test_self_hosted_speech_endpoints_carry_a_spoken_session(
         handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
         mic, speaker = SyntheticMicrophone(MIC_RATE), RecordingSpeaker()
         await run_voice_session(
-            TemporalBridge(client, session_workflow_id(ready.session_id)),
+            TemporalBridge(client, workflow_id(ready.session_id)),
             speech,
             mic,
             speaker,

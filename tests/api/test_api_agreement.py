@@ -10,15 +10,15 @@ from typing import Any
 from temporalio.testing import ActivityEnvironment
 
 from activities.review import ReviewActivities
-from core.contracts import (
+from core.contracts.base import Rating
+from core.contracts.evaluation import (
     CriterionResult,
     Evaluation,
     EvaluatorInfo,
-    Rating,
-    Review,
     ScenarioRef,
     SkillMetrics,
 )
+from core.contracts.review import Review
 from core.db.evaluations import insert_first_evaluation
 from core.db.models import Assignment, TrainingSession
 from evaluation.criteria import RATING_SCORE
@@ -192,7 +192,7 @@ async def test_agreement_and_progress_figures(api: Api) -> None:
 
 
 def _record(sid: uuid.UUID, reviewer: str, body: dict[str, Any]) -> Any:
-    from core.contracts import RecordReview
+    from core.contracts.activities import RecordReview
 
     return RecordReview(
         session_id=sid,

@@ -103,7 +103,9 @@ async def test_internal_bridge_rejects_missing_wrong_and_wrong_length_keys(api: 
         json={"reason": "agent_shutdown"},
         headers=api.bridge(sid),
     )
-    assert r.status_code == 404
+    # the credential passes; the bridge reads no database, and a session without a workflow has
+    # nothing to end (as for one that finished)
+    assert r.status_code == 202
 
 
 async def test_bridge_credential_of_one_session_is_refused_on_another(api: Api) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from core.contracts import Evaluation, Turn
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import Evaluation
 from core.scenarios import ScenarioDef, load_library
 from evaluation.metrics import compute_metrics
 from evaluation.rubric import evaluate

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from evaluation.calibration import agreement
 from voicetrain.calibrate import run_calibrate, score_directory
 from voicetrain.evaluate_file import run_evaluate

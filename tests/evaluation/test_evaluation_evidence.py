@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.contracts import CriterionResult, Evaluation
+from core.contracts.evaluation import CriterionResult, Evaluation
 from evaluation.labelled import load_transcript_file
 from tests.evaluation_helpers import C, T, flag_ids, score, turns
 

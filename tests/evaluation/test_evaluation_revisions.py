@@ -12,7 +12,8 @@ from sqlalchemy import update
 from temporalio.testing import ActivityEnvironment
 
 from activities.session import SessionActivities
-from core.contracts import EvaluateSession, PersistTurns, StartSession
+from core.contracts.activities import EvaluateSession, PersistTurns
+from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, list_revisions
 from core.db.models import EvaluationRow

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.contracts import CriterionResult, Evaluation
+from core.contracts.evaluation import CriterionResult, Evaluation
 from evaluation.conversation import read_conversation
 from evaluation.responsiveness import read_responsiveness
 from evaluation.roadblocks import roadblock

@@ -12,15 +12,10 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.session import SessionActivities
-from core.contracts import (
-    EndConversation,
-    EvaluateSession,
-    Evaluation,
-    PersistTurns,
-    SessionLimits,
-    StartSession,
-    session_workflow_id,
-)
+from core.contracts.activities import EvaluateSession, PersistTurns
+from core.contracts.conversation import EndConversation
+from core.contracts.evaluation import Evaluation
+from core.contracts.workflow import SessionLimits, StartSession
 from core.db import queries
 from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
@@ -29,6 +24,7 @@ from evaluation.judge import LLMJudge
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
 from tests.helpers import converse, make_turns, make_user, scenario_by_slug, start_session
 from worker.main import build_worker
+from workflows.interface import workflow_id
 
 SLUG = "anxious-college-student"
 
@@ -146,9 +142,7 @@ async def test_rate_limited_judge_is_retried_by_the_activity_policy(
     assert outcome.evaluation is not None
     assert outcome.evaluation.fallback is False
     assert outcome.evaluation.evaluator.startswith("llm-judge:judge-1")
-    history = await client.get_workflow_handle(
-        session_workflow_id(ready.session_id)
-    ).fetch_history()
+    history = await client.get_workflow_handle(workflow_id(ready.session_id)).fetch_history()
     attempts = [
         e.activity_task_started_event_attributes.attempt
         for e in history.events

@@ -18,16 +18,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import ActivityEnvironment
 
 from activities.session import SessionActivities
-from core.contracts import (
-    AgentJoined,
-    EndConversation,
-    PersistTurns,
-    SessionOutcome,
-    StartSession,
-    TokenClaims,
-    Turn,
-    TurnBatch,
-)
+from core.contracts.activities import PersistTurns
+from core.contracts.conversation import AgentJoined, EndConversation, Turn, TurnBatch
+from core.contracts.rest import TokenClaims
+from core.contracts.workflow import SessionOutcome, StartSession
 from core.db.engine import SessionMaker, sync_url
 from core.settings import load_settings
 from tests.fake_llm_server import Behaviour, fake_llm
@@ -47,6 +41,7 @@ from tests.worker_faults import (
     worker_process,
 )
 from worker.main import build_worker
+from workflows import interface
 from workflows.session import TrainingSessionWorkflow
 
 SLUG = "anxious-college-student"
@@ -195,9 +190,7 @@ async def test_worker_killed_mid_persist_is_replaced_after_a_workflow_task_timeo
     try:
         with worker_process(client, database_url, task_queue, tmp_path) as proc:
             handle, ready = await begin(sessionmaker, client, task_queue, SLUG)
-            await handle.execute_update(
-                TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-            )
+            await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
             # hold the insert back so the worker dies in the middle of persist_turns
             tx = blocker.transaction()
             await tx.start()

@@ -13,16 +13,16 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.livekit_rooms import LiveKitRooms
 from activities.session import SessionActivities
-from core.contracts import (
-    AgentJobMetadata,
+from core.contracts.activities import (
     CloseRoom,
     DispatchAgent,
     EvaluateSession,
     LoadScenario,
     MarkPhase,
     PersistTurns,
-    StartSession,
 )
+from core.contracts.conversation import AgentJobMetadata
+from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.models import Assignment, EvaluationRow, TrainingSession
 from core.security import session_bridge_token

@@ -11,13 +11,8 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from core.contracts import (
-    EndConversation,
-    SessionLimits,
-    SessionOutcome,
-    TraineeMessage,
-    session_workflow_id,
-)
+from core.contracts.conversation import EndConversation
+from core.contracts.workflow import SessionLimits, SessionOutcome, TraineeMessage
 from core.db.engine import SessionMaker
 from core.scenarios import load_library
 from core.settings import load_settings
@@ -32,6 +27,8 @@ from tests.worker_faults import (
     worker_process,
 )
 from worker.main import build_worker, persona_llm_from
+from workflows import interface
+from workflows.interface import workflow_id
 from workflows.session import TrainingSessionWorkflow
 
 SLUG = "anxious-college-student"
@@ -50,7 +47,7 @@ async def _start_text(api: Api, user: str, slug: str = SLUG, **body: object) -> 
 
 async def _outcome(client: Client, sid: object) -> SessionOutcome:
     handle = client.get_workflow_handle(
-        session_workflow_id(uuid.UUID(str(sid))), result_type=SessionOutcome
+        workflow_id(uuid.UUID(str(sid))), result_type=SessionOutcome
     )
     return await asyncio.wait_for(handle.result(), timeout=60)
 
@@ -232,9 +229,7 @@ async def test_text_session_time_limit_on_the_time_skipping_server(
         )
         assert ready.opening_line == LIBRARY[SLUG].persona.opening_line
         for line in LIBRARY[SLUG].demo.trainee_lines[:3]:
-            reply = await handle.execute_update(
-                TrainingSessionWorkflow.send_message, TraineeMessage(text=line)
-            )
+            reply = await interface.SEND_MESSAGE.execute(handle, TraineeMessage(text=line))
             assert reply.client_turn.seq == reply.trainee_turn.seq + 1
         outcome = await handle.result()  # the server skips the 30 minutes
         status = await handle.query(TrainingSessionWorkflow.status)
@@ -257,10 +252,10 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
         with worker_process(client, database_url, task_queue, tmp_path, **env) as proc:
             handle, ready = await begin(sessionmaker, client, task_queue, SLUG, modality="text")
             replying = asyncio.create_task(
-                handle.execute_update(
-                    TrainingSessionWorkflow.send_message,
+                interface.SEND_MESSAGE.execute(
+                    handle,
                     TraineeMessage(text="How have you been sleeping?"),
-                    id="message-kill-test",
+                    update_id="message-kill-test",
                 )
             )
             await eventually(lambda: pending_started(handle, "client_reply"), timeout=60)
@@ -277,10 +272,10 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
         ):
             reply = await asyncio.wait_for(replying, timeout=90)
             # the same message again (a client retry with the same key): the recorded reply
-            again = await handle.execute_update(
-                TrainingSessionWorkflow.send_message,
+            again = await interface.SEND_MESSAGE.execute(
+                handle,
                 TraineeMessage(text="How have you been sleeping?"),
-                id="message-kill-test",
+                update_id="message-kill-test",
             )
             await handle.signal(
                 TrainingSessionWorkflow.end_conversation, EndConversation(reason="trainee_ended")

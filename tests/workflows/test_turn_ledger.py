@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.contracts import PERSIST_BATCH_MAX_CHARS, SessionLimits
+from core.contracts.base import PERSIST_BATCH_MAX_CHARS
+from core.contracts.workflow import SessionLimits
 from tests.helpers import make_turns
 from workflows.turns import TurnLedger
 

@@ -12,14 +12,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from core.contracts import (
-    AgentJoined,
-    EndConversation,
-    EvaluateSession,
-    EvaluationSummary,
-    SessionLimits,
-    TurnBatch,
-)
+from core.contracts.activities import EvaluateSession, EvaluationSummary
+from core.contracts.conversation import AgentJoined, EndConversation, TurnBatch
+from core.contracts.workflow import SessionLimits
 from core.db.engine import SessionMaker
 from core.db.models import TrainingSession
 from core.settings import load_settings
@@ -34,6 +29,7 @@ from tests.helpers import (
     start_session,
 )
 from worker.main import build_worker
+from workflows import interface
 from workflows.session import TrainingSessionWorkflow
 
 
@@ -84,9 +80,7 @@ async def test_max_duration_ends_with_time_limit_and_is_evaluated(
         limits=SessionLimits(max_duration_seconds=600),
         with_start=False,
     )
-    briefing = await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="a")
-    )
+    briefing = await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="a"))
     assert (
         briefing.deadline - (await handle.describe()).start_time
     ).total_seconds() == pytest.approx(600, abs=5)

@@ -16,16 +16,9 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.worker import Worker
 
 from activities.session import SessionActivities
-from core.contracts import (
-    AgentJoined,
-    CreatedSession,
-    EndConversation,
-    LoadScenario,
-    ScenarioSnapshot,
-    SessionLimits,
-    StartSession,
-    TurnBatch,
-)
+from core.contracts.activities import CreatedSession, LoadScenario, ScenarioSnapshot
+from core.contracts.conversation import AgentJoined, EndConversation, TurnBatch
+from core.contracts.workflow import SessionLimits, StartSession
 from core.db.engine import SessionMaker
 from core.db.models import EvaluationRow, TrainingSession
 from core.settings import load_settings
@@ -40,6 +33,7 @@ from tests.helpers import (
     start_session,
 )
 from worker.main import build_worker
+from workflows import interface
 from workflows.session import TrainingSessionWorkflow
 
 
@@ -54,9 +48,7 @@ async def test_full_session_persists_transcript_and_one_evaluation(
     assert ready.scenario.slug == "anxious-college-student"
     assert ready.attempt == 1
 
-    briefing = await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-    )
+    briefing = await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
     assert briefing.opening_line == scenario.opening_line
     assert briefing.persona_prompt == scenario.persona_prompt
 
@@ -107,9 +99,7 @@ async def test_duplicated_shuffled_turns_are_stored_once_in_order(
     client: Client, sessionmaker: SessionMaker, task_queue: str, worker: Worker
 ) -> None:
     handle, ready = await begin(sessionmaker, client, task_queue, "parent-acute-grief")
-    await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-    )
+    await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
     turns = make_turns(30)
     deliveries = turns + turns
     random.Random(7).shuffle(deliveries)
@@ -210,20 +200,14 @@ async def test_malformed_and_late_input_is_rejected_or_counted(
         "drinking-ambivalence-mi",
         limits=SessionLimits(max_turns=20),
     )
-    await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-    )
+    await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
     # the same agent joining again gets the same briefing; another identity is rejected
-    again = await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-    )
+    again = await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
     assert again.session_id == ready.session_id
     from temporalio.client import WorkflowUpdateFailedError
 
     with pytest.raises(WorkflowUpdateFailedError):
-        await handle.execute_update(
-            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="intruder")
-        )
+        await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="intruder"))
 
     good = make_turns(4)
     bad_seq = make_turns(1, start_seq=25)[0]
@@ -255,9 +239,7 @@ async def test_worker_restart_mid_conversation_loses_nothing(
         handle, ready = await start_session(
             client, task_queue, user_id=user.id, scenario_id=scenario.id
         )
-        await handle.execute_update(
-            TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-        )
+        await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
         for t in turns[:20]:
             await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=[t]))
     # no worker: the signals wait in the server

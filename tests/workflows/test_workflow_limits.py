@@ -10,11 +10,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from core.contracts import (
-    EndConversation,
-    SessionLimits,
-    session_workflow_id,
-)
+from core.contracts.conversation import EndConversation
+from core.contracts.workflow import SessionLimits
 from core.db.engine import SessionMaker
 from core.db.models import Assignment
 from core.settings import load_settings
@@ -28,6 +25,7 @@ from tests.helpers import (
     start_session,
 )
 from worker.main import build_worker
+from workflows.interface import workflow_id
 
 
 async def _activity_attempts(client: Client, wf_id: str, name: str) -> list[int]:
@@ -79,9 +77,7 @@ async def test_ownership_violation_is_forbidden_and_not_retried(
         cause = failed.value.cause
         assert isinstance(cause, ApplicationError)
         assert cause.type == "Forbidden"
-        assert await _activity_attempts(
-            client, session_workflow_id(session_id), "create_session"
-        ) == [1]
+        assert await _activity_attempts(client, workflow_id(session_id), "create_session") == [1]
 
         with pytest.raises(WorkflowUpdateFailedError) as missing:
             await start_session(client, task_queue, user_id=trainee.id, scenario_id=uuid.uuid4())

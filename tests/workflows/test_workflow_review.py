@@ -14,13 +14,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from core.contracts import (
-    CriterionOverride,
-    EndConversation,
-    Review,
-    SessionLimits,
-    SessionOutcome,
-)
+from core.contracts.conversation import EndConversation
+from core.contracts.review import CriterionOverride, Review
+from core.contracts.workflow import SessionLimits, SessionOutcome
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, list_revisions
 from core.db.models import Assignment, TrainingSession
@@ -36,6 +32,7 @@ from tests.helpers import (
 )
 from tests.helpers import start_session as start_workflow
 from worker.main import build_worker
+from workflows import interface
 from workflows.session import TrainingSessionWorkflow
 
 Handle = WorkflowHandle[TrainingSessionWorkflow, SessionOutcome]
@@ -102,8 +99,8 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
 
         # validation: unknown criteria and red flags are refused before anything is recorded
         with pytest.raises(WorkflowUpdateFailedError) as bad:
-            await handle.execute_update(
-                TrainingSessionWorkflow.submit_review,
+            await interface.SUBMIT_REVIEW.execute(
+                handle,
                 _review(criteria=[CriterionOverride(id="no-such-criterion", rating="met")]),
             )
         assert isinstance(bad.value.cause, ApplicationError)
@@ -117,7 +114,7 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
             criteria=[CriterionOverride(id=target.id, rating=other, comment="see 3")],
         )
         results = [
-            await handle.execute_update(TrainingSessionWorkflow.submit_review, first)
+            await interface.SUBMIT_REVIEW.execute(handle, first)
             for _ in range(2)  # delivered twice: one revision
         ]
         assert results[0] == results[1]
@@ -127,9 +124,7 @@ async def test_review_waits_survives_a_restart_and_records_revisions(
             return (await handle.query(TrainingSessionWorkflow.status)).phase == "completed"
 
         await eventually(reviewed)
-        second = await handle.execute_update(
-            TrainingSessionWorkflow.submit_review, _review(passed=True)
-        )
+        second = await interface.SUBMIT_REVIEW.execute(handle, _review(passed=True))
         assert second.revision == 3
         outcome = await handle.result()
         assert outcome.phase == "completed"
@@ -176,7 +171,7 @@ async def test_practice_and_unrequired_sessions_complete_without_review(
         assert not outcome.evaluation.needs_review
         assert outcome.phase == "completed"
         with pytest.raises(RPCError):  # the closed workflow takes no review
-            await handle.execute_update(TrainingSessionWorkflow.submit_review, _review())
+            await interface.SUBMIT_REVIEW.execute(handle, _review())
 
 
 async def test_review_deadline_marks_overdue_and_nothing_is_auto_approved(
@@ -209,9 +204,7 @@ async def test_review_deadline_marks_overdue_and_nothing_is_auto_approved(
         assert (await handle.describe()).typed_search_attributes.get(REVIEW) == "overdue"
         await time_env.sleep(timedelta(days=30))  # still waiting: nothing is auto-approved
         assert (await handle.query(TrainingSessionWorkflow.status)).phase == "awaiting_review"
-        result = await handle.execute_update(
-            TrainingSessionWorkflow.submit_review, _review(passed=True)
-        )
+        result = await interface.SUBMIT_REVIEW.execute(handle, _review(passed=True))
         assert result.revision == 2
         outcome = await handle.result()  # the revision window passes in skipped time
         assert outcome.phase == "completed"
