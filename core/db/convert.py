@@ -9,10 +9,11 @@ from core.contracts import (
     RedFlag,
     ReviewInfo,
     ScenarioRef,
+    ScenarioSummary,
     SkillMetrics,
     Turn,
 )
-from core.db.models import EvaluationRow, TranscriptTurn
+from core.db.models import EvaluationRow, Scenario, TranscriptTurn
 
 
 def evaluation_to_row(evaluation: Evaluation) -> dict[str, object]:
@@ -69,4 +70,10 @@ def row_to_turn(row: TranscriptTurn) -> Turn:
             "started_at": row.started_at,
             "ended_at": row.ended_at,
         }
+    )
+
+
+def scenario_summary(scenario: Scenario) -> ScenarioSummary:
+    return ScenarioSummary(
+        id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
     )

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from core.db.models import Assignment, EvaluationRow, Scenario, TrainingSession
-from core.db.teams import trainees_led_by
+from core.db.queries import trainees_led_by
 from core.security import Principal
 
 

@@ -1,6 +1,7 @@
 """Figures over many evaluations, computed in Postgres (never by loading evaluations into
 Python): AI-vs-supervisor agreement over reviewed sessions, and a trainee's progress. Both only
-count the sessions the caller may see (core.db.queries.visible_sessions)."""
+count the sessions the caller may see (core.db.queries.visible_sessions); who may ask is
+api/insights/service.py."""
 
 from __future__ import annotations
 
