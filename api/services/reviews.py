@@ -110,7 +110,7 @@ async def review_queue(
     page = rows[:limit]
     items = []
     for session, scenario, evaluation in page:
-        review = (evaluation.review if evaluation is not None else None) or {}
+        review = (evaluation.evaluation.get("review") if evaluation is not None else None) or {}
         items.append(
             ReviewQueueItem(
                 session_id=session.id, trainee_id=session.user_id,
