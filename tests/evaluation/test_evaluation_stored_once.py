@@ -56,20 +56,40 @@ async def _reviewed_evaluation(sm: SessionMaker) -> Evaluation:
         sid = uuid.uuid4()
         db.add(User(id="u-once", role="trainee"))
         await db.flush()
-        db.add(TrainingSession(id=sid, user_id="u-once", scenario_id=scenario.id, attempt=1,
-                               room_name=f"room-{sid}", workflow_id=f"wf-{sid}"))  # fmt: skip
+        db.add(
+            TrainingSession(
+                id=sid,
+                user_id="u-once",
+                scenario_id=scenario.id,
+                attempt=1,
+                room_name=f"room-{sid}",
+                workflow_id=f"wf-{sid}",
+            )
+        )
         await db.flush()
         ai = evaluate(
-            session_id=sid, turns=make_turns(6), rubric=Rubric.model_validate(scenario.rubric),
-            scenario_id=scenario.id, scenario_version=scenario.version, created_at=datetime.now(UTC),
-        )  # fmt: skip
+            session_id=sid,
+            turns=make_turns(6),
+            rubric=Rubric.model_validate(scenario.rubric),
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            created_at=datetime.now(UTC),
+        )
         reviewed = ai.model_copy(
-            update={"review": ReviewInfo(
-                review_id=uuid.uuid4(), reviewer="u-lead", at=datetime.now(UTC), comment="ok",
-                passed=not ai.passed, ai_passed=ai.passed, ai_overall_score=ai.overall_score,
-                overrides=[], red_flags=[],
-            )}
-        )  # fmt: skip
+            update={
+                "review": ReviewInfo(
+                    review_id=uuid.uuid4(),
+                    reviewer="u-lead",
+                    at=datetime.now(UTC),
+                    comment="ok",
+                    passed=not ai.passed,
+                    ai_passed=ai.passed,
+                    ai_overall_score=ai.overall_score,
+                    overrides=[],
+                    red_flags=[],
+                )
+            }
+        )
         await insert_first_evaluation(db, reviewed)
         await db.commit()
     return reviewed
