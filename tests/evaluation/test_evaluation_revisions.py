@@ -128,10 +128,17 @@ async def test_an_evaluation_stored_by_version_1_still_parses(sessionmaker: Sess
         await db.execute(
             update(EvaluationRow)
             .where(EvaluationRow.session_id == sid)
-            .values(evaluation=EvaluationRow.evaluation.op("||")(
-                {"criteria": [v1_criterion], "metrics": v1_metrics, "red_flags": [],
-                 "evaluator": {"name": "voicetrain-rubric", "version": "1.0.0"}}))
-        )  # fmt: skip
+            .values(
+                evaluation=EvaluationRow.evaluation.op("||")(
+                    {
+                        "criteria": [v1_criterion],
+                        "metrics": v1_metrics,
+                        "red_flags": [],
+                        "evaluator": {"name": "voicetrain-rubric", "version": "1.0.0"},
+                    }
+                )
+            )
+        )
         await db.commit()
         stored = await current_evaluation(db, sid)
     assert stored is not None
