@@ -95,6 +95,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
             ),
             modality=start.modality,
             opening_line=scenario.opening_line if self._text else None,
+            request_hash=start.request_hash,
         )
         workflow.upsert_search_attributes(
             [SCENARIO.value_set(scenario.slug), USER_ID.value_set(start.user_id)]

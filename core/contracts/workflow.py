@@ -78,6 +78,8 @@ class SessionReady(Contract):
     opening_line: str | None = Field(
         None, description="text sessions: the client's first line, already turn 0"
     )
+    # the started request's hash: a repeated Idempotency-Key with another body is refused
+    request_hash: str | None = None
 
 
 class SessionStatus(Contract):

@@ -66,7 +66,14 @@ async def test_activity_writes_revision_one_and_rescore_appends(sessionmaker: Se
         await db.execute(
             update(EvaluationRow)
             .where(EvaluationRow.session_id == sid)
-            .values(evaluator_name="voicetrain-rubric", evaluator_version="1.0.0", overall_score=97)
+            .values(
+                evaluation=EvaluationRow.evaluation.op("||")(
+                    {
+                        "evaluator": {"name": "voicetrain-rubric", "version": "1.0.0"},
+                        "overall_score": 97,
+                    }
+                )
+            )
         )
         await db.commit()
     rescored = await rescore_session(sessionmaker, sid)
@@ -123,11 +130,14 @@ async def test_an_evaluation_stored_by_version_1_still_parses(sessionmaker: Sess
             update(EvaluationRow)
             .where(EvaluationRow.session_id == sid)
             .values(
-                criteria={"items": [v1_criterion]},
-                metrics=v1_metrics,
-                red_flags={"items": []},
-                evaluator_name="voicetrain-rubric",
-                evaluator_version="1.0.0",
+                evaluation=EvaluationRow.evaluation.op("||")(
+                    {
+                        "criteria": [v1_criterion],
+                        "metrics": v1_metrics,
+                        "red_flags": [],
+                        "evaluator": {"name": "voicetrain-rubric", "version": "1.0.0"},
+                    }
+                )
             )
         )
         await db.commit()

@@ -16,9 +16,8 @@ from core.contracts.activities import EvaluateSession, PersistTurns
 from core.contracts.conversation import EndConversation
 from core.contracts.evaluation import Evaluation
 from core.contracts.workflow import SessionLimits, StartSession
-from core.db import queries
-from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
+from core.db.evaluations import current_evaluation
 from core.settings import load_settings
 from evaluation.judge import LLMJudge
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
@@ -45,9 +44,9 @@ async def _session_with_turns(
 
 async def _stored(sm: SessionMaker, session_id: uuid.UUID) -> Evaluation:
     async with sm() as db:
-        row = await queries.evaluation_of(db, session_id)
-    assert row is not None
-    return row_to_evaluation(row)
+        stored = await current_evaluation(db, session_id)
+    assert stored is not None
+    return stored
 
 
 async def test_valid_judgment_is_stored(sessionmaker: SessionMaker) -> None:

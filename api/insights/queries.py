@@ -1,6 +1,7 @@
 """Figures over many evaluations, computed in Postgres (never by loading evaluations into
 Python): AI-vs-supervisor agreement over reviewed sessions, and a trainee's progress. Both only
-count the sessions the caller may see (core.db.queries.visible_sessions)."""
+count the sessions the caller may see (core.db.queries.visible_sessions); who may ask is
+api/insights/service.py."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from core.contracts.rest_insights import (
     SkillPoint,
     TraineeProgress,
 )
+from core.db.evaluations import is_reviewed
 from core.db.models import EvaluationRow, Scenario, TrainingSession
 from core.db.queries import visible_sessions
 from core.security import Principal
@@ -40,7 +42,7 @@ async def agreement(
 ) -> EvaluationAgreement:
     """Per criterion: the share of reviewed sessions whose supervisor kept the AI's rating (no
     override with another rating); and how often the final pass/fail is the AI's."""
-    where = [EvaluationRow.review.is_not(None), visible_sessions(user)]
+    where = [is_reviewed(), visible_sessions(user)]
     if scenario:
         where.append(Scenario.slug == scenario)
     if since:
@@ -57,14 +59,14 @@ async def agreement(
             select(
                 func.count(),
                 func.count().filter(
-                    verdicts.c.review["passed"].as_boolean()
-                    == verdicts.c.review["ai_passed"].as_boolean()
+                    verdicts.c.evaluation[("review", "passed")].as_boolean()
+                    == verdicts.c.evaluation[("review", "ai_passed")].as_boolean()
                 ),
             )
         )
     ).one()
-    crit = _elements(EvaluationRow.criteria["items"], "c")
-    over = _elements(EvaluationRow.review["overrides"], "o")
+    crit = _elements(EvaluationRow.evaluation["criteria"], "c")
+    over = _elements(EvaluationRow.evaluation[("review", "overrides")], "o")
     changed = (
         select(literal(1))
         .select_from(over)
@@ -101,7 +103,7 @@ async def agreement(
 
 
 def _metric(name: str, integer: bool = False) -> Any:
-    value = EvaluationRow.metrics[name]
+    value = EvaluationRow.evaluation[("metrics", name)]
     return value.as_integer() if integer else value.as_float()
 
 
@@ -136,7 +138,7 @@ async def progress(db: AsyncSession, user: Principal, trainee_id: str) -> Traine
             .order_by(Scenario.slug)
         )
     ).all()
-    crit = _elements(EvaluationRow.criteria["items"], "c")
+    crit = _elements(EvaluationRow.evaluation["criteria"], "c")
     criterion_id = crit.c.value["id"].astext
     points = (
         await db.execute(

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql import Select
 
+from core.db.evaluations import is_reviewed
 from core.db.models import Assignment, EvaluationRow, Scenario, TrainingSession
-from core.db.teams import trainees_led_by
+from core.db.queries import trainees_led_by
 from core.security import Principal
 
 
@@ -39,7 +40,7 @@ def assignment_status() -> Any:
             TrainingSession.assignment_id == Assignment.id,
             EvaluationRow.passed.is_(True),
             or_(
-                EvaluationRow.review.is_not(None),
+                is_reviewed(),
                 and_(
                     ~Assignment.review_required,
                     or_(

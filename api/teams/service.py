@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts.rest_teams import TeamMemberSet, TeamMemberView, TeamRole, TeamView
+from api.teams import queries
+from core.contracts.rest_teams import (
+    TeamCreate,
+    TeamMemberSet,
+    TeamMemberView,
+    TeamRole,
+    TeamUpdate,
+    TeamView,
+)
 from core.db.models import Team, TeamMember, User
 from core.errors import NotFound
 from core.security import Principal
 
 
 async def team_views(db: AsyncSession, teams: list[Team]) -> list[TeamView]:
-    rows = (
-        await db.execute(
-            select(TeamMember, User)
-            .join(User, User.id == TeamMember.user_id)
-            .where(TeamMember.team_id.in_([t.id for t in teams]))
-            .order_by(TeamMember.role, TeamMember.user_id)
-        )
-    ).all()
+    rows = (await db.execute(queries.members_of([t.id for t in teams]))).all()
     members: dict[uuid.UUID, list[TeamMemberView]] = {t.id: [] for t in teams}
     for m, u in rows:
         role: TeamRole = "lead" if m.role == "lead" else "member"
@@ -35,28 +36,49 @@ async def team_views(db: AsyncSession, teams: list[Team]) -> list[TeamView]:
     ]
 
 
-async def visible_teams(db: AsyncSession, user: Principal) -> list[Team]:
-    """An admin sees every team, anyone else the teams they belong to."""
-    query = select(Team).order_by(Team.name, Team.id)
-    if user.role != "admin":
-        query = query.where(
-            Team.id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
-        )
-    return list(await db.scalars(query))
+async def list_teams(db: AsyncSession, user: Principal) -> list[TeamView]:
+    return await team_views(db, list(await db.scalars(queries.visible_teams(user))))
 
 
 async def visible_team(db: AsyncSession, user: Principal, team_id: uuid.UUID) -> Team:
-    team = next((t for t in await visible_teams(db, user) if t.id == team_id), None)
+    team = await db.scalar(queries.visible_teams(user).where(Team.id == team_id))
     if team is None:
         raise NotFound("team not found")
     return team
 
 
+async def get_team(db: AsyncSession, user: Principal, team_id: uuid.UUID) -> TeamView:
+    return (await team_views(db, [await visible_team(db, user, team_id)]))[0]
+
+
+async def create_team(db: AsyncSession, body: TeamCreate) -> TeamView:
+    team = Team(name=body.name)
+    db.add(team)
+    await db.commit()
+    await db.refresh(team)
+    return (await team_views(db, [team]))[0]
+
+
+async def rename_team(
+    db: AsyncSession, user: Principal, team_id: uuid.UUID, body: TeamUpdate
+) -> TeamView:
+    team = await visible_team(db, user, team_id)
+    team.name = body.name
+    await db.commit()
+    return (await team_views(db, [team]))[0]
+
+
+async def delete_team(db: AsyncSession, user: Principal, team_id: uuid.UUID) -> None:
+    await db.delete(await visible_team(db, user, team_id))
+    await db.commit()
+
+
 async def set_member(
-    db: AsyncSession, team: Team, user_id: str, body: TeamMemberSet
+    db: AsyncSession, user: Principal, team_id: uuid.UUID, user_id: str, body: TeamMemberSet
 ) -> TeamMemberView:
     """Idempotent: adds the user or changes their role. A user who has not signed in yet is
     provisioned with the role the team gives them; their token fills in the profile."""
+    team = await visible_team(db, user, team_id)
     await db.execute(
         insert(User)
         .values(id=user_id, role="supervisor" if body.role == "lead" else "trainee")
@@ -72,15 +94,18 @@ async def set_member(
         )
     )
     await db.commit()
-    user = await db.get(User, user_id)
-    assert user is not None
-    return TeamMemberView(user_id=user_id, role=body.role, name=user.name, email=user.email)
+    member = await db.get(User, user_id)
+    assert member is not None
+    return TeamMemberView(user_id=user_id, role=body.role, name=member.name, email=member.email)
 
 
-async def remove_member(db: AsyncSession, team: Team, user_id: str) -> None:
+async def remove_member(
+    db: AsyncSession, user: Principal, team_id: uuid.UUID, user_id: str
+) -> None:
+    team = await visible_team(db, user, team_id)
     result = await db.execute(
         delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.user_id == user_id)
     )
     await db.commit()
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]  # Result lacks rowcount in the stubs
         raise NotFound("not a member of this team")

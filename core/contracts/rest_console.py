@@ -1,4 +1,4 @@
-"""Bodies of the console's two small endpoints (its public configuration and dev sign-in)."""
+"""The web console's two small endpoints: its public configuration and dev sign-in."""
 
 from __future__ import annotations
 
