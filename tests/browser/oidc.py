@@ -72,7 +72,8 @@ def _require_node() -> str:
 async def running_provider(
     redirect_uri: str, keys: Path, *, port: int | None = None
 ) -> AsyncIterator[Provider]:
-    """Start provider.mjs, wait for its discovery document, stop it after the block."""
+    """Start provider.mjs, wait for its discovery document, stop it after the block. Its log
+    (warnings, errors) goes to a file beside the keys, so no pipe fills up and blocks it."""
     node = _require_node()
     port = port or free_port()
     env = {
@@ -83,17 +84,18 @@ async def running_provider(
         "OIDC_JWKS_FILE": str(keys),
         "OIDC_ACCESS_TOKEN_TTL": str(ACCESS_TOKEN_TTL),
     }
+    log_path = keys.with_name(f"oidc-provider-{port}.log")
+    log = log_path.open("wb")
     proc = await asyncio.create_subprocess_exec(
         node, str(PROVIDER_DIR / "provider.mjs"), env=env, cwd=PROVIDER_DIR,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=log,
     )  # fmt: skip
     provider = Provider(issuer=f"http://127.0.0.1:{port}", redirect_uri=redirect_uri)
     try:
-        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout is not None
         line = await asyncio.wait_for(proc.stdout.readline(), timeout=30)
         if not line.startswith(b"ready "):
-            err = await proc.stderr.read()
-            raise RuntimeError(f"the OpenID provider did not start: {err.decode(errors='replace')}")
+            raise RuntimeError(f"the OpenID provider did not start: {log_path.read_text()}")
         async with httpx.AsyncClient() as http:
             meta = (await http.get(f"{provider.issuer}/.well-known/openid-configuration")).json()
         assert meta["issuer"] == provider.issuer
@@ -102,6 +104,7 @@ async def running_provider(
         if proc.returncode is None:
             proc.terminate()
             await proc.wait()
+        log.close()
 
 
 def _b64url(data: bytes) -> str:

@@ -114,6 +114,10 @@ const configuration = {
     },
   },
   pkce: { required: () => true },
+  // The console calls the token and revocation endpoints from its page: CORS for its origin only.
+  clientBasedCORS(_ctx, origin, client) {
+    return client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => new URL(uri).origin === origin);
+  },
   ttl: { AccessToken: accessTokenTTL, IdToken: 600, RefreshToken: 3600, Session: 3600, Grant: 3600 },
   cookies: { keys: ['voicetrain-test-cookie-key-0123456789'] },
 };
