@@ -47,6 +47,9 @@ def signing_keys(path: Path) -> Path:
     """A private JWK set for provider.mjs; two providers given one file sign with the same key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    jwk.pop(
+        "key_ops", None
+    )  # PyJWT writes ["sign"]: the provider also verifies id_token_hint with it
     jwk.update({"kid": f"test-{secrets.token_hex(4)}", "use": "sig", "alg": "RS256"})
     path.write_text(json.dumps({"keys": [jwk]}))
     return path

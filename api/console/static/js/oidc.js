@@ -49,7 +49,8 @@ export async function beginOidcSignIn(oidc) {
     issuer: meta.issuer, client_id: oidc.client_id, token_endpoint: meta.token_endpoint,
     revocation_endpoint: meta.revocation_endpoint || null, end_session_endpoint: meta.end_session_endpoint || null,
   };
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, provider, returnTo: location.hash }));
+  const returnTo = location.hash.startsWith('#/signin') ? '#/' : location.hash; // not back to this page
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, provider, returnTo }));
   const url = new URL(meta.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code', client_id: oidc.client_id, redirect_uri: redirectUri(), scope: oidc.scopes,
