@@ -120,9 +120,9 @@ async def test_a_trainee_signs_in_at_the_provider_and_sees_the_library(
     await expect(page.get_by_role("heading", level=1, name="Scenario library")).to_be_visible()
     await expect(page.locator("#who")).to_contain_text("Tess Trainee · trainee")
     await expect(page.locator(".card").first).to_be_visible()  # the library's scenarios
-    assert (
-        page.url.startswith(idp.stack.url) and "code=" not in page.url and "state=" not in page.url
-    )
+    assert page.url.startswith(idp.stack.url)
+    assert "code=" not in page.url
+    assert "state=" not in page.url
     token = await _stored(page, "voicetrain.token")
     claims = _claims(token)
     assert (claims["iss"], claims["aud"], claims["role"]) == (
@@ -195,7 +195,8 @@ async def test_logout_ends_the_sign_in_at_the_provider(idp: SignIn, page: Page) 
     for key in ("voicetrain.token", "voicetrain.refresh", "voicetrain.provider"):
         assert await _stored(page, key) is None, key
     r = await refresh(idp.provider, refresh_token)  # revoked: nothing can renew that sign-in
-    assert r.status_code == 400 and r.json()["error"] == "invalid_grant", r.text
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "invalid_grant"
 
     await page.goto(f"{idp.stack.url}/#/library")  # still signed out, also after a reload
     await expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
