@@ -115,7 +115,7 @@ async def test_a_trainee_signs_in_at_the_provider_and_sees_the_library(
 ) -> None:
     config = (await idp.stack.http.get("/v1/console-config")).json()
     assert config["dev_sign_in"] is False
-    assert config["oidc"] == {"issuer": idp.provider.issuer, "client_id": CLIENT_ID, "scopes": "openid profile email"}  # fmt: skip
+    assert config["oidc"] == {"issuer": idp.provider.issuer, "client_id": CLIENT_ID, "scopes": "openid profile email", "role_claim": "role"}  # fmt: skip
     await _log_in(page, idp, "tess.trainee")
     await expect(page.get_by_role("heading", level=1, name="Scenario library")).to_be_visible()
     await expect(page.locator("#who")).to_contain_text("Tess Trainee · trainee")

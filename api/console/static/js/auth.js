@@ -50,6 +50,15 @@ export function claimsOf(jwt) {
   return decodePart(jwt.split('.')[1]);
 }
 
+// The role at the configured claim path (VOICETRAIN_JWT_ROLE_CLAIM), read as the API reads it:
+// a string, or of a list the most privileged voicetrain role.
+export function roleOf(claims, path = 'role') {
+  let value = claims;
+  for (const part of path.split('.')) value = value && typeof value === 'object' && !Array.isArray(value) ? value[part] : undefined;
+  if (Array.isArray(value)) return [...ROLES].reverse().find((role) => value.includes(role)) || null;
+  return typeof value === 'string' ? value : null;
+}
+
 // Seconds until the access token expires (Infinity without an exp claim).
 export function secondsLeft() {
   const t = token();
@@ -74,11 +83,12 @@ export function user() {
       signOut();
       return null;
     }
-    if (!ROLES.includes(claims.role)) {
+    const role = roleOf(claims, signInProvider()?.role_claim);
+    if (!ROLES.includes(role)) {
       signOut();
       return null;
     }
-    cached = { id: claims.sub, role: claims.role, name: claims.name || claims.sub, email: claims.email };
+    cached = { id: claims.sub, role, name: claims.name || claims.sub, email: claims.email };
     return cached;
   } catch {
     signOut();

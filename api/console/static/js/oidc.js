@@ -3,7 +3,7 @@
 // from the address bar as soon as it is read. Access tokens are short-lived and renewed with the
 // refresh token before they expire, so the user never sees it; sign-out revokes the refresh
 // token and ends the provider's session (RP-initiated logout).
-import { claimsOf, refreshToken, ROLES, setToken, signInProvider, signOut } from './auth.js';
+import { claimsOf, refreshToken, roleOf, ROLES, setToken, signInProvider, signOut } from './auth.js';
 
 const PENDING = 'voicetrain.oidc';
 const RENEW_BEFORE_SECONDS = 10; // renew a token this close to expiry before using it
@@ -46,7 +46,7 @@ export async function beginOidcSignIn(oidc) {
   const nonce = randomString();
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   const provider = {
-    issuer: meta.issuer, client_id: oidc.client_id, token_endpoint: meta.token_endpoint,
+    issuer: meta.issuer, client_id: oidc.client_id, role_claim: oidc.role_claim, token_endpoint: meta.token_endpoint,
     revocation_endpoint: meta.revocation_endpoint || null, end_session_endpoint: meta.end_session_endpoint || null,
   };
   const returnTo = location.hash.startsWith('#/signin') ? '#/' : location.hash; // not back to this page
@@ -88,7 +88,7 @@ async function tokenRequest(provider, params) {
 }
 
 function keep(body, provider) {
-  const role = claimsOf(body.access_token).role;
+  const role = roleOf(claimsOf(body.access_token), provider.role_claim);
   if (!ROLES.includes(role)) {
     signOut();
     throw new Error('Your account has no voicetrain role (trainee, supervisor or admin). Ask your administrator to assign one.');
