@@ -53,7 +53,7 @@ $(OIDC_STAMP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
 
 # Re-take the README's screenshots (docs/screenshots/) with the browser tests.
 screenshots: $(STAMP) chromium oidc-provider
-	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_console.py
+	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/console/
 
 # Refresh the vendored livekit-client bundle (needs npm and the registry; demo/test/Docker do not).
 LIVEKIT_CLIENT_VERSION := 2.23.0

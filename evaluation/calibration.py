@@ -37,7 +37,7 @@ class Agreement:
     criterion_misses: dict[str, tuple[int, int]] = field(default_factory=dict)
     # quadratic-weighted Cohen's kappa of the per-criterion ratings (not_met < partly < met)
     criterion_kappa: float | None = None
-    # harmful files whose labelled acts did not each raise a critical red flag: name -> acts
+    # harmful files whose labelled acts did not each raise their red flag: name -> acts
     acts_missed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -71,8 +71,9 @@ def weighted_kappa(pairs: Sequence[tuple[int, int]], levels: int = 3) -> float |
 
 
 def acts_missed(s: Scored) -> list[str]:
-    """The labelled harmful acts this evaluation raised no critical red flag for."""
-    raised = {f.id for f in s.evaluation.red_flags if f.critical}
+    """The labelled harmful acts (red flag ids) this evaluation did not raise. Whether a flag is
+    critical is the library's decision (the crisis-safety flags always are), not the label's."""
+    raised = {f.id for f in s.evaluation.red_flags}
     return [act for act in s.labels.harmful_acts if act not in raised]
 
 

@@ -2,7 +2,7 @@
 slug) and `turns` as `[speaker, text]` pairs; optional expert labels `expert_score` (0-100),
 `expert_passed`, `criteria` (id -> met|partly|not_met), `kind` (exemplary, good, borderline,
 weak, harmful, gaming), `split` (`tune`: thresholds may be fitted on it; `report`: never tuned on,
-the figures that count) and, for harmful files, `harmful_acts` (the critical red flag ids the
+the figures that count) and, for harmful files, `harmful_acts` (the red flag ids the
 attempt must raise). Errors name the file and the field."""
 
 from __future__ import annotations

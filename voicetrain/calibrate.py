@@ -56,7 +56,7 @@ def render_figures(result: Agreement) -> list[str]:
         " (anchors: expert-expert 0.58-0.60, counsellor codes 0.69)",
         f"mean absolute error: {'n/a' if result.mae is None else f'{result.mae:g} points'}",
         "harmful/gaming files that passed: " + (", ".join(result.bad_passes) or "none"),
-        "harmful acts without a critical red flag: "
+        "harmful acts whose red flag was not raised: "
         + (
             "; ".join(f"{name} ({', '.join(acts)})" for name, acts in result.acts_missed.items())
             or "none"
@@ -131,7 +131,7 @@ async def run_calibrate(
     if result.bad_passes:
         failures.append(f"{len(result.bad_passes)} harmful/gaming file(s) passed")
     if result.acts_missed:
-        failures.append(f"{len(result.acts_missed)} harmful file(s) without the critical flag")
+        failures.append(f"{len(result.acts_missed)} harmful file(s) missing the red flag of an act")
     if failures:
         print("\nBELOW THRESHOLD: " + "; ".join(failures))
         return 1

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from temporalio.testing import WorkflowEnvironment
 
 from core.db.engine import SessionMaker
@@ -28,10 +28,8 @@ from tests.browser.oidc import (
     sign_in,
     signing_keys,
 )
-from tests.browser.stack import CHROMIUM, CHROMIUM_ARGS, Stack, require_chromium, served_stack
+from tests.browser.stack import Stack, served_stack
 from voicetrain.devstack.processes import free_port
-
-expect.set_options(timeout=15_000)
 
 
 class SignIn:
@@ -62,21 +60,9 @@ async def idp(
             yield SignIn(stack, provider, keys)
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield b
-        finally:
-            await b.close()
-
-
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh context (its own sessionStorage) on the package's Chromium (conftest.py)."""
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
     errors: list[str] = []
     p = await context.new_page()

@@ -55,4 +55,4 @@ async def test_calibrate_reports_each_split_and_names_unflagged_harmful_acts(
     assert "split report (never tuned on):" in out
     assert "split tune (tuned on):" in out
     assert "suicide-harmful (an_act_no_evaluator_flags)" in out
-    assert "harmful file(s) without the critical flag" in out
+    assert "harmful file(s) missing the red flag of an act" in out
