@@ -84,5 +84,5 @@ def create_app(
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine
         app.include_router(dev_router)
-    mount_console(app)  # last: every route above keeps answering
+    mount_console(app, oidc_issuer=settings.oidc_issuer)  # last: every route above keeps answering
     return app

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "voicetrain"
     jwt_audience: str = "voicetrain-api"
     jwt_leeway_seconds: int = Field(30, ge=0, le=300)
+    # Where the token carries the user's role: a claim name, or a dotted path into nested claims
+    # (Keycloak: "realm_access.roles"). A string, or a list of which the most privileged
+    # voicetrain role counts (Entra ID app roles: "roles"); other values are ignored.
+    jwt_role_claim: str = Field("role", pattern=r"^[A-Za-z0-9_:/.-]+$")
 
     # The web console signs users in outside dev with OIDC authorization code + PKCE (a public
     # client: no secret in the browser). The IdP's access token must satisfy the JWT settings

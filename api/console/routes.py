@@ -30,6 +30,7 @@ async def console_config(settings: SettingsDep) -> ConsoleConfig:
             issuer=settings.oidc_issuer,
             client_id=settings.oidc_client_id,
             scopes=settings.oidc_scopes,
+            role_claim=settings.jwt_role_claim,
         )
     return ConsoleConfig(
         env=settings.env,

@@ -13,6 +13,7 @@ class OidcConfig(Contract):
     issuer: str
     client_id: str
     scopes: str
+    role_claim: str = Field(description="where the access token carries the role (a dotted path)")
 
 
 class ConsoleConfig(Contract):

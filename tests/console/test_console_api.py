@@ -49,6 +49,7 @@ async def test_outside_dev_there_is_no_dev_token_and_oidc_is_announced() -> None
             "issuer": "https://id.example.org/realms/care",
             "client_id": "voicetrain-console",
             "scopes": "openid profile email",
+            "role_claim": "role",
         }
         assert "/v1/dev/token" not in (await http.get("/openapi.json")).json()["paths"]
 
