@@ -81,6 +81,11 @@ _MYTH = re.compile(
     r"|\bencourag\w* (it|you|them)\b",
     re.I,
 )
+_AVOIDS = re.compile(
+    r"\b((don'?t|do not|wouldn'?t) want to|rather not|afraid (of|to)|worried (about|that)|"
+    r"not going to)\b",
+    re.I,
+)
 _DECLINE = re.compile(
     r"\b(rather not|not going to|won'?t|don'?t want to|let'?s not|no need to|don'?t need to|"
     r"shouldn'?t|can'?t|not (here|now) to) (ask|talk|go|get into|discuss|bring|dwell|focus)\w*"
@@ -99,7 +104,8 @@ def _declines(s: Said, reading: CrisisReading) -> bool:
     if v.REPORTED.search(s.text):
         return False
     m = _MYTH.search(s.text)
-    if m and not clause_negated(s.text, m.start()):
+    # "I don't want to put ideas in your head" holds the myth; "asking won't plant it" refutes it
+    if m and (not clause_negated(s.text, m.start()) or _AVOIDS.search(s.text[: m.start()])):
         return True
     answered = reading.client_before(s.seq)
     about_risk = v.SUICIDE_TOPIC.search(s.text) or any(

@@ -194,6 +194,8 @@ def explores_buffers(s: Said) -> bool:
 
 
 def plans_safety(s: Said) -> bool:
+    if v.CLOSING.search(s.text):
+        return False  # "I can't help you, call someone else" hands the client off, it plans nothing
     return bool(_SAFETY.search(s.text)) or _near("SAFETY_PLAN", s.text)
 
 
