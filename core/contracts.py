@@ -401,7 +401,9 @@ class CrisisStep(Contract):
     done: bool
     seq: int | None = None
     quote: str | None = Field(None, description="verbatim from the cited trainee turn")
-    in_order: bool = Field(False, description="done where the standard asks (after asking directly)")
+    in_order: bool = Field(
+        False, description="done where the standard asks (after asking directly)"
+    )
 
 
 class CrisisAssessment(Contract):

@@ -11,8 +11,8 @@ import yaml
 
 from core.contracts import Evaluation, Turn
 from core.scenarios import ScenarioDef, load_library
+from evaluation.combine import combine
 from evaluation.metrics import compute_metrics
-from evaluation.rubric import evaluate
 from evaluation.skills import detect
 from voicetrain.report import render_report
 
@@ -31,7 +31,7 @@ def transcript(slug: str, kind: str) -> list[Turn]:
 
 
 def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
-    return evaluate(
+    return combine(
         session_id=uuid.UUID(int=1), turns=turns, rubric=scenario.rubric, scenario_id=uuid.UUID(int=2),
         scenario_version=1, created_at=T0,
     )  # fmt: skip

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from temporalio.testing import ActivityEnvironment
 
+from activities.judging import LLMJudge
 from activities.session import SessionActivities
 from core.contracts import EvaluateSession, PersistTurns, StartSession
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, list_revisions
 from core.db.models import EvaluationRow
-from evaluation.judge import LLMJudge
 from tests.evaluation_helpers import C, T, turns
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import make_user, scenario_by_slug
@@ -78,8 +78,8 @@ async def test_activity_writes_revision_one_and_rescore_appends(sessionmaker: Se
     assert current is not None
     assert current.overall_score == rescored.after.overall_score < 70
     assert [(r.revision, r.kind, r.evaluator) for r in history] == [
-        (1, "ai", "voicetrain-conversation 4"),
-        (2, "rescore", "voicetrain-conversation 4"),
+        (1, "ai", "voicetrain-conversation 5"),
+        (2, "rescore", "voicetrain-conversation 5"),
     ]
     assert await rescore_session(sessionmaker, uuid.uuid4()) is None
 
@@ -148,7 +148,7 @@ async def test_judge_result_is_stored_with_the_rubric_cross_check(
     assert stored.passed  # the judge passed it...
     cross = stored.metrics.cross_check
     assert cross is not None
-    assert cross.evaluator == "voicetrain-conversation 4"
+    assert cross.evaluator == "voicetrain-conversation 5"
     assert not cross.passed  # ...the rubric did not
     assert "key_question_negated" in cross.red_flags
     assert stored.needs_review

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities.judging import LLMJudge
 from activities.session import SessionActivities
 from core.contracts import (
     EndConversation,
@@ -25,7 +26,6 @@ from core.db import queries
 from core.db.convert import row_to_evaluation
 from core.db.engine import SessionMaker
 from core.settings import load_settings
-from evaluation.judge import LLMJudge
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
 from tests.helpers import converse, make_turns, make_user, scenario_by_slug, start_session
 from worker.main import build_worker

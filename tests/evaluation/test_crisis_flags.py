@@ -17,7 +17,10 @@ OPENING = [
     (C, "Honestly, some nights I think everyone would be better off without me."),
 ]
 ASKED = [*OPENING, (T, "Thank you for telling me. Are you thinking about suicide?")]
-MEANS = [*ASKED, (C, "Yeah. I've got some old sleeping pills in the cabinet. I keep looking at them.")]
+MEANS = [
+    *ASKED,
+    (C, "Yeah. I've got some old sleeping pills in the cabinet. I keep looking at them."),
+]
 
 
 def _flags(pairs: list[tuple[str, str]], profile: CrisisProfile = RISK) -> dict[str, list[str]]:
@@ -75,7 +78,8 @@ def test_means_words_without_a_crisis_are_ordinary_words() -> None:
 )
 def test_declining_the_suicide_question(line: str) -> None:
     quotes = _flags([*OPENING, (T, line)])["suicide_question_declined"]
-    assert quotes and all(q in line for q in quotes)
+    assert quotes
+    assert all(q in line for q in quotes)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +149,9 @@ def test_secrecy_promised_about_risk(client: str, line: str) -> None:
     ],
 )
 def test_confidentiality_with_its_limit_is_not_secrecy(line: str) -> None:
-    assert "secrecy_promised" not in _flags([*ASKED, (C, "Promise you won't tell anyone?"), (T, line)])
+    assert "secrecy_promised" not in _flags(
+        [*ASKED, (C, "Promise you won't tell anyone?"), (T, line)]
+    )
 
 
 @pytest.mark.parametrize(
