@@ -52,7 +52,10 @@ class CrisisResult:
 
 def assess_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisResult:
     reading = read_crisis(turns, profile)
-    if not reading.warning_signs and profile.risk_profile != "suicide":
+    if not reading.warning_signs and not reading.means and profile.risk_profile != "suicide":
         return CrisisResult()
     assessment = check_steps(reading)
-    return CrisisResult(assessment, detect_harms(reading, assessment))
+    hits = detect_harms(reading, assessment)
+    if not reading.warning_signs and profile.risk_profile != "suicide":
+        return CrisisResult(None, hits)  # a lethal means named outside a crisis: its use only
+    return CrisisResult(assessment, hits)

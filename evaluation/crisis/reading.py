@@ -65,10 +65,13 @@ _LEADING = re.compile(
 )
 _DENIED_SIGN = re.compile(r"^\W*(no|nope|never|not really|god no)\b", re.I)
 _INTENT = re.compile(
-    r"\b(plan\w*|intend\w*|intention|when would|how would|how (close|often|long)|tried|attempt\w*|"
-    r"before|tonight|time|place|act on|acted|decided|prepar\w*|how likely)\b",
+    r"\b(plan\w*|intend\w*|intention|act on|acted on|attempt\w*|tried (to|before)|ever tried|"
+    r"how close|how likely|decided|prepar\w*)\b",
     re.I,
 )
+# "How long were you married?" is not about intent; "How long have you had these thoughts?" is
+_WHEN = re.compile(r"\b(when|how (long|often|soon)|before|tonight|time|place|how or when)\b", re.I)
+_ABOUT_IT = re.compile(r"\b(do it|these thoughts|those thoughts|the thoughts|act|it\?)", re.I)
 _MEANS_ASK = re.compile(
     r"\b(any ?(way|thing|means)|how (you )?(would|might|could) (you )?(do|use)|what would you use|at home|access|"
     r"in the (house|home)|where (are|is)|with you (now|tonight))\b",
@@ -140,8 +143,9 @@ def _is_warning_sign(text: str, profile: CrisisProfile) -> bool:
 
 def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
     ordered = sorted(turns, key=lambda t: t.seq)
-    reading = CrisisReading(ordered, profile, v.means_pattern((*v.MEANS_WORDS, *profile.means)))
-    own_means = v.means_pattern(profile.means) if profile.means else None
+    words = (*v.MEANS_WORDS, *v.EVERYDAY_MEANS, *profile.means)
+    reading = CrisisReading(ordered, profile, v.means_pattern(words))
+    lethal = v.means_pattern((*v.MEANS_WORDS, *profile.means))
     for turn in ordered:
         if turn.speaker != "client":
             continue
@@ -150,10 +154,8 @@ def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
             if _is_warning_sign(s.text, profile):
                 reading.warning_signs.append(said)
             m = reading.means_re.search(s.text)
-            # an everyday word ("the car", "a drink") names a means only in a crisis
             in_crisis = bool(reading.warning_signs) or profile.risk_profile == "suicide"
-            declared = own_means is not None and own_means.search(s.text)
-            if m and (in_crisis or declared) and not clause_negated(s.text, m.start()):
+            if m and (in_crisis or lethal.search(s.text)) and not clause_negated(s.text, m.start()):
                 reading.means.append((said, m.group(0).lower()))
     return reading
 
@@ -186,7 +188,10 @@ def counsels_means(s: Said, reading: CrisisReading) -> bool:
 
 
 def asks_intent(s: Said) -> bool:
-    return s.question and (bool(_INTENT.search(s.text)) or _near("INTENT_PLAN", s.text))
+    if not s.question:
+        return False
+    when = _WHEN.search(s.text) and (v.SUICIDE_TOPIC.search(s.text) or _ABOUT_IT.search(s.text))
+    return bool(_INTENT.search(s.text) or when) or _near("INTENT_PLAN", s.text)
 
 
 def explores_buffers(s: Said) -> bool:

@@ -32,14 +32,45 @@ RISK_SAID = re.compile(
 )
 
 # CALM: firearms and medications first, then the other common methods. A scenario's own means
-# (persona facts of kind `means`) are added per conversation.
+# (persona facts of kind `means`) are added per conversation. Everyday words name a means only
+# once the client has given warning signs ("the car", "a drink").
 MEANS_WORDS: tuple[str, ...] = (
-    "pill", "pills", "tablet", "tablets", "medication", "medications", "meds", "prescription",
-    "sleeping pills", "painkillers", "paracetamol", "tylenol", "insulin", "overdose",
-    "gun", "guns", "firearm", "firearms", "rifle", "pistol", "shotgun", "revolver", "ammunition",
-    "rope", "noose", "belt", "knife", "knives", "blade", "blades", "razor",
-    "car", "garage", "exhaust", "bridge", "ledge", "roof", "train", "tracks",
-    "poison", "bleach", "pesticide", "alcohol",
+    "pill",
+    "pills",
+    "tablet",
+    "tablets",
+    "medication",
+    "medications",
+    "meds",
+    "prescription",
+    "sleeping pills",
+    "painkillers",
+    "paracetamol",
+    "tylenol",
+    "insulin",
+    "overdose",
+    "gun",
+    "guns",
+    "firearm",
+    "firearms",
+    "rifle",
+    "pistol",
+    "shotgun",
+    "revolver",
+    "ammunition",
+    "rope",
+    "noose",
+    "knife",
+    "knives",
+    "blade",
+    "blades",
+    "razor",
+    "poison",
+    "pesticide",
+)
+EVERYDAY_MEANS: tuple[str, ...] = (
+    "belt", "car", "garage", "exhaust", "bridge", "ledge", "roof", "train", "tracks", "bleach",
+    "alcohol",
 )  # fmt: skip
 
 # Pronouns and partitives that point back at what the client just named.
