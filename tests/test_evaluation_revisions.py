@@ -145,11 +145,15 @@ async def test_judge_result_is_stored_with_the_rubric_cross_check(
         stored = await current_evaluation(db, start.session_id)
     assert stored is not None
     assert stored.evaluator.name == "llm-judge:judge-1"
-    assert stored.passed  # the judge passed it...
+    assert all(c.rating == "met" for c in stored.criteria)  # the judge passed everything...
+    # ...but a judge cannot clear a crisis act: the leading question is never asking directly
+    assert "never_asked_after_warning_signs" in {f.id for f in stored.red_flags}
+    assert not stored.passed
+    assert any(r.startswith("critical red flag") for r in stored.review_reasons)
     cross = stored.metrics.cross_check
     assert cross is not None
     assert cross.evaluator == "voicetrain-conversation 5"
-    assert not cross.passed  # ...the rubric did not
+    assert not cross.passed
     assert "key_question_negated" in cross.red_flags
     assert stored.needs_review
     assert summary.needs_review
