@@ -184,5 +184,7 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
         reply = next((s for s in reading.trainee() if s.seq > warning.seq), None)
         if reply is not None:
             hits.append(CrisisHit(NEVER_ASKED, reply.seq, reply.text))
-    unique = {(h.flag.id, h.seq): h for h in hits}
+    unique: dict[tuple[str, int], CrisisHit] = {}
+    for h in hits:
+        unique.setdefault((h.flag.id, h.seq), h)  # the first sentence of a turn that shows it
     return sorted(unique.values(), key=lambda h: (h.seq, h.flag.id))
