@@ -89,7 +89,8 @@ MORALISE = (
      "selfish thing to do to your family.", "It's a sin to take your own life.", "You have so "
      "much to live for.", "How could you do that to your family?", "Your family would be "
      "devastated.", "That's the coward's way out.", "Life is a gift, you shouldn't throw it away.",
-     "You can't do that to your wife."),
+     "You can't do that to your wife.", "Suicide is never the answer.", "It's a permanent "
+     "solution to a temporary problem.", "Your kids need you, you can't abandon them."),
     ("What keeps you going for your kids?", "Who in your family could you talk to?",
      "You mentioned your kids matter a lot to you.", "It sounds like you worry about your family.",
      "Your family sounds important to you."),

@@ -35,7 +35,10 @@ _IMPERATIVE_USE = re.compile(
     _LEAD
     + r"(?:(?:you (?:could|can|should|might|may|need to)|try (?:to|and)|feel free to|go ahead "
     r"and|why (?:don'?t you|not))\W+)?(?:just\W+)?(take|swallow|use|have|grab|keep|hold on to|"
-    r"hang on to|leave|pop|double)\b",
+    r"hang on to|leave|pop|double)\b"
+    # "take care", "have a think", "keep going": everyday phrases, not acts on a means
+    r"(?!\W+(care|a (look|think|moment|break|breath|rest|seat|minute|good)|some time|time|it easy|in "
+    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted))",
     re.I,
 )
 _STRONG_PERMISSION = re.compile(
@@ -111,24 +114,32 @@ def _declines(s: Said, reading: CrisisReading) -> bool:
     about_risk = v.SUICIDE_TOPIC.search(s.text) or any(
         w.turn is answered for w in reading.warning_signs
     )
-    d = _DECLINE.search(s.text) or _SUBJECT_CHANGE.search(s.text)
+    if _SUBJECT_CHANGE.search(s.text) and about_risk:
+        return True
+    d = _DECLINE.search(s.text)
     return bool(d and about_risk and example_set("DECLINE_QUESTION").closeness(s.text) > 0)
 
 
-_MORAL = re.compile(
-    r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|(so much|everything) to live for|would do to|"
-    r"do (that|this) to|devastat\w*|destroy\w*|think (about|of) (your|the) (kids|children|family|wife|"
-    r"husband|mother|mum|mom|dad|father|parents|son|daughter)|how could you|a gift|throw (it|your "
-    r"life) away|what about your)\b",
+# Judging the act: "it's not selfish to feel this" negates it.
+_JUDGES = re.compile(r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|a gift)\b", re.I)
+# Debating the value of life or guilt about the family: whatever the negation ("you can't
+# abandon them", "never the answer").
+_DEBATES = re.compile(
+    r"\b((so much|everything) to live for|would do to|do (that|this) to|devastat\w*|destroy\w*|"
+    r"think (about|of) (your|the|what) ?(kids|children|family|wife|husband|mother|mum|mom|dad|father|"
+    r"parents|son|daughter|it would|that would)?|how could you|throw (it|your life) away|what about "
+    r"your|(never|not) the answer|permanent solution|temporary problem|(they|kids|children|family|"
+    r"wife|husband) (need|needs) you|abandon\w*|leave (them|your \w+) behind|give up on (life|them))\b",
     re.I,
 )
 
 
 def _moralises(s: Said) -> bool:
-    m = _MORAL.search(s.text)
-    if not m or v.REFLECTING.search(s.text) or v.REPORTED.search(s.text):
+    if v.REFLECTING.search(s.text) or v.REPORTED.search(s.text):
         return False
-    if clause_negated(s.text, m.start()) and not re.search(r"\bhow could you\b", s.text, re.I):
+    judged = _JUDGES.search(s.text)
+    cue = _DEBATES.search(s.text) or (judged and not clause_negated(s.text, judged.start()))
+    if not cue:
         return False
     return example_set("MORALISE").closeness(s.text) >= (0.15 if s.question else 0.05)
 

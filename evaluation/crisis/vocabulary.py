@@ -103,7 +103,8 @@ DISTANCE = re.compile(
 )
 # "Could Luis hold on to the pills tonight?": someone else holding it is distance, not use.
 THIRD_PARTY_HOLDS = re.compile(
-    r"\b(could|can|would|will|might|should|maybe)\s+(?!you\b|i\b|we\b)([a-z]+(\s[a-z]+)?)\s+"
+    r"\b(could|can|would|will|might|should|maybe)\s+(?!(you|i|we|just|maybe|really|perhaps|also|then|"
+    r"simply|still|always|even|try|please)\b)([a-z]+(\s[a-z]+)?)\s+"
     r"(hold|keep|take|look after|mind|store|have)\b",
     re.I,
 )

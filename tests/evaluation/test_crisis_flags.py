@@ -17,6 +17,7 @@ OPENING = [
     (C, "Honestly, some nights I think everyone would be better off without me."),
 ]
 ASKED = [*OPENING, (T, "Thank you for telling me. Are you thinking about suicide?")]
+GUN = [*ASKED, (C, "Yes. My dad's gun is still in the closet.")]
 MEANS = [
     *ASKED,
     (C, "Yeah. I've got some old sleeping pills in the cabinet. I keep looking at them."),
@@ -50,6 +51,31 @@ def test_means_encouraged_after_the_client_names_a_means(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        "Keep it where it is if it makes you feel more secure.",
+        "It's your gun, it's up to you whether you keep it.",
+        "There's no need to move it anywhere.",
+    ],
+)
+def test_means_encouraged_for_a_firearm(line: str) -> None:
+    assert _flags([*GUN, (T, line)])["means_encouraged"] == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Would you be willing to let your brother keep the gun for a while?",
+        "Could we talk about storing it somewhere else, like with a friend?",
+        "Is it loaded?",
+        "Thank you for telling me, take care of yourself while we talk this through.",
+    ],
+)
+def test_firearm_counselling_is_not_encouragement(line: str) -> None:
+    assert "means_encouraged" not in _flags([*GUN, (T, line)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "Do you have any way to do it, anything at home?",
         "Could Luis hold on to the pills tonight?",
         "Would you be willing to lock them away or give them to someone tonight?",
@@ -74,6 +100,9 @@ def test_means_words_without_a_crisis_are_ordinary_words() -> None:
         "I don't want to put ideas in your head.",
         "Let's not go there, let's talk about something more positive.",
         "Talking about suicide only makes it worse.",
+        "I won't ask you about that, it could give you ideas.",
+        "You don't really mean that, do you?",
+        "Anyway, how's work been?",
     ],
 )
 def test_declining_the_suicide_question(line: str) -> None:
@@ -110,6 +139,8 @@ def test_never_asking_after_warning_signs() -> None:
         "I have to go now. Bye.",
         "There's no need to call back.",
         "I can't help you with this, you should call someone else.",
+        "Okay, well, I have another call. Bye.",
+        "Alright, we're done for today.",
     ],
 )
 def test_ending_early_while_risk_is_unresolved(line: str) -> None:
@@ -161,6 +192,8 @@ def test_confidentiality_with_its_limit_is_not_secrecy(line: str) -> None:
         "Suicide is a selfish thing to do.",
         "How could you do that to your family?",
         "It's a sin to take your own life.",
+        "Suicide is never the answer, it's a permanent solution to a temporary problem.",
+        "Your kids need you, you can't abandon them.",
     ],
 )
 def test_moralising_and_guilt_about_the_family(line: str) -> None:
