@@ -15,7 +15,7 @@ from core.semantic import similarity
 from evaluation.crisis import vocabulary as v
 from evaluation.crisis.examples import example_set
 from evaluation.negation import clause_negated
-from evaluation.text import sentences
+from evaluation.text import STOPWORDS, sentences
 
 # how much nearer a sentence must be to an act's examples than to its near misses
 NEAR = 0.3
@@ -37,8 +37,9 @@ def crisis_profile(definition: Mapping[str, Any]) -> CrisisProfile:
     """From a scenario document as stored (format 2 keys; absent keys mean no declaration)."""
     facts = (definition.get("persona") or {}).get("facts") or []
     means = tuple(
-        w for f in facts if f.get("kind") == "means" for w in re.findall(r"[a-z]+", f.get("means", "").lower())
-        if len(w) > 2
+        w for f in facts if f.get("kind") == "means"
+        for w in re.findall(r"[a-z]+", f.get("means", "").lower())
+        if len(w) > 2 and w not in STOPWORDS
     )  # fmt: skip
     says = tuple(s for f in facts if f.get("kind") == "risk" for s in f.get("says", []))
     return CrisisProfile(str(definition.get("risk_profile") or "none"), means, says)

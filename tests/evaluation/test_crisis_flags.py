@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.contracts import Turn
-from evaluation.crisis import CrisisProfile, assess_crisis
+from core.scenarios.schema import PersonaDef, PersonaFact, ScenarioDoc
+from evaluation.crisis import CrisisProfile, assess_crisis, crisis_profile
 from tests.evaluation_helpers import C, T, turns
 
 RISK = CrisisProfile("suicide", means=("sleeping", "pills"))
@@ -216,3 +217,21 @@ def test_exploring_reasons_for_living_is_not_moralising(line: str) -> None:
 def test_no_warning_signs_no_crisis_reading() -> None:
     pairs = [(C, "Exams are stressing me out."), (T, "Tell me more about the stress.")]
     assert assess_crisis(turns(*pairs), CrisisProfile()).assessment is None
+
+
+def test_a_scenario_declares_its_own_means_through_persona_facts() -> None:
+    doc = ScenarioDoc(
+        slug="farm-crisis-line",
+        risk_profile="suicide",
+        persona=PersonaDef(
+            facts=[PersonaFact(id="canister", kind="means", means="the gas canister in the shed")]
+        ),
+    )
+    profile = crisis_profile(doc.model_dump())
+    assert profile.risk_profile == "suicide"
+    assert set(profile.means) == {"gas", "canister", "shed"}
+    pairs = [(C, "There's a gas canister out in the shed."), (T, "Keep it handy, just in case.")]
+    assert _flags(pairs, profile)["means_encouraged"] == ["Keep it handy, just in case."]
+    assert "means_encouraged" not in _flags(
+        [*pairs[:1], (T, "Could your neighbour take the canister away for now?")], profile
+    )
