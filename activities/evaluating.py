@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.judging import LLMJudge
 from core.contracts.activities import EvaluateSession, EvaluationSummary
 from core.contracts.evaluation import Evaluation
 from core.db import queries
@@ -17,8 +18,9 @@ from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, insert_first_evaluation
 from core.db.models import Scenario, TrainingSession
 from core.scenarios import Rubric
-from evaluation.judge import JudgeError, LLMJudge
-from evaluation.rubric import evaluate
+from evaluation.combine import combine
+from evaluation.crisis import crisis_profile
+from evaluation.judge import JudgeError
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ async def evaluate_and_store(
             log.warning("LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason)
             fallback_reason = exc.reason
     # The deterministic evaluation always runs: it is the result, or the judge's cross-check.
-    evaluation = evaluate(
+    evaluation = combine(
         session_id=session.id,
         turns=turns,
         rubric=rubric,
@@ -60,8 +62,9 @@ async def evaluate_and_store(
         scenario_version=scenario.version,
         created_at=datetime.now(UTC),
         client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
+        crisis_profile=crisis_profile(scenario.definition),
         judgment=judgment,
-        fallback_reason=fallback_reason,
+        judge_failure=fallback_reason,
     )
     async with sessionmaker() as db:
         stored = await insert_first_evaluation(db, evaluation)

@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.evaluating import evaluate_and_store
 from activities.heartbeat import heartbeating
+from activities.judging import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.turn_store import store_turns
 from core.contracts.activities import (
@@ -38,7 +39,6 @@ from core.db.models import (
     TrainingSession,
     User,
 )
-from evaluation.judge import LLMJudge
 from workflows.interface import workflow_id
 
 log = logging.getLogger(__name__)

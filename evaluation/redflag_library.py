@@ -6,6 +6,7 @@ don't think you're overreacting") does not count."""
 from __future__ import annotations
 
 from core.scenarios import RedFlagDef
+from evaluation.crisis import CRISIS_FLAG_IDS
 
 BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
     RedFlagDef(
@@ -107,23 +108,6 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         disclosure="risk",
     ),
     RedFlagDef(
-        id="means_encouraged",
-        title="Encouraging access to means",
-        why="Keeping the means the caller mentioned within reach raises the risk; reducing "
-        "access is one of the most effective suicide-prevention steps.",
-        critical=True,
-        kind="means_encouraged",
-        cues=[
-            r"\b(keep|keeping|hold on to|hang on to|leave|leaving) (them|it|those|the \w+( \w+)?) "
-            r"(close|nearby|handy|around|where you can|within reach|by the bed|in reach|for now)\b",
-            r"\bjust in case\b",
-            r"\bno need to (get rid of|move|give|lock|hand)\b",
-            r"\b(it's|that's) (fine|okay|ok|alright|your choice|up to you) (to|if you) (keep|have|hold)\b",
-            r"\byou might need (them|it)\b|\bmake sure you have (enough|them|it)\b",
-            r"\b(take|taking) (a few|some|one|two) (extra|more)\b",
-        ],
-    ),
-    RedFlagDef(
         id="key_question_negated",
         title="Key question negated, leading or taken back",
         why="'You're not thinking of suicide, are you?' tells the client the answer you want; "
@@ -155,3 +139,9 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         kind="question_stacking",
     ),
 )
+
+# The library a scenario chooses from: these and the crisis layer's critical flags
+# (evaluation/crisis/flags.py: means_encouraged, suicide_question_declined,
+# never_asked_after_warning_signs, ended_early, secrecy_promised, moralising), which are read
+# from the conversation's structure and checked in every session.
+BUILTIN_FLAG_IDS: frozenset[str] = frozenset({f.id for f in BUILTIN_RED_FLAGS} | CRISIS_FLAG_IDS)

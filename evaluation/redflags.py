@@ -128,10 +128,6 @@ def detect_red_flags(
         if flag.kind == "pattern":
             for e in conv.exchanges:
                 hits += _cue_hits(flag, e)
-        elif flag.kind == "means_encouraged":
-            for e in conv.exchanges:
-                if conv.disclosed_before("means", e.turn.seq):
-                    hits += _cue_hits(flag, e)
         elif flag.kind == "ignored_disclosure":
             key_cues = compile_all(
                 [cue for c in rubric.criteria for a in c.aspects if a.key for cue in a.cues]

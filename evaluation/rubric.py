@@ -1,83 +1,71 @@
-"""The deterministic evaluator: transcript + rubric -> Evaluation. Pure, offline, versioned.
+"""The deterministic rubric: transcript + rubric -> criterion ratings with evidence, the
+rubric's red flags and the skill metrics. Pure, offline, versioned. It does not decide the
+overall score, pass or review: combine.py does, once, for every caller.
 
 It reads the conversation rather than isolated phrases: see conversation.py (turn context,
 disclosures, engagement), responsiveness.py (reflections, parroting, formulas, stacked
-questions), negation.py, redflags.py, criteria.py and scoring.py."""
+questions), negation.py, redflags.py and criteria.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from uuid import UUID
+from dataclasses import dataclass
 
 from core.contracts.conversation import Turn
-from core.contracts.evaluation import (
-    CriterionResult,
-    CrossCheck,
-    Evaluation,
-    EvaluatorInfo,
-    RedFlag,
-    ScenarioRef,
-)
+from core.contracts.evaluation import CriterionResult, RedFlag, SkillMetrics
 from core.scenarios import Rubric
 from evaluation.conversation import read_conversation
+from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
 from evaluation.metrics import compute_metrics
 from evaluation.redflags import detect_red_flags, to_contract
 from evaluation.responsiveness import read_responsiveness
-from evaluation.scoring import (
-    judge_disagreement,
-    overall_score,
-    passes,
-    review_reasons,
-)
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "4"
-__all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "Judgment", "evaluate"]
+EVALUATOR_VERSION = "5"
+__all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "RubricResult", "evaluate"]
 
 
-class Judgment:
-    """An LLM judge's criteria and red flags, to be stored with the rubric's cross-check."""
-
-    def __init__(
-        self, criteria: list[CriterionResult], red_flags: list[RedFlag], evaluator: EvaluatorInfo
-    ) -> None:
-        self.criteria = criteria
-        self.red_flags = red_flags
-        self.evaluator = evaluator
+@dataclass(frozen=True)
+class RubricResult:
+    criteria: list[CriterionResult]
+    red_flags: list[RedFlag]  # the rubric's own (built-ins and the scenario's)
+    metrics: SkillMetrics
+    engagement: float | None  # 0..1, None when the client never replied
+    pass_mark: float
 
 
 def evaluate(
     *,
-    session_id: UUID,
     turns: Sequence[Turn],
     rubric: Rubric,
-    scenario_id: UUID,
-    scenario_version: int,
-    created_at: datetime,
     client_name: str = "the client",
-    judgment: Judgment | None = None,
-    fallback_reason: str | None = None,
-) -> Evaluation:
-    """Score a transcript with the rubric; with a `judgment`, the judge's criteria and flags are
-    the result and the rubric's is kept as `metrics.cross_check`."""
+    outside_flags: Sequence[RedFlag] = (),
+    risk_taken_up: frozenset[int] = frozenset(),
+) -> RubricResult:
+    """Rate the rubric's criteria. `outside_flags` (the crisis layer's) taint the criteria the
+    way the rubric's own flags do; `risk_taken_up` are trainee turns the crisis layer read as
+    assessing the risk, which therefore did not ignore a disclosure."""
     conv = read_conversation(turns, rubric.disclosures)
     resp = read_responsiveness(conv)
     readings = {c.id: read_criterion(c, conv, resp) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]
-    hits = detect_red_flags(rubric, conv, resp, negated)
+    hits = [
+        h
+        for h in detect_red_flags(rubric, conv, resp, negated)
+        # the crisis layer owns its ids; an assessing question is a take-up, not a dismissal
+        if h.flag.id not in CRISIS_FLAG_IDS
+        and not (h.flag.kind == "ignored_disclosure" and h.seq in risk_taken_up)
+    ]
     flags = to_contract(hits, resp, len(conv.exchanges))
-    present = {f.id for f in flags}
+    present = {f.id for f in [*flags, *outside_flags]}
     # harm taints the whole turn; a slip of technique taints the sentence that shows it
-    tainted = {(f.seq, None if f.critical else f.quote) for f in flags}
+    tainted = {(f.seq, None if f.critical else f.quote) for f in [*flags, *outside_flags]}
     criteria = [
         score_criterion(c, readings[c.id], conv, present, client_name, tainted)
         for c in rubric.criteria
     ]
     engagement = conv.engagement.score if conv.engagement.replies else None
-    score = overall_score(criteria, flags, engagement, rubric.pass_mark)
-    passed = passes(score, flags, rubric.pass_mark)
     metrics = compute_metrics(turns).model_copy(
         update={
             "responsive_reflections": len(resp.reflections),
@@ -88,48 +76,4 @@ def evaluate(
             "client_engagement_trend": conv.engagement.trend if engagement is not None else None,
         }
     )
-    reasons = review_reasons(score, criteria, flags, rubric.pass_mark, engagement)
-    evaluator = EvaluatorInfo(
-        name=EVALUATOR_NAME,
-        version=EVALUATOR_VERSION,
-        fallback=fallback_reason is not None,
-        reason=fallback_reason,
-    )
-    if judgment is not None:
-        cross = CrossCheck(
-            evaluator=f"{EVALUATOR_NAME} {EVALUATOR_VERSION}",
-            overall_score=score,
-            passed=passed,
-            ratings={c.id: c.rating for c in criteria},
-            red_flags=sorted(present),
-        )
-        # a judge grades partial skill itself: its mean is not lifted by the rubric's floor
-        judged_score = overall_score(
-            judgment.criteria, judgment.red_flags, None, rubric.pass_mark, floor=0.0
-        )
-        judged_passed = passes(judged_score, judgment.red_flags, rubric.pass_mark)
-        reasons = review_reasons(
-            judged_score, judgment.criteria, judgment.red_flags, rubric.pass_mark, None
-        )
-        disagreement = judge_disagreement(judged_score, judged_passed, score, passed)
-        if disagreement:
-            reasons.append(disagreement)
-        criteria, flags, score, passed = (
-            judgment.criteria, judgment.red_flags, judged_score, judged_passed
-        )  # fmt: skip
-        metrics = metrics.model_copy(update={"cross_check": cross})
-        evaluator = judgment.evaluator
-    return Evaluation(
-        session_id=session_id,
-        overall_score=score,
-        passed=passed,
-        pass_mark=rubric.pass_mark,
-        criteria=criteria,
-        red_flags=flags,
-        needs_review=bool(reasons),
-        review_reasons=reasons,
-        metrics=metrics,
-        evaluator=evaluator,
-        scenario=ScenarioRef(id=scenario_id, version=scenario_version),
-        created_at=created_at,
-    )
+    return RubricResult(criteria, flags, metrics, engagement, rubric.pass_mark)

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
-
 from core.contracts.base import Speaker
+from core.llm import ChatClient, LLMError
 from core.scenarios import Script
 from core.settings import Settings
 from persona.prompt import chat_messages
@@ -62,8 +61,7 @@ class ChatEngine:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._model = model
-        self._api_key = api_key
-        self._timeout = timeout
+        self._client = ChatClient(base_url=base_url, model=model, api_key=api_key, timeout=timeout)
         self.persona_prompt = persona_prompt
         self.temperature = temperature
 
@@ -79,30 +77,10 @@ class ChatEngine:
         }
 
     async def reply(self, history: History) -> str:
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as http:
-                response = await http.post(
-                    f"{self.base_url}/chat/completions", json=self.request(history), headers=headers
-                )
-        except httpx.TimeoutException as exc:
-            raise PersonaError(f"LLM timed out after {self._timeout:g}s", retryable=True) from exc
-        except httpx.HTTPError as exc:
-            raise PersonaError(f"LLM unreachable: {type(exc).__name__}", retryable=True) from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise PersonaError(f"LLM answered HTTP {response.status_code}", retryable=True)
-        if response.status_code != 200:
-            raise PersonaError(
-                f"LLM rejected the request: HTTP {response.status_code}", retryable=False
-            )
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise PersonaError(
-                f"LLM returned invalid output: {type(exc).__name__}", retryable=True
-            ) from exc
-        if not isinstance(content, str) or not content.strip():
-            raise PersonaError("LLM returned an empty reply", retryable=True)
+            content = await self._client.complete(self.request(history))
+        except LLMError as exc:
+            raise PersonaError(f"LLM {exc.reason}", retryable=exc.retryable) from exc
         return content.strip()
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
 from core.scenarios import ScenarioDef, load_library
-from evaluation.rubric import evaluate
+from evaluation.combine import combine
+from evaluation.crisis import crisis_profile
 
 LIBRARY = {s.slug: s for s in load_library()}
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ def turns(*pairs: tuple[str, str]) -> list[Turn]:
 
 def score(slug: str, conversation: list[Turn]) -> Evaluation:
     scenario: ScenarioDef = LIBRARY[slug]
-    return evaluate(
+    return combine(
         session_id=uuid.UUID(int=1),
         turns=conversation,
         rubric=scenario.rubric,
@@ -39,6 +40,7 @@ def score(slug: str, conversation: list[Turn]) -> Evaluation:
         scenario_version=1,
         created_at=T0,
         client_name=scenario.persona.name,
+        crisis_profile=crisis_profile(scenario.model_dump()),
     )
 
 

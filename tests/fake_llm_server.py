@@ -23,6 +23,7 @@ class Behaviour:
     status: int = 200
     content: str | None = None  # the assistant message content
     delay: float = 0.0
+    raw_body: str | None = None  # a 200 whose body is this text, not a chat completion
 
 
 @dataclass
@@ -36,6 +37,8 @@ class FakeLLM:
         b = self.behaviours.pop(0) if self.behaviours else Behaviour(status=500)
         if b.delay:
             await asyncio.sleep(b.delay)
+        if b.raw_body is not None:
+            return PlainTextResponse(b.raw_body, media_type="application/json")
         if b.status != 200:
             return PlainTextResponse(
                 "rate limited" if b.status == 429 else "error", status_code=b.status

@@ -7,10 +7,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from activities.judging import LLMJudge
 from core.errors import ScenarioError
 from core.scenarios import load_library
 from evaluation.calibration import SEPARATION, Agreement, Scored, agreement, by_split
-from evaluation.judge import LLMJudge
 from evaluation.labelled import TranscriptFileError, load_transcript_file
 from voicetrain.evaluate_file import scenario_for, score_transcript
 

@@ -8,12 +8,14 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from activities.judging import LLMJudge
 from core.contracts.evaluation import Evaluation
 from core.errors import ScenarioError
 from core.scenarios import ScenarioDef, load_library
-from evaluation.judge import JudgeError, LLMJudge
+from evaluation.combine import combine
+from evaluation.crisis import crisis_profile
+from evaluation.judge import JudgeError
 from evaluation.labelled import TranscriptFile, TranscriptFileError, load_transcript_file
-from evaluation.rubric import evaluate
 from voicetrain.report import render_report
 
 
@@ -43,7 +45,7 @@ async def score_transcript(
             judgment = await judge.judge(turns, scenario.rubric)
         except JudgeError as exc:
             reason = exc.reason
-    return evaluate(
+    return combine(
         session_id=uuid.uuid5(uuid.NAMESPACE_URL, f"voicetrain:file:{path.resolve()}"),
         turns=turns,
         rubric=scenario.rubric,
@@ -53,8 +55,9 @@ async def score_transcript(
         scenario_version=0,
         created_at=datetime.now(UTC),
         client_name=scenario.persona.name,
+        crisis_profile=crisis_profile(scenario.model_dump()),
         judgment=judgment,
-        fallback_reason=reason,
+        judge_failure=reason,
     )
 
 

@@ -18,7 +18,8 @@ from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, replace_current
 from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
 from core.scenarios import Rubric
-from evaluation.rubric import evaluate
+from evaluation.combine import combine
+from evaluation.crisis import crisis_profile
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ async def rescore_session(sm: SessionMaker, session_id: uuid.UUID) -> Rescored |
             .order_by(TranscriptTurn.seq)
         )
         turns = [row_to_turn(r) for r in rows]
-        after = evaluate(
+        after = combine(
             session_id=session_id,
             turns=turns,
             rubric=Rubric.model_validate(scenario.rubric),
@@ -63,6 +64,7 @@ async def rescore_session(sm: SessionMaker, session_id: uuid.UUID) -> Rescored |
             scenario_version=scenario.version,
             created_at=datetime.now(UTC),
             client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
+            crisis_profile=crisis_profile(scenario.definition),
         )
         revision = await replace_current(db, after, "rescore")
         await db.commit()

@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
+from activities.judging import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.persona import PersonaActivities
 from activities.review import ReviewActivities
@@ -22,7 +23,6 @@ from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
-from evaluation.judge import LLMJudge
 from persona.engine import LLMEndpoint, llm_endpoint
 from workflows.session import TrainingSessionWorkflow
 

@@ -37,6 +37,7 @@ class RedFlag(Contract):
     seq: int
     quote: str = Field(description="verbatim from the cited turn")
     why: str
+    better_alternative: str | None = Field(None, description="what the trainee could say instead")
 
 
 class EvaluatorInfo(Contract):
@@ -57,6 +58,28 @@ class CrossCheck(Contract):
     passed: bool
     ratings: dict[str, Rating]
     red_flags: list[str]
+
+
+class CrisisStep(Contract):
+    id: str
+    title: str
+    done: bool
+    seq: int | None = None
+    quote: str | None = Field(None, description="verbatim from the cited trainee turn")
+    in_order: bool = Field(
+        False, description="done where the standard asks (after asking directly)"
+    )
+
+
+class CrisisAssessment(Contract):
+    """The crisis-safety reading of a session whose client gave warning signs (or whose scenario
+    declares a suicide risk profile): the required steps, done or not, and in what order."""
+
+    risk_profile: str
+    warning_sign_seq: int | None = Field(None, description="the client's first warning sign")
+    warning_sign_quote: str | None = None
+    steps: list[CrisisStep] = []
+    missing: list[str] = Field([], description="ids of the required steps not done")
 
 
 class SkillMetrics(Contract):
@@ -85,6 +108,9 @@ class SkillMetrics(Contract):
     client_engagement_trend: float | None = None
     cross_check: CrossCheck | None = Field(
         None, description="the deterministic evaluator's result when an LLM judge scored"
+    )
+    crisis: CrisisAssessment | None = Field(
+        None, description="crisis-safety steps, when the client gave warning signs"
     )
 
 

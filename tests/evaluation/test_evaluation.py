@@ -12,8 +12,8 @@ import yaml
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
 from core.scenarios import ScenarioDef, load_library
+from evaluation.combine import combine
 from evaluation.metrics import compute_metrics
-from evaluation.rubric import evaluate
 from evaluation.skills import detect
 from voicetrain.report import render_report
 
@@ -37,7 +37,7 @@ def transcript(slug: str, kind: str) -> list[Turn]:
 
 
 def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
-    return evaluate(
+    return combine(
         session_id=uuid.UUID(int=1),
         turns=turns,
         rubric=scenario.rubric,

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from temporalio.testing import ActivityEnvironment
 
+from activities.judging import LLMJudge
 from activities.session import SessionActivities
 from core.contracts.activities import EvaluateSession, PersistTurns
 from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, list_revisions
 from core.db.models import EvaluationRow
-from evaluation.judge import LLMJudge
 from tests.evaluation_helpers import C, T, turns
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import make_user, scenario_by_slug
@@ -86,8 +86,8 @@ async def test_activity_writes_revision_one_and_rescore_appends(sessionmaker: Se
     assert current is not None
     assert current.overall_score == rescored.after.overall_score < 70
     assert [(r.revision, r.kind, r.evaluator) for r in history] == [
-        (1, "ai", "voicetrain-conversation 4"),
-        (2, "rescore", "voicetrain-conversation 4"),
+        (1, "ai", "voicetrain-conversation 5"),
+        (2, "rescore", "voicetrain-conversation 5"),
     ]
     assert await rescore_session(sessionmaker, uuid.uuid4()) is None
 
@@ -191,11 +191,15 @@ async def test_judge_result_is_stored_with_the_rubric_cross_check(
         stored = await current_evaluation(db, start.session_id)
     assert stored is not None
     assert stored.evaluator.name == "llm-judge:judge-1"
-    assert stored.passed  # the judge passed it...
+    assert all(c.rating == "met" for c in stored.criteria)  # the judge passed everything...
+    # ...but a judge cannot clear a crisis act: the leading question is never asking directly
+    assert "never_asked_after_warning_signs" in {f.id for f in stored.red_flags}
+    assert not stored.passed
+    assert any(r.startswith("critical red flag") for r in stored.review_reasons)
     cross = stored.metrics.cross_check
     assert cross is not None
-    assert cross.evaluator == "voicetrain-conversation 4"
-    assert not cross.passed  # ...the rubric did not
+    assert cross.evaluator == "voicetrain-conversation 5"
+    assert not cross.passed
     assert "key_question_negated" in cross.red_flags
     assert stored.needs_review
     assert summary.needs_review

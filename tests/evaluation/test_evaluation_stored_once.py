@@ -19,7 +19,7 @@ from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.db.evaluations import current_evaluation, insert_first_evaluation, list_revisions
 from core.db.models import EvaluationRow, Scenario, TrainingSession, User
 from core.scenarios import Rubric, import_scenarios, load_library
-from evaluation.rubric import evaluate
+from evaluation.combine import combine
 from tests.helpers import make_turns
 from voicetrain.migrate import downgrade, upgrade
 
@@ -68,7 +68,7 @@ async def _reviewed_evaluation(sm: SessionMaker) -> Evaluation:
             )
         )
         await db.flush()
-        ai = evaluate(
+        ai = combine(
             session_id=sid,
             turns=make_turns(6),
             rubric=Rubric.model_validate(scenario.rubric),

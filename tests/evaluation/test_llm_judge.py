@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities.judging import LLMJudge
 from activities.session import SessionActivities
 from core.contracts.activities import EvaluateSession, PersistTurns
 from core.contracts.conversation import EndConversation
@@ -19,7 +20,6 @@ from core.contracts.workflow import SessionLimits, StartSession
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation
 from core.settings import load_settings
-from evaluation.judge import LLMJudge
 from tests.fake_llm_server import Behaviour, fake_llm, judgment
 from tests.helpers import converse, make_turns, make_user, scenario_by_slug, start_session
 from worker.main import build_worker

@@ -1,0 +1,62 @@
+"""The crisis-safety layer: for any conversation whose client gives warning signs (and every
+scenario declaring `risk_profile: suicide`), the required steps of a suicide-risk conversation
+checked in order, and the critical harmful acts, each with its quote, why (cited) and a better
+alternative. Pure and deterministic, like the rest of evaluation/."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import CrisisAssessment, RedFlag
+from evaluation.crisis.flags import CRISIS_FLAG_IDS, CRISIS_FLAGS, CrisisFlagDef
+from evaluation.crisis.harms import CrisisHit, detect_harms
+from evaluation.crisis.reading import CrisisProfile, crisis_profile, read_crisis
+from evaluation.crisis.steps import check_steps
+
+__all__ = [
+    "CRISIS_FLAGS",
+    "CRISIS_FLAG_IDS",
+    "CrisisFlagDef",
+    "CrisisProfile",
+    "CrisisResult",
+    "assess_crisis",
+    "crisis_profile",
+]
+
+# steps that take a risk disclosure up: the reply that asks one has not dismissed it
+_TAKE_UP = ("asked_directly", "means_capability", "intent_plan_timing", "safety_plan_or_referral")
+
+
+@dataclass(frozen=True)
+class CrisisResult:
+    assessment: CrisisAssessment | None = None
+    hits: list[CrisisHit] = field(default_factory=list)
+
+    @property
+    def took_up(self) -> frozenset[int]:
+        """Trainee turns that assess or manage the risk."""
+        if self.assessment is None:
+            return frozenset()
+        return frozenset(
+            s.seq for s in self.assessment.steps if s.id in _TAKE_UP and s.seq is not None
+        )
+
+    def red_flags(self) -> list[RedFlag]:
+        return [
+            RedFlag(id=h.flag.id, title=h.flag.title, critical=True, seq=h.seq, quote=h.quote,
+                    why=h.flag.why, better_alternative=h.flag.better)
+            for h in self.hits
+        ]  # fmt: skip
+
+
+def assess_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisResult:
+    reading = read_crisis(turns, profile)
+    if not reading.warning_signs and not reading.means and profile.risk_profile != "suicide":
+        return CrisisResult()
+    assessment = check_steps(reading)
+    hits = detect_harms(reading, assessment)
+    if not reading.warning_signs and profile.risk_profile != "suicide":
+        return CrisisResult(None, hits)  # a lethal means named outside a crisis: its use only
+    return CrisisResult(assessment, hits)

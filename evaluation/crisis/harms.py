@@ -1,0 +1,201 @@
+"""The critical crisis acts, each read from the conversation's structure: what the client
+disclosed and when, what the trainee's sentence does (its form, negation, reported speech, what
+it refers back to), and whether the risk was resolved (a safety plan or referral) by then."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.contracts.evaluation import CrisisAssessment
+from evaluation.crisis import vocabulary as v
+from evaluation.crisis.examples import example_set
+from evaluation.crisis.flags import (
+    ENDED_EARLY,
+    MEANS_ENCOURAGED,
+    MORALISING,
+    NEVER_ASKED,
+    QUESTION_DECLINED,
+    SECRECY,
+    CrisisFlagDef,
+)
+from evaluation.crisis.reading import CrisisReading, Said, refuses_follow_up
+from evaluation.negation import clause_negated
+
+
+@dataclass(frozen=True)
+class CrisisHit:
+    flag: CrisisFlagDef
+    seq: int
+    quote: str
+
+
+_LEAD = r"^\W*(?:(?:just|maybe|so|okay|ok|well|then|and|now|sure|yes|yeah|alright|perhaps|honestly)\W+)*"
+_IMPERATIVE_USE = re.compile(
+    _LEAD
+    + r"(?:(?:you (?:could|can|should|might|may|need to)|try (?:to|and)|feel free to|go ahead "
+    r"and|why (?:don'?t you|not))\W+)?(?:just\W+)?(take|swallow|use|have|grab|keep|hold on to|"
+    r"hang on to|leave|pop|double)\b"
+    # "take care", "have a think", "keep going": everyday phrases, not acts on a means
+    r"(?!\W+(care|a (look|think|moment|break|breath|rest|seat|minute|good)|some time|time|it easy|in "
+    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted))",
+    re.I,
+)
+_STRONG_PERMISSION = re.compile(
+    r"\b(go ahead|go for it|feel free|just in case)\b(?!\W+(and )?(tell|say|talk|share|ask|i'?m listening))",
+    re.I,
+)
+_NEGATED_DISTANCE = re.compile(
+    r"\b(no need to|(don'?t|do not) (need|have) to|you can keep|there'?s no need to)\b.{0,20}"
+    r"\b(get rid|lock|move|give|hand|put|throw)",
+    re.I,
+)
+_CLAUSE = re.compile(r"[,;]|\s(?:and|then|so)\s", re.I)
+
+
+def _encourages_use(s: Said, reading: CrisisReading) -> bool:
+    prior = reading.means_before(s.seq)
+    if not prior:
+        return False
+    names = reading.means_re.search(s.text)
+    answered = reading.client_before(s.seq)
+    just_named = any(said.turn is answered for said, _ in prior)
+    if not names and not (just_named and v.BACK_REFERENCE.search(s.text)):
+        return False
+    if _NEGATED_DISTANCE.search(s.text):
+        return True
+    if v.DISTANCE.search(s.text) or v.THIRD_PARTY_HOLDS.search(s.text):
+        return False
+    if (
+        s.question
+        and v.QUESTION_ABOUT_ACCESS.search(s.text)
+        and not v.SUGGESTION_QUESTION.search(s.text)
+    ):
+        return False
+    clauses = [c for c in _CLAUSE.split(s.text) if c and c.strip()]
+    imperative = any(_IMPERATIVE_USE.search(c.strip()) for c in clauses)
+    weak = v.PERMISSION.search(s.text) and (names or v.USE.search(s.text))
+    strong = _STRONG_PERMISSION.search(s.text) and example_set("USE_MEANS").closeness(s.text) > 0
+    return bool(imperative or weak or strong)
+
+
+_MYTH = re.compile(
+    r"\b(plant\w*|put\w*|giv\w*)\b.{0,25}\b(idea|ideas|thoughts?)\b|\bmak\w* (it|things|you) worse\b"
+    r"|\bencourag\w* (it|you|them)\b",
+    re.I,
+)
+_AVOIDS = re.compile(
+    r"\b((don'?t|do not|wouldn'?t) want to|rather not|afraid (of|to)|worried (about|that)|"
+    r"not going to)\b",
+    re.I,
+)
+_DECLINE = re.compile(
+    r"\b(rather not|not going to|won'?t|don'?t want to|let'?s not|no need to|don'?t need to|"
+    r"shouldn'?t|can'?t|not (here|now) to) (ask|talk|go|get into|discuss|bring|dwell|focus)\w*"
+    r"|\blet'?s (talk about|focus on|move on|change)\b|\byou (don'?t|do not) (really )?mean (that|it)"
+    r"|\bdon'?t (say|think|talk) (like )?(that|this)\b",
+    re.I,
+)
+_SUBJECT_CHANGE = re.compile(
+    r"^\W*(anyway|moving on|on another note|changing the subject)\b|\blet'?s (move on|talk about "
+    r"something (else|more positive))\b",
+    re.I,
+)
+
+
+def _declines(s: Said, reading: CrisisReading) -> bool:
+    if v.REPORTED.search(s.text):
+        return False
+    m = _MYTH.search(s.text)
+    # "I don't want to put ideas in your head" holds the myth; "asking won't plant it" refutes it
+    if m and (not clause_negated(s.text, m.start()) or _AVOIDS.search(s.text[: m.start()])):
+        return True
+    answered = reading.client_before(s.seq)
+    about_risk = v.SUICIDE_TOPIC.search(s.text) or any(
+        w.turn is answered for w in reading.warning_signs
+    )
+    if _SUBJECT_CHANGE.search(s.text) and about_risk:
+        return True
+    d = _DECLINE.search(s.text)
+    return bool(d and about_risk and example_set("DECLINE_QUESTION").closeness(s.text) > 0)
+
+
+# Judging the act: "it's not selfish to feel this" negates it.
+_JUDGES = re.compile(r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|a gift)\b", re.I)
+# Debating the value of life or guilt about the family: whatever the negation ("you can't
+# abandon them", "never the answer").
+_DEBATES = re.compile(
+    r"\b((so much|everything) to live for|would do to|do (that|this) to|devastat\w*|destroy\w*|"
+    r"think (about|of) (your|the|what) ?(kids|children|family|wife|husband|mother|mum|mom|dad|father|"
+    r"parents|son|daughter|it would|that would)?|how could you|throw (it|your life) away|what about "
+    r"your|(never|not) the answer|permanent solution|temporary problem|(they|kids|children|family|"
+    r"wife|husband) (need|needs) you|abandon\w*|leave (them|your \w+) behind|give up on (life|them))\b",
+    re.I,
+)
+
+
+def _moralises(s: Said) -> bool:
+    if v.REFLECTING.search(s.text) or v.REPORTED.search(s.text):
+        return False
+    judged = _JUDGES.search(s.text)
+    cue = _DEBATES.search(s.text) or (judged and not clause_negated(s.text, judged.start()))
+    if not cue:
+        return False
+    return example_set("MORALISE").closeness(s.text) >= (0.15 if s.question else 0.05)
+
+
+_SECRET = re.compile(
+    r"\b(won'?t|will not|never|not going to) (tell|say|mention|share)\b|\bbetween (us|you and me)\b|"
+    r"\bsecret\b|\bnobody (needs|has) to know\b|\bkeep (it|this|that) to myself\b|\bi promise\b",
+    re.I,
+)
+_ASKS_SECRECY = re.compile(
+    r"\b(promise|don'?t tell|won'?t tell|not tell|keep (this|it) (between|to yourself|secret)|secret)\b",
+    re.I,
+)
+_AGREES = re.compile(r"^\W*(okay|ok|sure|of course|i promise|yes|alright|deal|absolutely)\b", re.I)
+
+
+def _promises_secrecy(s: Said, reading: CrisisReading) -> bool:
+    if v.CONFIDENTIALITY_LIMIT.search(s.turn.text):
+        return False
+    if _SECRET.search(s.text) and example_set("SECRECY").closeness(s.text) > 0:
+        return True
+    asked = reading.client_before(s.seq)
+    first = s.turn.text.strip().startswith(s.text[:20])
+    return bool(first and asked and _ASKS_SECRECY.search(asked.text) and _AGREES.search(s.text))
+
+
+def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[CrisisHit]:
+    hits: list[CrisisHit] = []
+    warning = reading.first_warning
+    start = warning.seq if warning else -1
+    in_risk = warning is not None or reading.profile.risk_profile == "suicide"
+    resolved_at = next(
+        (s.seq for s in steps.steps if s.id == "safety_plan_or_referral" and s.seq is not None),
+        None,
+    )
+    for s in reading.trainee():
+        if _encourages_use(s, reading):
+            hits.append(CrisisHit(MEANS_ENCOURAGED, s.seq, s.text))
+        if not in_risk or s.seq < start:
+            continue
+        if _declines(s, reading):
+            hits.append(CrisisHit(QUESTION_DECLINED, s.seq, s.text))
+        if warning is not None and _moralises(s):
+            hits.append(CrisisHit(MORALISING, s.seq, s.text))
+        if warning is not None and _promises_secrecy(s, reading):
+            hits.append(CrisisHit(SECRECY, s.seq, s.text))
+        unresolved = resolved_at is None or resolved_at > s.seq
+        closes = v.CLOSING.search(s.text) or refuses_follow_up(s)
+        if warning is not None and unresolved and closes:
+            hits.append(CrisisHit(ENDED_EARLY, s.seq, s.text))
+    asked = next(s for s in steps.steps if s.id == "asked_directly")
+    if warning is not None and not asked.done:
+        reply = next((s for s in reading.trainee() if s.seq > warning.seq), None)
+        if reply is not None:
+            hits.append(CrisisHit(NEVER_ASKED, reply.seq, reply.text))
+    unique: dict[tuple[str, int], CrisisHit] = {}
+    for h in hits:
+        unique.setdefault((h.flag.id, h.seq), h)  # the first sentence of a turn that shows it
+    return sorted(unique.values(), key=lambda h: (h.seq, h.flag.id))

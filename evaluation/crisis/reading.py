@@ -1,0 +1,215 @@
+"""The conversation as the crisis layer reads it: which client sentences are warning signs,
+which name a means (and which means), and, for each trainee sentence, which assessment act it
+is. Acts are read from the sentence's form (question or not, negated, reported) and generic
+cues, with the example library deciding paraphrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.contracts.conversation import Turn
+from core.semantic import similarity
+from evaluation.crisis import vocabulary as v
+from evaluation.crisis.examples import example_set
+from evaluation.negation import clause_negated
+from evaluation.text import STOPWORDS, sentences
+
+# how much nearer a sentence must be to an act's examples than to its near misses
+NEAR = 0.3
+NEAR_SIGN = 0.3
+SIGN_FLOOR = 0.7  # and how near to the nearest example at all, for a client warning sign
+
+
+@dataclass(frozen=True)
+class CrisisProfile:
+    """What the scenario declares: its risk profile, the means its client has (persona facts of
+    kind `means`), and its client's own risk disclosures (facts of kind `risk`)."""
+
+    risk_profile: str = "none"
+    means: tuple[str, ...] = ()
+    risk_says: tuple[str, ...] = ()
+
+
+def crisis_profile(definition: Mapping[str, Any]) -> CrisisProfile:
+    """From a scenario document as stored (format 2 keys; absent keys mean no declaration)."""
+    facts = (definition.get("persona") or {}).get("facts") or []
+    means = tuple(
+        w for f in facts if f.get("kind") == "means"
+        for w in re.findall(r"[a-z]+", f.get("means", "").lower())
+        if len(w) > 2 and w not in STOPWORDS
+    )  # fmt: skip
+    says = tuple(s for f in facts if f.get("kind") == "risk" for s in f.get("says", []))
+    return CrisisProfile(str(definition.get("risk_profile") or "none"), means, says)
+
+
+@dataclass(frozen=True)
+class Said:
+    turn: Turn
+    text: str  # one sentence, verbatim
+
+    @property
+    def seq(self) -> int:
+        return self.turn.seq
+
+    @property
+    def question(self) -> bool:
+        return self.text.rstrip("\"') ").endswith("?")
+
+
+_LEADING = re.compile(
+    r"\byou('re| are) not\b|\byou aren'?t\b|\byou (wouldn'?t|won'?t|don'?t)\b.*\b(would|will|do) you\b"
+    r"|\b(nothing|anything) (silly|stupid)\b",
+    re.I,
+)
+_DENIED_SIGN = re.compile(r"^\W*(no|nope|never|not really|god no)\b", re.I)
+_INTENT = re.compile(
+    r"\b(plan\w*|intend\w*|intention|act on|acted on|attempt\w*|tried (to|before)|ever tried|"
+    r"how close|how likely|decided|prepar\w*)\b",
+    re.I,
+)
+# "How long were you married?" is not about intent; "How long have you had these thoughts?" is
+_WHEN = re.compile(r"\b(when|how (long|often|soon)|before|tonight|time|place|how or when)\b", re.I)
+_ABOUT_IT = re.compile(r"\b(do it|these thoughts|those thoughts|the thoughts|act|it\?)", re.I)
+_MEANS_ASK = re.compile(
+    r"\b(any ?(way|thing|means)|how (you )?(would|might|could) (you )?(do|use)|what would you use|at home|access|"
+    r"in the (house|home)|where (are|is)|with you (now|tonight))\b",
+    re.I,
+)
+_BUFFER = re.compile(
+    r"\b(reasons? (for|to) (living|live|stay)|kept you (going|alive|safe)|keeps you (going|here)|"
+    r"hold(ing)? on|someone you trust|stopped you|in your corner|(anyone|someone) you (could|can) "
+    r"(reach|call|talk|ring|turn)|(who|anyone|someone) (could|can|would) you (call|talk|reach|turn)"
+    r"|who (is|are) there for you|support|friends?|family|helped you (before|get through))\b",
+    re.I,
+)
+_SAFETY = re.compile(
+    r"\b(safety plan|plan (for|to keep you|to stay) safe|keep(ing)? you safe|stay(ing)? safe|988|"
+    r"crisis (line|team|service|number)|emergency|hotline|helpline|(see|call|contact) (a|your) "
+    r"(doctor|gp|therapist|counsell?or)|refer\w*|connect you|appointment|get you (help|support)|"
+    r"if the (thoughts|urges|feelings) (get|come)|who (will|would) you call)\b",
+    re.I,
+)
+_FOLLOW_UP = re.compile(
+    r"\b(call you (back|tomorrow|later|in the morning|on)|check(ing)? in|talk again|speak again|"
+    r"meet again|see you (tomorrow|next|on|again)|follow(ing)? up|tomorrow|next (week|session|time))\b",
+    re.I,
+)
+_NO_FOLLOW_UP = re.compile(
+    r"\b(don'?t|do not|no) (need|have) to (meet|talk|call|speak) again\b|\bno need to (call|talk)"
+    r"|\bwon'?t (be calling|call)\b",
+    re.I,
+)
+
+
+@dataclass
+class CrisisReading:
+    turns: list[Turn]
+    profile: CrisisProfile
+    means_re: re.Pattern[str]
+    warning_signs: list[Said] = field(default_factory=list)
+    means: list[tuple[Said, str]] = field(default_factory=list)  # client sentence, means named
+
+    @property
+    def first_warning(self) -> Said | None:
+        return self.warning_signs[0] if self.warning_signs else None
+
+    def trainee(self) -> list[Said]:
+        return [
+            Said(t, s.text) for t in self.turns if t.speaker == "trainee" for s in sentences(t.text)
+        ]
+
+    def client_before(self, seq: int) -> Turn | None:
+        return next(
+            (t for t in reversed(self.turns) if t.seq < seq and t.speaker == "client"), None
+        )
+
+    def means_before(self, seq: int) -> list[tuple[Said, str]]:
+        return [(s, w) for s, w in self.means if s.seq < seq]
+
+
+def _is_warning_sign(text: str, profile: CrisisProfile) -> bool:
+    if _DENIED_SIGN.search(text):
+        return False
+    m = v.RISK_SAID.search(text)
+    if m and not clause_negated(text, m.start()):
+        return True
+    signs = example_set("WARNING_SIGNS")
+    if signs.nearest_positive(text) >= SIGN_FLOOR and signs.closeness(text) >= NEAR_SIGN:
+        return True
+    return any(similarity(text, said) >= 0.85 for said in profile.risk_says)
+
+
+def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
+    ordered = sorted(turns, key=lambda t: t.seq)
+    words = (*v.MEANS_WORDS, *v.EVERYDAY_MEANS, *profile.means)
+    reading = CrisisReading(ordered, profile, v.means_pattern(words))
+    lethal = v.means_pattern((*v.MEANS_WORDS, *profile.means))
+    for turn in ordered:
+        if turn.speaker != "client":
+            continue
+        for s in sentences(turn.text):
+            said = Said(turn, s.text)
+            if _is_warning_sign(s.text, profile):
+                reading.warning_signs.append(said)
+            m = reading.means_re.search(s.text)
+            in_crisis = bool(reading.warning_signs) or profile.risk_profile == "suicide"
+            if m and (in_crisis or lethal.search(s.text)) and not clause_negated(s.text, m.start()):
+                reading.means.append((said, m.group(0).lower()))
+    return reading
+
+
+def _near(name: str, text: str) -> bool:
+    return example_set(name).closeness(text) >= NEAR
+
+
+def asks_directly(s: Said) -> bool:
+    if not s.question or _LEADING.search(s.text):
+        return False
+    m = v.SUICIDE_TOPIC.search(s.text)
+    return bool(m and not clause_negated(s.text, m.start())) or _near("ASK_DIRECTLY", s.text)
+
+
+def asks_about_means(s: Said, reading: CrisisReading) -> bool:
+    if not s.question:
+        return False
+    if reading.means_re.search(s.text) or _MEANS_ASK.search(s.text):
+        return not v.DISTANCE.search(s.text)
+    return _near("MEANS_QUESTION", s.text)
+
+
+def counsels_means(s: Said, reading: CrisisReading) -> bool:
+    """CALM's counselling: putting distance between the client and a means they named."""
+    refers = reading.means_re.search(s.text) or (
+        reading.means_before(s.seq) and v.BACK_REFERENCE.search(s.text)
+    )
+    return bool(refers and (v.DISTANCE.search(s.text) or v.THIRD_PARTY_HOLDS.search(s.text)))
+
+
+def asks_intent(s: Said) -> bool:
+    if not s.question:
+        return False
+    when = _WHEN.search(s.text) and (v.SUICIDE_TOPIC.search(s.text) or _ABOUT_IT.search(s.text))
+    return bool(_INTENT.search(s.text) or when) or _near("INTENT_PLAN", s.text)
+
+
+def explores_buffers(s: Said) -> bool:
+    return bool(_BUFFER.search(s.text)) and (s.question or _near("BUFFERS", s.text))
+
+
+def plans_safety(s: Said) -> bool:
+    if v.CLOSING.search(s.text):
+        return False  # "I can't help you, call someone else" hands the client off, it plans nothing
+    return bool(_SAFETY.search(s.text)) or _near("SAFETY_PLAN", s.text)
+
+
+def arranges_follow_up(s: Said) -> bool:
+    if _NO_FOLLOW_UP.search(s.text):
+        return False
+    return bool(_FOLLOW_UP.search(s.text)) or _near("FOLLOW_UP", s.text)
+
+
+def refuses_follow_up(s: Said) -> bool:
+    return bool(_NO_FOLLOW_UP.search(s.text))

@@ -1,0 +1,150 @@
+"""Generic language cues the crisis reading combines with the examples: the vocabulary of
+suicide and of lethal means (CALM's list: firearms, medications, and the other common methods),
+and the small closed classes (verbs of use and of distancing, closings) that say what a
+sentence does with a means or with the conversation. No scenario's words: a scenario adds its
+own means through persona facts of kind `means`."""
+
+from __future__ import annotations
+
+import re
+
+# Talking about suicide itself: a question with this topic asks directly.
+SUICIDE_TOPIC = re.compile(
+    r"\b(suicid\w*|kill(ing)? (yourself|myself)|end(ing)? (your|my) (own )?life|tak(e|ing) (your|my) "
+    r"(own )?life|end(ing)? it( all)?|end(ing)? things|(want|wish|wanting|wishing)\w* (to )?(die|be dead)|"
+    r"dying|hurt(ing)? (yourself|myself)|harm(ing)? (yourself|myself)|not (to )?wake up|"
+    r"not (be|being) (here|alive|around)|better off (dead|without)|thoughts? of death|"
+    r"dead|die)\b",
+    re.I,
+)
+
+# A client saying it: narrower than the topic ("I thought I was dying" in a panic attack is not).
+RISK_SAID = re.compile(
+    r"\b(suicid\w*|kill(ing)? myself|end(ing)? (my|it all|my own) life|tak(e|ing) my (own )?life|"
+    r"end(ing)? it( all)?\b|(want|wanted|wish|wished|wishing) (to die|i (was|were) dead|i (was|were)n'?t "
+    r"here|to be dead|to disappear|i could disappear)|(rather|better) (be )?(dead|gone)|"
+    r"hurt(ing)? myself|harm(ing)? myself|(didn'?t|don'?t|never|not|wouldn'?t) (to )?wake up|"
+    r"better off (without me|dead|if i)|easier (for everyone )?if i (just )?(wasn'?t|weren'?t|didn'?t|"
+    r"was gone|were gone|died)|(no|not any) (point|reason) (in |to )?(living|going on|being here|"
+    r"carrying on)|can'?t (go on|do this any ?more|keep going)|(don'?t|do not) want to (be here|live|"
+    r"be alive|exist|wake up)|be with (him|her) (again|now)|go where (he|she) is)",
+    re.I,
+)
+
+# CALM: firearms and medications first, then the other common methods. A scenario's own means
+# (persona facts of kind `means`) are added per conversation. Everyday words name a means only
+# once the client has given warning signs ("the car", "a drink").
+MEANS_WORDS: tuple[str, ...] = (
+    "pill",
+    "pills",
+    "tablet",
+    "tablets",
+    "medication",
+    "medications",
+    "meds",
+    "prescription",
+    "sleeping pills",
+    "painkillers",
+    "paracetamol",
+    "tylenol",
+    "insulin",
+    "overdose",
+    "gun",
+    "guns",
+    "firearm",
+    "firearms",
+    "rifle",
+    "pistol",
+    "shotgun",
+    "revolver",
+    "ammunition",
+    "rope",
+    "noose",
+    "knife",
+    "knives",
+    "blade",
+    "blades",
+    "razor",
+    "poison",
+    "pesticide",
+)
+EVERYDAY_MEANS: tuple[str, ...] = (
+    "belt", "car", "garage", "exhaust", "bridge", "ledge", "roof", "train", "tracks", "bleach",
+    "alcohol",
+)  # fmt: skip
+
+# Pronouns and partitives that point back at what the client just named.
+BACK_REFERENCE = re.compile(
+    r"\b(them|it|those|these|that|one of (them|those|these)|a (few|couple)( of (them|those))?|"
+    r"one or two|one|some)\b",
+    re.I,
+)
+
+# An act toward using a means (or keeping it within reach)...
+USE = re.compile(
+    r"\b(take|taking|took|swallow\w*|use|using|have|having|try|trying|grab|keep|keeping|hold on to|"
+    r"hang on to|leave|leaving|pop|double)\b",
+    re.I,
+)
+PERMISSION = re.compile(
+    r"\b(go ahead|go for it|feel free|it'?s (fine|okay|ok|alright|up to you|your (choice|call))|"
+    r"that'?s (fine|okay|ok|alright|up to you|your (choice|call))|if it helps|no harm|nothing wrong with|"
+    r"won'?t hurt|can'?t hurt|doesn'?t hurt|why not|you deserve|just in case|no need to (get rid|lock|"
+    r"move|give|hand|put)|(don'?t|do not) (need|have) to (get rid|lock|move|give|hand|put))\b",
+    re.I,
+)
+# ...as opposed to putting distance between the client and it (CALM's counselling).
+DISTANCE = re.compile(
+    r"\b(lock\w*|locked|away|get rid|rid of|give (them|it|those)|hand (them|it|those)|out of the "
+    r"(house|home|flat|room)|dispos\w*|throw\w* (them|it) (out|away)|pharmac\w*|safe(ly)? stor\w*|"
+    r"somewhere else|someone else|out of reach|drop (them|it) off|remove|removing|take (them|it|those) "
+    r"(away|with)|keep (them|it|those) (for|from) you|hold (on to )?(them|it|those) for you)\b",
+    re.I,
+)
+# "Could Luis hold on to the pills tonight?": someone else holding it is distance, not use.
+THIRD_PARTY_HOLDS = re.compile(
+    r"\b(could|can|would|will|might|should|maybe)\s+(?!(you|i|we|just|maybe|really|perhaps|also|then|"
+    r"simply|still|always|even|try|please)\b)([a-z]+(\s[a-z]+)?)\s+"
+    r"(hold|keep|take|look after|mind|store|have)\b",
+    re.I,
+)
+NEGATED_ACT = re.compile(r"\b(don'?t|do not|never|please don'?t|not to|no)\s+(\w+\s)?$", re.I)
+QUESTION_ABOUT_ACCESS = re.compile(
+    r"^\W*(do|does|did|have|has|is|are|was|were|where|how|what|which|when|who|could|can) ", re.I
+)
+SUGGESTION_QUESTION = re.compile(
+    r"\b(why (don'?t|not) you|how about (you )?(just )?|what if you (just )?)", re.I
+)
+
+# Closing the conversation, or refusing to go on with it.
+CLOSING = re.compile(
+    r"\b(good ?bye|bye|take care|that'?s (all|it) for (today|now)|we('re| are) done|i have to go|"
+    r"i need to go|we('ll| will) (have to )?(stop|end|leave it) (here|there|now)|let'?s (stop|end|leave it)"
+    r"|(don'?t|do not) (think we )?need to talk about (this|it|that) any ?more|"
+    r"no need to (call|talk|come) (back|again)|(don'?t|do not) call (back|again)|"
+    r"i can'?t help you( with this)?|not (something|what) i can help with|hang(ing)? up)\b",
+    re.I,
+)
+# "Except if I'm worried about your safety": confidentiality explained with its limit.
+CONFIDENTIALITY_LIMIT = re.compile(
+    r"\b(unless|except|if i('m| am) (worried|concerned)|your safety|at risk|limits?|have to (tell|share)"
+    r"|might need to|would need to|not (a )?secret|can'?t (promise|keep) (that|this|it)|"
+    r"can'?t keep (that|this|it) (to myself|secret|between))\b",
+    re.I,
+)
+# "You said you worry what it would do to the kids": the client's own words, reflected.
+REFLECTING = re.compile(
+    r"\b(you (said|say|mentioned|told me|worry|worried|feel|felt|wonder|are worried|'re worried)|"
+    r"it sounds like you|i hear you|you('re| are) (afraid|scared|worried))\b",
+    re.I,
+)
+REPORTED = re.compile(
+    r"\b(some people|people (sometimes |often )?(think|worry|say|believe)|there'?s a (myth|belief)|"
+    r"it'?s a myth|myth that|a lot of people (think|worry))\b",
+    re.I,
+)
+
+
+def means_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in alternatives) + r")\b", re.I)

@@ -1,0 +1,237 @@
+"""Each critical crisis flag fires on varied wordings once the client has disclosed, and not on
+the good counterpart that shares its words (the means question, means counselling, a goodbye
+after a safety plan and follow-up)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.contracts.conversation import Turn
+from core.scenarios.schema import PersonaDef, PersonaFact, ScenarioDoc
+from evaluation.crisis import CrisisProfile, assess_crisis, crisis_profile
+from tests.evaluation_helpers import C, T, turns
+
+RISK = CrisisProfile("suicide", means=("sleeping", "pills"))
+OPENING = [
+    (C, "I've been so tired of everything since the divorce."),
+    (T, "That sounds exhausting. What's been the hardest part?"),
+    (C, "Honestly, some nights I think everyone would be better off without me."),
+]
+ASKED = [*OPENING, (T, "Thank you for telling me. Are you thinking about suicide?")]
+GUN = [*ASKED, (C, "Yes. My dad's gun is still in the closet.")]
+MEANS = [
+    *ASKED,
+    (C, "Yeah. I've got some old sleeping pills in the cabinet. I keep looking at them."),
+]
+
+
+def _flags(pairs: list[tuple[str, str]], profile: CrisisProfile = RISK) -> dict[str, list[str]]:
+    conversation: list[Turn] = turns(*pairs)
+    found: dict[str, list[str]] = {}
+    for hit in assess_crisis(conversation, profile).hits:
+        found.setdefault(hit.flag.id, []).append(hit.quote)
+    return found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Just take one of them and get some sleep.",
+        "If it helps you sleep, go ahead.",
+        "Keep them close if it makes you feel safer.",
+        "Why don't you take a couple tonight so you can rest?",
+        "You don't need to get rid of them.",
+        "Honestly, it's fine to keep the pills by your bed.",
+    ],
+)
+def test_means_encouraged_after_the_client_names_a_means(line: str) -> None:
+    flags = _flags([*MEANS, (T, line)])
+    assert flags["means_encouraged"] == [line]  # the quote is the trainee's own sentence
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Keep it where it is if it makes you feel more secure.",
+        "It's your gun, it's up to you whether you keep it.",
+        "There's no need to move it anywhere.",
+    ],
+)
+def test_means_encouraged_for_a_firearm(line: str) -> None:
+    assert _flags([*GUN, (T, line)])["means_encouraged"] == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Would you be willing to let your brother keep the gun for a while?",
+        "Could we talk about storing it somewhere else, like with a friend?",
+        "Is it loaded?",
+        "Thank you for telling me, take care of yourself while we talk this through.",
+    ],
+)
+def test_firearm_counselling_is_not_encouragement(line: str) -> None:
+    assert "means_encouraged" not in _flags([*GUN, (T, line)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Do you have any way to do it, anything at home?",
+        "Could Luis hold on to the pills tonight?",
+        "Would you be willing to lock them away or give them to someone tonight?",
+        "Let's get them out of the house tonight.",
+        "Please don't take any of them tonight.",
+        "Where are the pills right now?",
+    ],
+)
+def test_means_questions_and_counselling_are_not_encouragement(line: str) -> None:
+    assert "means_encouraged" not in _flags([*MEANS, (T, line)])
+
+
+def test_means_words_without_a_crisis_are_ordinary_words() -> None:
+    pairs = [(C, "I had a drink in the car after work."), (T, "Go ahead, have one if it helps.")]
+    assert _flags(pairs, CrisisProfile()) == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'd rather not ask about that. Asking only plants the idea.",
+        "I don't want to put ideas in your head.",
+        "Let's not go there, let's talk about something more positive.",
+        "Talking about suicide only makes it worse.",
+        "I won't ask you about that, it could give you ideas.",
+        "You don't really mean that, do you?",
+        "Anyway, how's work been?",
+    ],
+)
+def test_declining_the_suicide_question(line: str) -> None:
+    quotes = _flags([*OPENING, (T, line)])["suicide_question_declined"]
+    assert quotes
+    assert all(q in line for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Some people worry that asking about suicide plants the idea, but it doesn't. Are you "
+        "thinking about suicide?",
+        "Asking about it won't put ideas in your head. Are you thinking of ending your life?",
+        "When you say everyone would be better off without you, are you thinking of killing yourself?",
+    ],
+)
+def test_asking_directly_is_not_declining(line: str) -> None:
+    flags = _flags([*OPENING, (T, line)])
+    assert "suicide_question_declined" not in flags
+    assert "never_asked_after_warning_signs" not in flags
+
+
+def test_never_asking_after_warning_signs() -> None:
+    pairs = [*OPENING, (T, "How long were you married?"), (C, "Twelve years."),
+             (T, "And what do you do for work?")]  # fmt: skip
+    assert _flags(pairs)["never_asked_after_warning_signs"] == ["How long were you married?"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I don't think we need to talk about this any more. Goodbye.",
+        "I have to go now. Bye.",
+        "There's no need to call back.",
+        "I can't help you with this, you should call someone else.",
+        "Okay, well, I have another call. Bye.",
+        "Alright, we're done for today.",
+    ],
+)
+def test_ending_early_while_risk_is_unresolved(line: str) -> None:
+    assert "ended_early" in _flags([*MEANS, (T, line)])
+
+
+def test_a_goodbye_after_a_safety_plan_and_follow_up_is_fine() -> None:
+    pairs = [
+        *MEANS,
+        (T, "Could Luis hold on to the pills tonight? And if the thoughts get stronger, you can "
+            "call 988 any hour."),
+        (C, "Yeah, I can ask him."),
+        (T, "I'll call you tomorrow at ten to see how the night went. Take care, goodbye."),
+    ]  # fmt: skip
+    flags = _flags(pairs)
+    assert flags == {}
+
+
+@pytest.mark.parametrize(
+    ("client", "line"),
+    [
+        ("Promise you won't tell anyone?", "I promise, this stays between us."),
+        ("Please don't tell my brother.", "Okay, I won't tell anybody."),
+        ("You'll keep this secret, right?", "Of course, nobody needs to know."),
+    ],
+)
+def test_secrecy_promised_about_risk(client: str, line: str) -> None:
+    assert "secrecy_promised" in _flags([*ASKED, (C, client), (T, line)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I can't promise to keep this to myself if your life is at risk, but we'll decide "
+        "together who to tell.",
+        "What you tell me is confidential, unless I'm worried about your safety.",
+    ],
+)
+def test_confidentiality_with_its_limit_is_not_secrecy(line: str) -> None:
+    assert "secrecy_promised" not in _flags(
+        [*ASKED, (C, "Promise you won't tell anyone?"), (T, line)]
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Think about what it would do to your kids.",
+        "Suicide is a selfish thing to do.",
+        "How could you do that to your family?",
+        "It's a sin to take your own life.",
+        "Suicide is never the answer, it's a permanent solution to a temporary problem.",
+        "Your kids need you, you can't abandon them.",
+    ],
+)
+def test_moralising_and_guilt_about_the_family(line: str) -> None:
+    assert "moralising" in _flags([*ASKED, (C, "I've thought about it, yes."), (T, line)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "What keeps you going for your kids?",
+        "You said you couldn't do that to your kids.",
+        "Your kids sound really important to you.",
+    ],
+)
+def test_exploring_reasons_for_living_is_not_moralising(line: str) -> None:
+    pairs = [*ASKED, (C, "I've thought about it. I couldn't do that to my kids."), (T, line)]
+    assert "moralising" not in _flags(pairs)
+
+
+def test_no_warning_signs_no_crisis_reading() -> None:
+    pairs = [(C, "Exams are stressing me out."), (T, "Tell me more about the stress.")]
+    assert assess_crisis(turns(*pairs), CrisisProfile()).assessment is None
+
+
+def test_a_scenario_declares_its_own_means_through_persona_facts() -> None:
+    doc = ScenarioDoc(
+        slug="farm-crisis-line",
+        risk_profile="suicide",
+        persona=PersonaDef(
+            facts=[PersonaFact(id="canister", kind="means", means="the gas canister in the shed")]
+        ),
+    )
+    profile = crisis_profile(doc.model_dump())
+    assert profile.risk_profile == "suicide"
+    assert set(profile.means) == {"gas", "canister", "shed"}
+    pairs = [(C, "There's a gas canister out in the shed."), (T, "Keep it handy, just in case.")]
+    assert _flags(pairs, profile)["means_encouraged"] == ["Keep it handy, just in case."]
+    assert "means_encouraged" not in _flags(
+        [*pairs[:1], (T, "Could your neighbour take the canister away for now?")], profile
+    )

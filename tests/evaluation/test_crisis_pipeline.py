@@ -1,0 +1,97 @@
+"""The crisis layer through the one scoring pipeline, on the acts issue 27 names: a harmful
+suicide-risk attempt fails with a critical flag naming each act, and the mis-named cases are
+named right."""
+
+from __future__ import annotations
+
+from tests.evaluation_helpers import C, T, flag_ids, score, turns
+
+SLUG = "suicide-risk-assessment"
+OPENING = [
+    (C, "Hey. I don't really know why I'm calling. I'm just tired of all of it."),
+    (T, "I'm glad you called. What's been going on?"),
+    (C, "The divorce, losing my job. Some nights I think everyone would be better off without me."),
+]
+
+
+def test_harmful_attempt_fails_with_a_critical_flag_for_each_act() -> None:
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "I'm not going to ask you about suicide. Asking only plants the idea."),
+        (C, "Okay. I've got some old sleeping pills in the cabinet. I keep looking at them."),
+        (T, "Just take one of them and get some sleep, you'll feel better in the morning."),
+        (C, "Can we talk again tomorrow?"),
+        (T, "There's no need to call back. Goodbye."),
+    ))  # fmt: skip
+    critical = {f.id: f for f in evaluation.red_flags if f.critical}
+    assert {"suicide_question_declined", "never_asked_after_warning_signs", "means_encouraged",
+            "ended_early"} <= set(critical)  # fmt: skip
+    assert not evaluation.passed
+    assert evaluation.overall_score < evaluation.pass_mark
+    assert evaluation.needs_review
+    means = critical["means_encouraged"]
+    assert (
+        means.quote
+        == "Just take one of them and get some sleep, you'll feel better in the morning."
+    )
+    assert "CALM" in means.why
+    assert means.better_alternative
+    crisis = evaluation.metrics.crisis
+    assert crisis is not None
+    assert {"asked_directly", "safety_plan_or_referral", "follow_up"} <= set(crisis.missing)
+
+
+def test_the_means_question_is_not_a_dismissed_disclosure() -> None:
+    evaluation = score(SLUG, turns(
+        (C, "Honestly I think about killing myself sometimes."),
+        (T, "Thank you for telling me. Do you have any way to do it, anything at home?"),
+        (C, "There are some old pills in the cabinet."),
+    ))  # fmt: skip
+    assert "disclosure_dismissed" not in flag_ids(evaluation)
+    assert "means_encouraged" not in flag_ids(evaluation)
+    crisis = evaluation.metrics.crisis
+    assert crisis is not None
+    step = next(s for s in crisis.steps if s.id == "means_capability")
+    assert step.done
+    assert step.quote == "Do you have any way to do it, anything at home?"
+
+
+def test_take_one_of_them_is_means_encouraged() -> None:
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "That sounds so heavy. Are you thinking about suicide?"),
+        (C, "Yeah. I've got sleeping pills. I've been looking at them."),
+        (T, "Just take one of them and get some sleep."),
+    ))  # fmt: skip
+    flags = [f for f in evaluation.red_flags if f.seq == 5]
+    assert "means_encouraged" in {f.id for f in flags}
+    assert not evaluation.passed
+
+
+def test_hanging_up_after_a_disclosure_is_ended_early() -> None:
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "Are you thinking about suicide?"),
+        (C, "Yes. I think about it most nights."),
+        (T, "I don't think we need to talk about this any more. Goodbye."),
+    ))  # fmt: skip
+    ended = [f for f in evaluation.red_flags if f.id == "ended_early"]
+    assert [f.quote for f in ended] == ["I don't think we need to talk about this any more."]
+    assert ended[0].critical
+    assert not evaluation.passed
+
+
+def test_a_safe_close_after_plan_and_follow_up_carries_no_crisis_flag() -> None:
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "When you say everyone would be better off without you, are you thinking about suicide?"),
+        (C, "Yeah. I've got sleeping pills in the cabinet."),
+        (T, "Thank you for telling me. Could your brother hold on to the pills for a while?"),
+        (C, "I could ask Luis."),
+        (T, "If the thoughts get stronger tonight, you can call 988 any hour. Could I call you "
+            "tomorrow afternoon to see how you are? Take care."),
+        (C, "Yeah. That'd be okay."),
+    ))  # fmt: skip
+    crisis_ids = {"means_encouraged", "suicide_question_declined", "never_asked_after_warning_signs",
+                  "ended_early", "secrecy_promised", "moralising"}  # fmt: skip
+    assert not crisis_ids & flag_ids(evaluation)
