@@ -15,7 +15,8 @@ from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, insert_first_evaluation
 from core.db.models import Scenario, TrainingSession
-from core.scenarios import Rubric
+from core.scenarios.parse import stored_facts
+from core.scenarios.schema import RubricDef
 from evaluation.judge import JudgeError, LLMJudge
 from evaluation.rubric import evaluate
 
@@ -37,7 +38,7 @@ async def evaluate_and_store(
         scenario = await db.get(Scenario, session.scenario_id)
         assert scenario is not None
         turns = [row_to_turn(r) for r in await queries.transcript(db, session.id)]
-    rubric = Rubric.model_validate(scenario.rubric)
+    rubric = RubricDef.model_validate(scenario.rubric)
     judgment = None
     fallback_reason = None
     if judge is not None:
@@ -61,6 +62,7 @@ async def evaluate_and_store(
         client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
         judgment=judgment,
         fallback_reason=fallback_reason,
+        facts=stored_facts(scenario.definition),
     )
     async with sessionmaker() as db:
         stored = await insert_first_evaluation(db, evaluation)

@@ -14,7 +14,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.contracts import CriterionResult, EvaluatorInfo, Evidence, RedFlag, Turn
-from core.scenarios import Rubric
+from core.scenarios.schema import RubricDef
 from evaluation.criteria import RATING_SCORE
 from evaluation.redflags import flag_definitions
 from evaluation.rubric import Judgment
@@ -81,7 +81,7 @@ class LLMJudge:
     def name(self) -> str:
         return f"llm-judge:{self.model}"
 
-    def _request(self, turns: Sequence[Turn], rubric: Rubric) -> dict[str, object]:
+    def _request(self, turns: Sequence[Turn], rubric: RubricDef) -> dict[str, object]:
         criteria = [
             {"id": c.id, "title": c.title, "description": c.description, "evidence": c.evidence}
             for c in rubric.criteria
@@ -113,7 +113,7 @@ class LLMJudge:
             },
         }
 
-    async def judge(self, turns: Sequence[Turn], rubric: Rubric) -> Judgment:
+    async def judge(self, turns: Sequence[Turn], rubric: RubricDef) -> Judgment:
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as http:
@@ -141,7 +141,7 @@ class LLMJudge:
             ) from exc
         return self._validated(output, turns, rubric)
 
-    def _validated(self, output: JudgeOutput, turns: Sequence[Turn], rubric: Rubric) -> Judgment:
+    def _validated(self, output: JudgeOutput, turns: Sequence[Turn], rubric: RubricDef) -> Judgment:
         by_seq = {t.seq: t for t in turns}
         judged = {c.id: c for c in output.criteria}
         if set(judged) != {c.id for c in rubric.criteria}:

@@ -19,7 +19,7 @@ from core.contracts import (
     ScenarioRef,
     Turn,
 )
-from core.scenarios import Rubric
+from core.scenarios.schema import PersonaFact, RubricDef
 from evaluation.conversation import read_conversation
 from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
 from evaluation.metrics import compute_metrics
@@ -33,7 +33,7 @@ from evaluation.scoring import (
 )
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "4"
+EVALUATOR_VERSION = "5"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "Judgment", "evaluate"]
 
 
@@ -52,17 +52,19 @@ def evaluate(
     *,
     session_id: UUID,
     turns: Sequence[Turn],
-    rubric: Rubric,
+    rubric: RubricDef,
     scenario_id: UUID,
     scenario_version: int,
     created_at: datetime,
     client_name: str = "the client",
     judgment: Judgment | None = None,
     fallback_reason: str | None = None,
+    facts: Sequence[PersonaFact] = (),
 ) -> Evaluation:
     """Score a transcript with the rubric; with a `judgment`, the judge's criteria and flags are
-    the result and the rubric's is kept as `metrics.cross_check`."""
-    conv = read_conversation(turns, rubric.disclosures)
+    the result and the rubric's is kept as `metrics.cross_check`. `facts` are the persona's:
+    what the client disclosed, and when, is read from them."""
+    conv = read_conversation(turns, facts)
     resp = read_responsiveness(conv)
     readings = {c.id: read_criterion(c, conv, resp) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]

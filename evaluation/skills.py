@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.scenarios import SKILL_NAMES
+from core.scenarios.schema import SKILL_NAMES
 from evaluation.roadblocks import roadblock
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -103,7 +103,7 @@ class Skills:
         return self.open_questions + self.closed_questions
 
 
-# The count behind each skill name, in the order of core.scenarios.SkillName (one list of names).
+# The count behind each skill name, in the order of core.scenarios.schema.SkillName (one list of names).
 _COUNT_KEYS = ("open", "closed", "refl", "complex", "affirm", "summary", "permission")
 
 

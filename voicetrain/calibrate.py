@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from core.errors import ScenarioError
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from evaluation.calibration import SEPARATION, Agreement, Scored, agreement
 from evaluation.judge import LLMJudge
 from evaluation.labelled import TranscriptFileError, load_transcript_file

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from core.contracts import Evaluation
 from core.errors import ScenarioError
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import content_hash, load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.judge import JudgeError, LLMJudge
 from evaluation.labelled import TranscriptFile, TranscriptFileError, load_transcript_file
 from evaluation.rubric import evaluate
@@ -21,7 +22,7 @@ class UnknownScenario(TranscriptFileError):
     pass
 
 
-def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioDef]) -> ScenarioDef:
+def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioDoc]) -> ScenarioDoc:
     by_slug = {s.slug: s for s in library}
     if transcript.scenario not in by_slug:
         raise UnknownScenario(
@@ -32,7 +33,7 @@ def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioD
 
 
 async def score_transcript(
-    path: Path, transcript: TranscriptFile, scenario: ScenarioDef, judge: LLMJudge | None
+    path: Path, transcript: TranscriptFile, scenario: ScenarioDoc, judge: LLMJudge | None
 ) -> Evaluation:
     """A file is not a stored session: its ids are derived from the file path and the scenario's
     content, and `scenario.version` is 0 (the library file, not an imported version)."""
@@ -48,13 +49,14 @@ async def score_transcript(
         turns=turns,
         rubric=scenario.rubric,
         scenario_id=uuid.uuid5(
-            uuid.NAMESPACE_URL, f"voicetrain:scenario:{scenario.content_hash()}"
+            uuid.NAMESPACE_URL, f"voicetrain:scenario:{content_hash(scenario)}"
         ),
         scenario_version=0,
         created_at=datetime.now(UTC),
         client_name=scenario.persona.name,
         judgment=judgment,
         fallback_reason=reason,
+        facts=scenario.persona.facts,
     )
 
 

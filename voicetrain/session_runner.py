@@ -26,7 +26,7 @@ from core.contracts import (
     Turn,
     session_workflow_id,
 )
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from voicetrain.devstack.processes import spawn, stop
