@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from core.contracts import Turn
 from core.scenarios.schema import PersonaFact
 from core.semantic import similarity
-from evaluation.meaning import SAYS, find
-from evaluation.redflag_library import CRISIS
+from evaluation.meaning import LANGUAGE, SAYS, find
 from evaluation.text import content_stems, first_match, sentences, words
 
 _WITHDRAWN = re.compile(
@@ -70,6 +69,7 @@ class Conversation:
     exchanges: list[Exchange]
     disclosures: list[Disclosure]
     engagement: Engagement
+    names: tuple[str, ...] = ()  # the client's and the people's they speak of
 
     @property
     def trainee(self) -> list[Turn]:
@@ -132,7 +132,7 @@ def _fact_disclosures(turn: Turn, facts: Sequence[PersonaFact]) -> list[Disclosu
 
 def _crisis_disclosures(turn: Turn, known: set[str]) -> list[Disclosure]:
     found = []
-    for kind, language in CRISIS.items():
+    for kind, language in LANGUAGE.items():
         if kind in known or not language.disclosure:
             continue
         for s in sentences(turn.text):
@@ -143,7 +143,22 @@ def _crisis_disclosures(turn: Turn, known: set[str]) -> list[Disclosure]:
     return found
 
 
-def read_conversation(turns: Sequence[Turn], facts: Sequence[PersonaFact] = ()) -> Conversation:
+_NAME = re.compile(r"\b([A-Z][a-z]{2,})\b")
+
+
+def proper_names(facts: Sequence[PersonaFact]) -> set[str]:
+    """Capitalised words inside the facts' sentences (not a sentence's first word)."""
+    names = set()
+    for fact in facts:
+        for wording in fact.says:
+            for s in sentences(wording):
+                names.update(m.group(1) for m in _NAME.finditer(s.text) if m.start() > 0)
+    return names
+
+
+def read_conversation(
+    turns: Sequence[Turn], facts: Sequence[PersonaFact] = (), client_name: str = ""
+) -> Conversation:
     ordered = sorted(turns, key=lambda t: t.seq)
     exchanges: list[Exchange] = []
     last_client: Turn | None = None
@@ -160,7 +175,8 @@ def read_conversation(turns: Sequence[Turn], facts: Sequence[PersonaFact] = ()) 
         own = _fact_disclosures(turn, facts)
         disclosures += own
         disclosures += _crisis_disclosures(turn, {d.kind for d in own})
-    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges))
+    names = tuple(sorted({client_name, *proper_names(facts)} - {""}))
+    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges), names)
 
 
 # "No guns." / "I don't have anything like that" is an answer, not a disclosure of means.

@@ -15,14 +15,15 @@ show the criterion, those answering what the client had just said first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts import CriterionResult, Rating, Turn
 from core.scenarios.schema import Aspect, CriterionDef
-from core.semantic import similarity
+from core.semantic import ExampleSet, similarity
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
-from evaluation.meaning import find, of
+from evaluation.meaning import find, of, rivalled, unnamed
 from evaluation.negation import clauses, has_negator, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.roadblocks import SAYS, roadblock
@@ -58,7 +59,11 @@ def _negated(sentence: str, example: str) -> bool:
 
 
 def _find_aspect(
-    aspect: Aspect, conv: Conversation, resp: Responsiveness, reading: CriterionReading
+    aspect: Aspect,
+    conv: Conversation,
+    resp: Responsiveness,
+    reading: CriterionReading,
+    rivals: Sequence[ExampleSet],
 ) -> list[Candidate]:
     examples = of(aspect.examples)
     advice = {(m.seq, m.sentence.text) for m in resp.advice}
@@ -71,8 +76,8 @@ def _find_aspect(
         stacked = e.turn.seq in resp.stacked_turns
         said = sentences(e.turn.text)
         for i, s in enumerate(said):
-            match = find(examples, s.text, e.before.text if e.before else None)
-            if match is None:
+            match = find(examples, unnamed(s.text, conv.names), e.before.text if e.before else None)
+            if match is None or rivalled(match, s.text, rivals):
                 continue
             asking = is_question(s)
             negated = _negated(s.text, match.example)
@@ -148,11 +153,16 @@ def _follow_ups(criterion: CriterionDef, conv: Conversation, reading: CriterionR
 
 
 def read_criterion(
-    criterion: CriterionDef, conv: Conversation, resp: Responsiveness
+    criterion: CriterionDef,
+    conv: Conversation,
+    resp: Responsiveness,
+    rubric_aspects: Sequence[Aspect] = (),
 ) -> CriterionReading:
+    """`rubric_aspects`: every aspect of the rubric, each one's examples the others' rivals."""
     reading = CriterionReading()
     for aspect in criterion.aspects:
-        reading.candidates += _find_aspect(aspect, conv, resp, reading)
+        rivals = [of(a.examples) for a in rubric_aspects if a is not aspect]
+        reading.candidates += _find_aspect(aspect, conv, resp, reading, rivals)
     by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
         e = by_seq[move.seq]

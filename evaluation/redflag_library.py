@@ -1,7 +1,7 @@
 """The built-in red flags every scenario chooses from (`rubric.red_flags` lists their ids; the
 list of ids is core/scenarios/redflag_ids.py), a scenario's own red flags made into the same
-shape, and the generic crisis language (crisis_language.yaml) the evaluator hears in any
-scenario. Cues are generic counselling phrasings, and a cue the trainee only reports ("people
+shape, and the generic language (language.yaml: crisis talk, fillers) the evaluator hears in any
+scenario (evaluation/language.yaml, read by meaning.py). Cues are generic counselling phrasings, and a cue the trainee only reports ("people
 keep telling you he's in a better place") or negates ("I don't think you're overreacting") does
 not count. A scenario's own flags are found by example, never by a regex."""
 
@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
-
-import yaml
 
 from core.scenarios.schema import CustomRedFlag
 from core.semantic import ExampleSet
-from evaluation.meaning import example_set, of
+from evaluation.meaning import of
 
 RedFlagKind = Literal[
     "pattern",  # a phrasing in a trainee sentence (reported speech and negation understood)
@@ -58,26 +55,6 @@ def custom_flag(flag: CustomRedFlag) -> RedFlagDef:
     )
 
 
-@dataclass(frozen=True)
-class CrisisLanguage:
-    examples: ExampleSet
-    hints: tuple[re.Pattern[str], ...]
-    disclosure: bool  # what a client says (risk, means), not what a trainee says
-
-
-def _crisis_language() -> dict[str, CrisisLanguage]:
-    raw = yaml.safe_load((Path(__file__).parent / "crisis_language.yaml").read_text("utf-8"))
-    return {
-        kind: CrisisLanguage(
-            example_set(tuple(body["meets"]), tuple(body.get("misses", ()))),
-            tuple(re.compile(h, re.I) for h in body.get("hints", ())),
-            disclosure=kind != "take_up",
-        )
-        for kind, body in raw.items()
-    }
-
-
-CRISIS: dict[str, CrisisLanguage] = _crisis_language()
 
 BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
     RedFlagDef(

@@ -13,7 +13,8 @@ from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.meaning import find, of
 from evaluation.negation import clause_negated
-from evaluation.redflag_library import BUILTIN_RED_FLAGS, CRISIS, RedFlagDef, custom_flag
+from evaluation.meaning import LANGUAGE
+from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
 from evaluation.responsiveness import FEELING, Responsiveness
 from evaluation.text import sentences
 
@@ -80,7 +81,7 @@ def _asks_key(e: Exchange, key: Sequence[ExampleSet]) -> bool:
 def _takes_up(e: Exchange, disclosure: str, key: Sequence[ExampleSet]) -> bool:
     return (
         bool(_TAKE_UP.search(e.turn.text))
-        or any(find(CRISIS["take_up"].examples, s.text) for s in sentences(e.turn.text))
+        or any(find(LANGUAGE["take_up"].examples, s.text) for s in sentences(e.turn.text))
         or _asks_key(e, key)
         or len(overlap(e.turn.text, disclosure)) >= 2
     )

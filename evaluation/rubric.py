@@ -64,9 +64,10 @@ def evaluate(
     """Score a transcript with the rubric; with a `judgment`, the judge's criteria and flags are
     the result and the rubric's is kept as `metrics.cross_check`. `facts` are the persona's:
     what the client disclosed, and when, is read from them."""
-    conv = read_conversation(turns, facts)
+    conv = read_conversation(turns, facts, client_name)
     resp = read_responsiveness(conv)
-    readings = {c.id: read_criterion(c, conv, resp) for c in rubric.criteria}
+    aspects = [a for c in rubric.criteria for a in c.aspects]
+    readings = {c.id: read_criterion(c, conv, resp, aspects) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]
     hits = detect_red_flags(rubric, conv, resp, negated)
     flags = to_contract(hits, resp, len(conv.exchanges))
