@@ -20,6 +20,7 @@ from core.semantic import ExampleSet, similarity
 
 SIMILAR = 0.6  # nearest example at least this close
 MARGIN = 0.04  # and this much closer than the nearest near miss
+FLAG_SIMILAR = 0.7  # a red flag is charged only on a near match of the whole sentence
 RIVAL = 0.1  # another aspect of the rubric this much nearer takes the sentence
 SAYS = 0.62  # a client turn is this close to a fact's wording: it discloses the fact
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[-–—]\s|\band\b|\bbut\b|\bso\b)\s*", re.I)
@@ -110,6 +111,13 @@ def unnamed(text: str, names: Sequence[str]) -> str:
         n = re.escape(name)
         text = re.sub(rf"^{n},\s*|,\s*{n}(?=\W*$)|,\s*{n}(?=,)", "", text)
     return text.strip() or text
+
+
+def flagged(examples: ExampleSet, text: str) -> bool:
+    """A red flag by example: the whole sentence is very near an example and nearer to the
+    examples than to the near misses (a flag costs the session; it needs to be clear)."""
+    near = examples.nearest_positive(text)
+    return near >= FLAG_SIMILAR and near - examples.nearest_negative(text) >= MARGIN
 
 
 def rivalled(found: Found, text: str, rivals: Sequence[ExampleSet]) -> bool:
