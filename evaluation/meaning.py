@@ -110,6 +110,7 @@ def unnamed(text: str, names: Sequence[str]) -> str:
     for name in names:
         n = re.escape(name)
         text = re.sub(rf"^{n},\s*|,\s*{n}(?=\W*$)|,\s*{n}(?=,)", "", text)
+        text = re.sub(rf"\b(hi|hello|hey|thanks|thank you)\s+{n}\b", r"\1", text, flags=re.I)
     return text.strip() or text
 
 

@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from core.contracts import Evaluation, Turn
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.rubric import evaluate
 
 LIBRARY = {s.slug: s for s in load_library()}
@@ -23,11 +24,11 @@ def turns(*pairs: tuple[str, str]) -> list[Turn]:
 
 
 def score(slug: str, conversation: list[Turn]) -> Evaluation:
-    scenario: ScenarioDef = LIBRARY[slug]
+    scenario: ScenarioDoc = LIBRARY[slug]
     return evaluate(
         session_id=uuid.UUID(int=1), turns=conversation, rubric=scenario.rubric,
         scenario_id=uuid.UUID(int=2), scenario_version=1, created_at=T0,
-        client_name=scenario.persona.name,
+        client_name=scenario.persona.name, facts=scenario.persona.facts,
     )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from agent.server import parse_metadata, shutdown_reason
 from agent.text_mode import run_text_session
 from core.contracts import SessionOutcome, session_workflow_id
 from core.db.engine import SessionMaker
-from core.scenarios import load_library
+from core.scenarios.library import load_library, persona_prompt
 from core.security import session_bridge_token
 from tests.api_harness import SERVICE_KEY, Api
 from tests.helpers import db_turns, scenario_by_slug
@@ -226,19 +226,14 @@ def test_shutdown_reasons_map_to_end_reasons() -> None:
     assert shutdown_reason("user requested") == "agent_shutdown"
 
 
-def test_scripted_persona_is_stage_aware_and_falls_back() -> None:
-    persona = ScriptedPersona(LIBRARY["anxious-college-student"].script)
-    assert persona.stage == "opening"
+def test_scripted_persona_plays_the_facts_and_falls_back() -> None:
+    maya = LIBRARY["anxious-college-student"].persona
+    persona = ScriptedPersona(maya)
     first = persona.reply("Hi Maya, welcome, and thanks for coming in.")
     assert "never done this before" in first
-    assert persona.stage == "exploring"
-    # the welcome rule only applies in the opening stage; nothing else matches: a fallback
-    assert (
-        persona.reply("Welcome again!")
-        in LIBRARY["anxious-college-student"].script.fallbacks["default"]
-    )
+    # a turn that reaches no fact: a neutral line
+    assert persona.reply("The weather turned cold this week.") in maya.state.neutral
     assert "Running" in persona.reply("What has helped you cope before?")
-    assert persona.stage == "coping"
 
 
 async def test_agent_joined_twice_from_another_identity_is_refused(
@@ -271,9 +266,9 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
 
     scenario = LIBRARY["parent-acute-grief"]
     briefing = AgentBriefing(
-        session_id=uuid.uuid4(), scenario_title=scenario.title, persona_prompt=scenario.persona.prompt,
+        session_id=uuid.uuid4(), scenario_title=scenario.title, persona_prompt=persona_prompt(scenario.persona),
         opening_line=scenario.persona.opening_line, deadline=datetime.now(UTC), max_turns=10,
-        offline_script=scenario.script.model_dump(mode="json"),
+        offline_script=scenario.persona.model_dump(mode="json"),
     )  # fmt: skip
     offline = model_for(load_settings(env="dev", state_dir=tmp_path), briefing)
     assert isinstance(offline, ScriptedLLM)
@@ -295,7 +290,7 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
     # the persona engine the text modality's activity uses, with the scenario's prompt
     assert isinstance(compatible, PersonaLLM)
     assert isinstance(compatible.engine, ChatEngine)
-    assert compatible.engine.persona_prompt == scenario.persona.prompt
+    assert compatible.engine.persona_prompt == persona_prompt(scenario.persona)
     assert compatible.model == "local-model"
 
 
@@ -314,7 +309,7 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
         llm.behaviours.extend(Behaviour(content=f"LLM reply {n}") for n in range(len(lines)))
         engine = ChatEngine(
             base_url=llm.url, model="persona-1", api_key=None, timeout=10,
-            persona_prompt=LIBRARY[slug].persona.prompt,
+            persona_prompt=persona_prompt(LIBRARY[slug].persona),
         )  # fmt: skip
         await run_text_session(
             TemporalBridge(client, session_workflow_id(sid)),
@@ -324,4 +319,4 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.text for t in stored if t.speaker == "client"][1:] == ["LLM reply 0", "LLM reply 1"]
     history = [(t.speaker, t.text) for t in stored[:4]]
-    assert llm.requests[1]["messages"] == chat_messages(LIBRARY[slug].persona.prompt, history)
+    assert llm.requests[1]["messages"] == chat_messages(persona_prompt(LIBRARY[slug].persona), history)

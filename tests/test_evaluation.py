@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from core.contracts import Evaluation, Turn
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.metrics import compute_metrics
 from evaluation.rubric import evaluate
 from evaluation.skills import detect
@@ -30,10 +31,10 @@ def transcript(slug: str, kind: str) -> list[Turn]:
     ]  # fmt: skip
 
 
-def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
+def run(scenario: ScenarioDoc, turns: list[Turn]) -> Evaluation:
     return evaluate(
         session_id=uuid.UUID(int=1), turns=turns, rubric=scenario.rubric, scenario_id=uuid.UUID(int=2),
-        scenario_version=1, created_at=T0,
+        scenario_version=1, created_at=T0, facts=scenario.persona.facts,
     )  # fmt: skip
 
 

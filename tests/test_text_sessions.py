@@ -19,7 +19,7 @@ from core.contracts import (
     session_workflow_id,
 )
 from core.db.engine import SessionMaker
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from core.settings import load_settings
 from persona.scripted import ScriptedPersona
 from tests.api_harness import Api, running_api
@@ -68,7 +68,7 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
     assert view["modality"] == "text"
 
     lines = scenario.demo.trainee_lines[:5]
-    expected = ScriptedPersona(scenario.script)
+    expected = ScriptedPersona(scenario.persona)
     for n, line in enumerate(lines):
         r = await api.http.post(
             f"/v1/sessions/{sid}/messages", json={"text": line}, headers=api.auth(user)
