@@ -106,7 +106,7 @@ FILLER = LANGUAGE["filler"].examples
 
 def unnamed(text: str, names: Sequence[str]) -> str:
     """Without the name the trainee addresses the client by: to a static embedding a name is
-    noise, and "Welcome, Maya." is "Welcome."."""
+    noise, and "Welcome, Kim." is "Welcome."."""
     for name in names:
         n = re.escape(name)
         text = re.sub(rf"^{n},\s*|,\s*{n}(?=\W*$)|,\s*{n}(?=,)", "", text)
