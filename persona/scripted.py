@@ -18,7 +18,7 @@ from core.scenarios.schema import PersonaDef, PersonaFact
 from core.semantic import similarity
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-REACHES = 0.6  # a trainee turn this close to one of a fact's example asks reaches it
+REACHES = 0.5  # a trainee turn this close to one of a fact's example asks reaches it
 
 
 class ScriptedPersona:

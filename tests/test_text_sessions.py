@@ -19,7 +19,7 @@ from core.contracts import (
     session_workflow_id,
 )
 from core.db.engine import SessionMaker
-from core.scenarios.library import load_library
+from core.scenarios.library import load_library, persona_prompt
 from core.settings import load_settings
 from persona.scripted import ScriptedPersona
 from tests.api_harness import Api, running_api
@@ -290,6 +290,6 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
     assert stored[2].text == reply.client_turn.text
     assert len(llm.requests) == 2
     assert messages[0]["role"] == "system"
-    assert messages[0]["content"].startswith(LIBRARY[SLUG].persona.prompt.strip()[:40])
+    assert messages[0]["content"].startswith(persona_prompt(LIBRARY[SLUG].persona).strip()[:40])
     assert [m["role"] for m in messages[1:]] == ["assistant", "user"]
     assert await _retried_after_heartbeat_timeout(handle, "client_reply")
