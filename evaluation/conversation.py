@@ -148,7 +148,7 @@ _NAME = re.compile(r"\b([A-Z][a-z]{2,})\b")
 
 def proper_names(facts: Sequence[PersonaFact]) -> set[str]:
     """Capitalised words inside the facts' sentences (not a sentence's first word)."""
-    names = set()
+    names: set[str] = set()
     for fact in facts:
         for wording in fact.says:
             for s in sentences(wording):

@@ -55,7 +55,6 @@ def custom_flag(flag: CustomRedFlag) -> RedFlagDef:
     )
 
 
-
 BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
     RedFlagDef(
         id="cliche_false_reassurance",

@@ -11,9 +11,8 @@ from core.contracts import RedFlag
 from core.scenarios.schema import RubricDef
 from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
-from evaluation.meaning import find, flagged, of
+from evaluation.meaning import LANGUAGE, find, flagged, of
 from evaluation.negation import clause_negated
-from evaluation.meaning import LANGUAGE
 from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
 from evaluation.responsiveness import FEELING, Responsiveness
 from evaluation.text import sentences
@@ -62,7 +61,11 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
             if _REPORTED.search(s.text[: m.start()]) or clause_negated(s.text, m.start()):
                 continue
             return [FlagHit(flag, e.turn.seq, s.text)]
-        if flag.examples is not None and flagged(flag.examples, s.text) and not _REPORTED.search(s.text):
+        if (
+            flag.examples is not None
+            and flagged(flag.examples, s.text)
+            and not _REPORTED.search(s.text)
+        ):
             return [FlagHit(flag, e.turn.seq, s.text)]
     return []
 

@@ -319,4 +319,6 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.text for t in stored if t.speaker == "client"][1:] == ["LLM reply 0", "LLM reply 1"]
     history = [(t.speaker, t.text) for t in stored[:4]]
-    assert llm.requests[1]["messages"] == chat_messages(persona_prompt(LIBRARY[slug].persona), history)
+    assert llm.requests[1]["messages"] == chat_messages(
+        persona_prompt(LIBRARY[slug].persona), history
+    )

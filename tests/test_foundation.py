@@ -14,7 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from core.db.engine import SessionMaker, make_engine
 from core.db.models import Scenario, TrainingSession, TranscriptTurn
 from core.errors import ScenarioError
-from core.scenarios.library import DEFAULT_LIBRARY, import_scenarios, load_library, load_scenario_file
+from core.scenarios.library import (
+    DEFAULT_LIBRARY,
+    import_scenarios,
+    load_library,
+    load_scenario_file,
+)
 from core.settings import SettingsError, load_settings
 from tests.helpers import T0, make_user, scenario_by_slug
 from voicetrain.devstack.postgres import EmbeddedPostgres

@@ -48,9 +48,7 @@ async def score_transcript(
         session_id=uuid.uuid5(uuid.NAMESPACE_URL, f"voicetrain:file:{path.resolve()}"),
         turns=turns,
         rubric=scenario.rubric,
-        scenario_id=uuid.uuid5(
-            uuid.NAMESPACE_URL, f"voicetrain:scenario:{content_hash(scenario)}"
-        ),
+        scenario_id=uuid.uuid5(uuid.NAMESPACE_URL, f"voicetrain:scenario:{content_hash(scenario)}"),
         scenario_version=0,
         created_at=datetime.now(UTC),
         client_name=scenario.persona.name,

@@ -85,12 +85,16 @@ async def import_scenarios(db: AsyncSession, scenarios: list[ScenarioDoc]) -> li
     for doc in scenarios:
         digest = content_hash(doc)
         existing = await db.scalar(
-            select(Scenario.version).where(Scenario.slug == doc.slug, Scenario.content_hash == digest)
+            select(Scenario.version).where(
+                Scenario.slug == doc.slug, Scenario.content_hash == digest
+            )
         )
         if existing is not None:
             results.append(ImportResult(doc.slug, existing, created=False))
             continue
-        latest = await db.scalar(select(func.max(Scenario.version)).where(Scenario.slug == doc.slug))
+        latest = await db.scalar(
+            select(func.max(Scenario.version)).where(Scenario.slug == doc.slug)
+        )
         version = (latest or 0) + 1
         db.add(
             Scenario(

@@ -91,7 +91,10 @@ def _criteria(doc: ScenarioDoc, flag_ids: set[str]) -> list[Problem]:
     criteria = doc.rubric.criteria
     if not criteria:
         return [Problem("rubric", "the rubric has no criteria")]
-    problems = [Problem("rubric.criteria", f"id {d!r} is used twice") for d in _dupes(c.id for c in criteria)]
+    problems = [
+        Problem("rubric.criteria", f"id {d!r} is used twice")
+        for d in _dupes(c.id for c in criteria)
+    ]
     for i, c in enumerate(criteria):
         where = f"rubric.criteria.{i}"
         for name in ("title", "description", "evidence"):
@@ -115,7 +118,9 @@ def _criteria(doc: ScenarioDoc, flag_ids: set[str]) -> list[Problem]:
                 problems.append(Problem(f"{where}.follow_up.{j}.examples.meets", "is empty"))
             problems += _disclosure(doc, f.after, f"{where}.follow_up.{j}.after")
         if c.better_alternative is not None:
-            problems += _disclosure(doc, c.better_alternative.after, f"{where}.better_alternative.after")
+            problems += _disclosure(
+                doc, c.better_alternative.after, f"{where}.better_alternative.after"
+            )
         for j, flag in enumerate(c.spoiled_by):
             if flag not in flag_ids:
                 problems.append(Problem(f"{where}.spoiled_by.{j}", f"no red flag {flag!r}"))

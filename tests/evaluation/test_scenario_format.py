@@ -69,7 +69,9 @@ def scenario_words(docs: list[ScenarioDoc]) -> set[str]:
         prose = [persona.identity, *(w for f in persona.facts for w in f.says)]
         for sentence in re.split(r"(?<=[.!?])\s+|\n", " ".join(prose)):
             # a capitalised word inside a sentence is a name (Luis, Priya), not a sentence start
-            words.update(w for w in _WORD.findall(sentence)[1:] if w[0].isupper() and w.split("'")[0] != "I")
+            words.update(
+                w for w in _WORD.findall(sentence)[1:] if w[0].isupper() and w.split("'")[0] != "I"
+            )
         for fact in persona.facts:
             words.update(w for w in _WORD.findall(fact.means) if len(w) > 3)
     words.update(n for n in FACT_NOUNS if re.search(rf"\b{re.escape(n)}\b", text))
