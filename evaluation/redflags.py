@@ -84,6 +84,7 @@ def _asks_key(e: Exchange, key: Sequence[ExampleSet]) -> bool:
 def _takes_up(e: Exchange, disclosure: str, key: Sequence[ExampleSet]) -> bool:
     return (
         bool(_TAKE_UP.search(e.turn.text))
+        or any(p.search(e.turn.text) for p in LANGUAGE["take_up"].hints)
         or any(find(LANGUAGE["take_up"].examples, s.text) for s in sentences(e.turn.text))
         or _asks_key(e, key)
         or len(overlap(e.turn.text, disclosure)) >= 2
