@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from core.contracts import Turn
 from core.scenarios.schema import PersonaFact
 from core.semantic import similarity
-from evaluation.meaning import LANGUAGE, SAYS, find
+from evaluation.meaning import LANGUAGE, SAYS, flagged
 from evaluation.text import content_stems, first_match, sentences, words
 
 _WITHDRAWN = re.compile(
@@ -136,7 +136,8 @@ def _crisis_disclosures(turn: Turn, known: set[str]) -> list[Disclosure]:
         if kind in known or not language.disclosure:
             continue
         for s in sentences(turn.text):
-            heard = first_match(language.hints, s.text) or find(language.examples, s.text)
+            # a disclosure can raise a critical flag: by example it needs a near match
+            heard = first_match(language.hints, s.text) or flagged(language.examples, s.text)
             if heard and not _denied(s.text):
                 found.append(Disclosure(kind, turn, s.text))
                 break

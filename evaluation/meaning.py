@@ -20,7 +20,7 @@ from core.semantic import ExampleSet, similarity
 
 SIMILAR = 0.6  # nearest example at least this close
 MARGIN = 0.04  # and this much closer than the nearest near miss
-FLAG_SIMILAR = 0.7  # a red flag is charged only on a near match of the whole sentence
+FLAG_SIMILAR = 0.7  # a red flag (or a disclosure that can raise one) needs a near match
 RIVAL = 0.1  # another aspect of the rubric this much nearer takes the sentence
 SAYS = 0.62  # a client turn is this close to a fact's wording: it discloses the fact
 _CLAUSE = re.compile(r"\s*(?:[,;:]|\s[-–—]\s|\band\b|\bbut\b|\bso\b)\s*", re.I)
