@@ -68,7 +68,8 @@ def test_a_disclosure_is_the_persona_fact_it_is_close_to() -> None:
         (C, "No gun. But there's a bottle of old sleeping pills in the cabinet. I've looked at them."),
     ), facts)  # fmt: skip
     assert [(d.fact, d.kind) for d in conv.disclosures] == [("sleeping_pills", "means")]
-    assert conv.disclosed_before("means", 3) and conv.disclosed_before("sleeping_pills", 3)
+    assert conv.disclosed_before("means", 3)
+    assert conv.disclosed_before("sleeping_pills", 3)
     assert not conv.disclosed_before("risk", 3)
 
 
