@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck pytest demo dev lock clean chromium console-vendor screenshots
+.PHONY: install test lint typecheck pytest demo dev lock clean chromium oidc-provider console-vendor screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) chromium oidc-provider
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
@@ -39,9 +39,21 @@ chromium:
 	  echo "error: the console's browser tests need $(CHROMIUM) (Debian: sudo apt-get install chromium)" >&2; exit 1; \
 	fi
 
+# The sign-in tests run a real OpenID provider (tests/oidc: the npm package oidc-provider, locked in
+# package-lock.json). Installed from the lock when node_modules is missing or older than the lock;
+# a machine without node fails here with the fix, never skips.
+OIDC_DIR := tests/oidc
+OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
+oidc-provider: $(OIDC_STAMP)
+$(OIDC_STAMP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "error: the sign-in tests need Node.js >= 20.19 and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
 # Re-take the README's screenshots (docs/screenshots/) with the browser tests.
-screenshots: $(STAMP) chromium
-	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_console.py
+screenshots: $(STAMP) chromium oidc-provider
+	VOICETRAIN_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/console/
 
 # Refresh the vendored livekit-client bundle (needs npm and the registry; demo/test/Docker do not).
 LIVEKIT_CLIENT_VERSION := 2.23.0
@@ -65,4 +77,4 @@ lock:
 	  /tmp/voicetrain-lock/bin/pip freeze --all --exclude-editable | grep -v "^pip=="; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) .voicetrain .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .voicetrain .pytest_cache .mypy_cache .ruff_cache $(OIDC_DIR)/node_modules

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from core.contracts import EvaluateSession, Evaluation, EvaluationSummary
+from core.contracts.activities import EvaluateSession, EvaluationSummary
+from core.contracts.evaluation import Evaluation
 from core.db import queries
 from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from livekit import api
 
-from core.contracts import AgentJobMetadata
+from core.contracts.conversation import AgentJobMetadata
 from core.security import session_bridge_token
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import heartbeating
-from core.contracts import TURN_TEXT_MAX_CHARS, ClientReplyRequest, ClientReplyText, Speaker
+from core.contracts.activities import ClientReplyRequest, ClientReplyText
+from core.contracts.base import TURN_TEXT_MAX_CHARS, Speaker
 from core.db import queries
 from core.db.engine import SessionMaker
 from core.db.models import Scenario, TrainingSession

@@ -10,7 +10,9 @@ from sqlalchemy import update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from core.contracts import Evaluation, MarkReview, RecordReview, ReviewResult
+from core.contracts.activities import MarkReview, RecordReview
+from core.contracts.evaluation import Evaluation
+from core.contracts.review import ReviewResult
 from core.db.engine import SessionMaker
 from core.db.evaluations import latest_ai_revision, lock_current, replace_current, review_revision
 from core.db.models import TrainingSession

@@ -17,7 +17,7 @@ from activities.evaluating import evaluate_and_store
 from activities.heartbeat import heartbeating
 from activities.livekit_rooms import LiveKitRooms
 from activities.turn_store import store_turns
-from core.contracts import (
+from core.contracts.activities import (
     CloseRoom,
     CreatedSession,
     DispatchAgent,
@@ -29,9 +29,8 @@ from core.contracts import (
     PersistResult,
     PersistTurns,
     ScenarioSnapshot,
-    StartSession,
-    session_workflow_id,
 )
+from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.models import (
     Assignment,
@@ -40,6 +39,7 @@ from core.db.models import (
     User,
 )
 from evaluation.judge import LLMJudge
+from workflows.interface import workflow_id
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class SessionActivities:
                 status="active",
                 phase="starting",
                 room_name=room_name_for(start.session_id),
-                workflow_id=session_workflow_id(start.session_id),
+                workflow_id=workflow_id(start.session_id),
                 idempotency_key=start.idempotency_key,
                 request_hash=start.request_hash,
                 late=late,

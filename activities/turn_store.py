@@ -10,7 +10,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError
 
-from core.contracts import PersistResult, Turn
+from core.contracts.activities import PersistResult
+from core.contracts.conversation import Turn
 from core.db.engine import SessionMaker
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from typing import Protocol
 from uuid import UUID
 
 import httpx
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
 
-from core.contracts import (
+from core.contracts.conversation import (
     AgentBriefing,
     AgentJobMetadata,
     AgentJoined,
@@ -19,6 +19,7 @@ from core.contracts import (
     TurnBatch,
 )
 from core.settings import Settings
+from workflows import interface
 
 
 class BridgeError(Exception):
@@ -39,12 +40,8 @@ class TemporalBridge:
         self._handle = client.get_workflow_handle(workflow_id)
 
     async def agent_joined(self, joined: AgentJoined) -> AgentBriefing:
-        from temporalio.client import WorkflowUpdateFailedError
-
-        from workflows.session import TrainingSessionWorkflow
-
         try:
-            return await self._handle.execute_update(TrainingSessionWorkflow.agent_joined, joined)
+            return await interface.AGENT_JOINED.execute(self._handle, joined)
         except WorkflowUpdateFailedError as exc:
             raise BridgeError(str(exc.cause or exc)) from exc
         except RPCError as exc:
@@ -53,14 +50,10 @@ class TemporalBridge:
             raise
 
     async def send_turns(self, batch: TurnBatch) -> None:
-        from workflows.session import TrainingSessionWorkflow
-
-        await self._handle.signal(TrainingSessionWorkflow.add_turns, batch)
+        await interface.ADD_TURNS.send(self._handle, batch)
 
     async def end_conversation(self, end: EndConversation) -> None:
-        from workflows.session import TrainingSessionWorkflow
-
-        await self._handle.signal(TrainingSessionWorkflow.end_conversation, end)
+        await interface.END_CONVERSATION.send(self._handle, end)
 
     async def aclose(self) -> None:
         return None

@@ -16,7 +16,7 @@ from livekit.agents.types import (
     NotGivenOr,
 )
 
-from core.contracts import Speaker
+from core.contracts.base import Speaker
 from core.scenarios.schema import PersonaDef
 from persona.engine import PersonaEngine, PersonaError, ScriptedEngine
 from persona.scripted import ScriptedPersona

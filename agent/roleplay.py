@@ -14,7 +14,8 @@ from livekit.agents.llm import ChatContext, ChatMessage
 from livekit.agents.voice.events import ConversationItemAddedEvent
 
 from agent.bridge import BridgeError, SessionBridge
-from core.contracts import AgentBriefing, EndConversation, EndReason, Speaker, Turn, TurnBatch
+from core.contracts.base import Speaker
+from core.contracts.conversation import AgentBriefing, EndConversation, EndReason, Turn, TurnBatch
 from persona.prompt import instructions
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from agent.bridge import BridgeError, bridge_for
-from core.contracts import AgentBriefing, AgentJobMetadata, EndReason
+from core.contracts.conversation import AgentBriefing, AgentJobMetadata, EndReason
 from core.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ async def entrypoint(ctx: JobContext, settings: Settings | None = None) -> None:
 
     from agent.roleplay import RolePlayClient, TranscriptRecorder
     from agent.speech import session_kwargs, speech_from_settings
-    from core.contracts import AgentJoined
+    from core.contracts.conversation import AgentJoined
 
     settings = settings or get_settings()
     meta = parse_metadata(ctx.job.metadata)

@@ -12,7 +12,7 @@ from livekit.agents import AgentSession, llm
 from agent.bridge import SessionBridge
 from agent.persona import ScriptedLLM
 from agent.roleplay import RolePlayClient, TranscriptRecorder
-from core.contracts import AgentBriefing, AgentJoined, EndReason, Turn
+from core.contracts.conversation import AgentBriefing, AgentJoined, EndReason, Turn
 from core.scenarios.schema import PersonaDef
 
 

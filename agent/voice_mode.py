@@ -16,7 +16,7 @@ from agent.bridge import SessionBridge
 from agent.roleplay import RolePlayClient, TranscriptRecorder
 from agent.speech import Speech, session_kwargs
 from agent.text_mode import persona_llm
-from core.contracts import AgentJoined, EndReason, Turn
+from core.contracts.conversation import AgentJoined, EndReason, Turn
 
 Conversation = Callable[[AgentSession[Any], RolePlayClient], Awaitable[EndReason]]
 

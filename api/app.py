@@ -13,7 +13,7 @@ from api.admission import Admission
 from api.console.routes import config_router, dev_router
 from api.console.static_files import mount_console
 from api.errors import install_error_handlers
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, HeaderText
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
     assignments,
@@ -76,6 +76,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
     for module in (sharing, reviews, teams, insights):  # issue 14
@@ -83,5 +84,5 @@ def create_app(
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine
         app.include_router(dev_router)
-    mount_console(app)  # last: every route above keeps answering
+    mount_console(app, oidc_issuer=settings.oidc_issuer)  # last: every route above keeps answering
     return app

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.contracts import ErrorBody, ErrorDetail
+from core.contracts.rest import ErrorBody, ErrorDetail
 from core.errors import VoicetrainError
 
 log = logging.getLogger(__name__)

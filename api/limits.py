@@ -1,4 +1,5 @@
-"""Request body size limit as pure ASGI middleware (also bounds chunked bodies)."""
+"""Limits at the edge, as pure ASGI middleware: the request body's size (also bounds chunked
+bodies) and header values that are not header text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,49 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 class _TooLarge(Exception):
     pass
+
+
+async def reject(send: Send, status: int, error_type: str, message: str) -> None:
+    """The contract's error body, sent before any route (or FastAPI's handlers) ran."""
+    body = json.dumps(
+        {"error": {"type": error_type, "message": message, "retryable": False}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# Header text this API accepts: visible ASCII, space and tab (RFC 9110 field-value without the
+# obsolete obs-text range). Anything else (UTF-8, latin-1 bytes, controls) is refused with 400
+# at the edge, so no route ever sees a key, token or id it cannot store or compare.
+_HEADER_TEXT = frozenset(range(0x20, 0x7F)) | {0x09}
+
+
+class HeaderText:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", []):
+                if not _HEADER_TEXT.issuperset(value):
+                    header = name.decode("ascii", "replace")
+                    await reject(
+                        send,
+                        400,
+                        "invalid_header",
+                        f"header {header!r}: not valid header text (printable ASCII only)",
+                    )
+                    return
+        await self.app(scope, receive, send)
 
 
 class BodySizeLimit:
@@ -53,23 +97,4 @@ class BodySizeLimit:
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "type": "payload_too_large",
-                    "message": f"request body over {self.max_bytes} bytes",
-                    "retryable": False,
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await reject(send, 413, "payload_too_large", f"request body over {self.max_bytes} bytes")

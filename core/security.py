@@ -12,8 +12,12 @@ from uuid import UUID
 import jwt
 from pydantic import ValidationError
 
-from core.contracts import Role, TokenClaims
+from core.contracts.base import Role
+from core.contracts.rest import TokenClaims
 from core.settings import Settings
+
+# Most privileged first: a token naming several voicetrain roles (IdP groups) gets the highest.
+_ROLES_BY_PRIVILEGE: tuple[Role, ...] = ("admin", "supervisor", "trainee")
 
 
 def secrets_equal(given: str | bytes | None, expected: str | bytes) -> bool:
@@ -74,12 +78,24 @@ def verify_jwt(token: str, settings: Settings) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc
+    if settings.jwt_role_claim != "role":
+        claims = {**claims, "role": _mapped_role(claims, settings.jwt_role_claim)}
     try:
         user = TokenClaims.model_validate(claims, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InvalidToken(f"invalid {'.'.join(map(str, first['loc']))} claim") from exc
     return Principal(id=user.sub, role=user.role, email=user.email, name=user.name)
+
+
+def _mapped_role(claims: dict[str, Any], path: str) -> object:
+    """The role at `path` as TokenClaims expects it; a missing or unknown one stays invalid."""
+    value: object = claims
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, list):
+        return next((role for role in _ROLES_BY_PRIVILEGE if role in value), None)
+    return value
 
 
 def mint_jwt(

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.contracts import SessionLimits
+from core.contracts.workflow import SessionLimits
 
 MIN_SECRET_LENGTH = 32
 _LIMITS = SessionLimits()
@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "voicetrain"
     jwt_audience: str = "voicetrain-api"
     jwt_leeway_seconds: int = Field(30, ge=0, le=300)
+    # Where the token carries the user's role: a claim name, or a dotted path into nested claims
+    # (Keycloak: "realm_access.roles"). A string, or a list of which the most privileged
+    # voicetrain role counts (Entra ID app roles: "roles"); other values are ignored.
+    jwt_role_claim: str = Field("role", pattern=r"^[A-Za-z0-9_:/.-]+$")
 
     # The web console signs users in outside dev with OIDC authorization code + PKCE (a public
     # client: no secret in the browser). The IdP's access token must satisfy the JWT settings
@@ -177,6 +181,16 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not a rate like '10/minute': {value!r}") from exc
         return value
+
+    @model_validator(mode="after")
+    def _urls_follow_ports(self) -> Settings:
+        # The URLs people are told (banner, demo, links) follow the ports the stack listens on
+        # unless set explicitly (behind a proxy they differ).
+        if "api_url" not in self.model_fields_set:
+            self.api_url = f"http://{self.api_host}:{self.api_port}"
+        if "temporal_ui_url" not in self.model_fields_set:
+            self.temporal_ui_url = f"http://127.0.0.1:{self.dev_temporal_ui_port}"
+        return self
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -3,7 +3,7 @@ the phase groups and the rule that gives `evaluation_status`."""
 
 from __future__ import annotations
 
-from core.contracts import EvaluationStatus, Phase, SessionState
+from core.contracts.base import EvaluationStatus, Phase, SessionState
 
 # Phases after which nothing more happens to a session.
 TERMINAL_PHASES: frozenset[Phase] = frozenset({"completed", "abandoned", "failed"})

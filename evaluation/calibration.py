@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from evaluation.labelled import TranscriptFile
 
 SEPARATION = 10.0
@@ -35,6 +35,10 @@ class Agreement:
     pass_disagreements: list[str] = field(default_factory=list)
     # criterion id -> (rated above the expert, rated below): over- and under-crediting
     criterion_misses: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # quadratic-weighted Cohen's kappa of the per-criterion ratings (not_met < partly < met)
+    criterion_kappa: float | None = None
+    # harmful files whose labelled acts did not each raise their red flag: name -> acts
+    acts_missed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ranking(self) -> float | None:
@@ -47,6 +51,40 @@ class Agreement:
     @property
     def criterion_agreement(self) -> float | None:
         return self.criteria_agree / self.criteria_labelled if self.criteria_labelled else None
+
+
+def weighted_kappa(pairs: Sequence[tuple[int, int]], levels: int = 3) -> float | None:
+    """Quadratic-weighted Cohen's kappa of (evaluator, expert) ordinal ratings: 1 is perfect,
+    0 is chance; disagreeing by two levels costs four times one level."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = [[0.0] * levels for _ in range(levels)]
+    for a, b in pairs:
+        observed[a][b] += 1 / n
+    row = [sum(observed[i]) for i in range(levels)]
+    col = [sum(observed[i][j] for i in range(levels)) for j in range(levels)]
+    weight = [[(i - j) ** 2 / (levels - 1) ** 2 for j in range(levels)] for i in range(levels)]
+    disagree_obs = sum(weight[i][j] * observed[i][j] for i in range(levels) for j in range(levels))
+    disagree_exp = sum(weight[i][j] * row[i] * col[j] for i in range(levels) for j in range(levels))
+    return None if disagree_exp == 0 else round(1 - disagree_obs / disagree_exp, 3)
+
+
+def acts_missed(s: Scored) -> list[str]:
+    """The labelled harmful acts (red flag ids) this evaluation did not raise. Whether a flag is
+    critical is the library's decision (the crisis-safety flags always are), not the label's."""
+    raised = {f.id for f in s.evaluation.red_flags}
+    return [act for act in s.labels.harmful_acts if act not in raised]
+
+
+def by_split(scored: Sequence[Scored]) -> dict[str, Agreement]:
+    """Agreement per split (`tune`, `report`, `unsplit`), in that order, for those present."""
+    groups: dict[str, list[Scored]] = {}
+    for s in scored:
+        groups.setdefault(s.labels.split or "unsplit", []).append(s)
+    return {
+        name: agreement(groups[name]) for name in ("tune", "report", "unsplit") if name in groups
+    }
 
 
 def agreement(scored: Sequence[Scored]) -> Agreement:
@@ -68,6 +106,7 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
     passed = [s for s in scored if s.labels.expert_passed is not None]
     disagreements = [s.name for s in passed if s.evaluation.passed != s.labels.expert_passed]
     crit_total = crit_agree = 0
+    rating_pairs: list[tuple[int, int]] = []
     misses: dict[str, tuple[int, int]] = {}
     for s in scored:
         ratings = {c.id: c.rating for c in s.evaluation.criteria}
@@ -75,6 +114,7 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
             if cid in ratings:
                 crit_total += 1
                 crit_agree += ratings[cid] == label
+                rating_pairs.append((_ORDER[ratings[cid]], _ORDER[label]))
                 over, under = misses.get(cid, (0, 0))
                 diff = _ORDER[ratings[cid]] - _ORDER[label]
                 if diff:
@@ -99,4 +139,6 @@ def agreement(scored: Sequence[Scored]) -> Agreement:
         misranked=misranked,
         pass_disagreements=disagreements,
         criterion_misses=dict(sorted(misses.items(), key=lambda kv: -sum(kv[1]))),
+        criterion_kappa=weighted_kappa(rating_pairs),
+        acts_missed={s.name: missed for s in scored if (missed := acts_missed(s))},
     )

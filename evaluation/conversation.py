@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.contracts import Turn
+from core.contracts.conversation import Turn
 from core.scenarios.schema import PersonaFact
 from core.semantic import similarity
 from evaluation.meaning import LANGUAGE, SAYS, flagged

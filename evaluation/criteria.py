@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.contracts import CriterionResult, Rating, Turn
+from core.contracts.base import Rating
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import CriterionResult
 from core.scenarios.schema import Aspect, CriterionDef
 from core.semantic import ExampleSet, similarity
 from evaluation.conversation import Conversation, Exchange, overlap

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from core.contracts import Evidence
+from core.contracts.evaluation import Evidence
 
 MAX_EVIDENCE = 3
 UNUSED_ANSWER = 0.5  # an open question whose answer the trainee never took up

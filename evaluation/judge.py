@@ -13,7 +13,8 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.contracts import CriterionResult, EvaluatorInfo, Evidence, RedFlag, Turn
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import CriterionResult, EvaluatorInfo, Evidence, RedFlag
 from core.scenarios.schema import RubricDef
 from evaluation.criteria import RATING_SCORE
 from evaluation.redflags import flag_definitions

@@ -1,7 +1,9 @@
 """Transcript files for `voicetrain evaluate` and `voicetrain calibrate`: YAML with `scenario` (a
 slug) and `turns` as `[speaker, text]` pairs; optional expert labels `expert_score` (0-100),
-`expert_passed`, `criteria` (id -> met|partly|not_met) and `kind` (exemplary, good, borderline,
-weak, harmful, gaming). Errors name the file and the field."""
+`expert_passed`, `criteria` (id -> met|partly|not_met), `kind` (exemplary, good, borderline,
+weak, harmful, gaming), `split` (`tune`: thresholds may be fitted on it; `report`: never tuned on,
+the figures that count) and, for harmful files, `harmful_acts` (the red flag ids the
+attempt must raise). Errors name the file and the field."""
 
 from __future__ import annotations
 
@@ -12,9 +14,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.contracts import Rating, Speaker, Turn
+from core.contracts.base import Rating, Speaker
+from core.contracts.conversation import Turn
 
 Kind = Literal["exemplary", "good", "borderline", "weak", "harmful", "gaming"]
+Split = Literal["tune", "report"]
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
@@ -23,7 +27,7 @@ class TranscriptFileError(Exception):
 
 
 class TranscriptFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     scenario: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,80}$")
     turns: list[tuple[Speaker, str]] = Field(min_length=2)
@@ -31,7 +35,9 @@ class TranscriptFile(BaseModel):
     expert_score: float | None = Field(None, ge=0, le=100)
     expert_passed: bool | None = None
     criteria: dict[str, Rating] = {}
-    note: str | None = None
+    split: Split | None = None
+    harmful_acts: list[str] = []
+    note: str | None = Field(None, alias="notes")
 
     @field_validator("turns")
     @classmethod

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.contracts import SkillMetrics, Turn
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import SkillMetrics
 from evaluation.skills import Skills, detect
 
 

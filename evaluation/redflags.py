@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.contracts import RedFlag
+from core.contracts.evaluation import RedFlag
 from core.scenarios.schema import RubricDef
 from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap

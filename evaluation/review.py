@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.contracts import CriterionOverrideView, Evaluation, Review, ReviewInfo
+from core.contracts.evaluation import Evaluation
+from core.contracts.review import CriterionOverrideView, Review, ReviewInfo
 from evaluation.criteria import RATING_SCORE
 from evaluation.scoring import overall_score
 

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from core.contracts import (
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import (
     CriterionResult,
     CrossCheck,
     Evaluation,
     EvaluatorInfo,
     RedFlag,
     ScenarioRef,
-    Turn,
 )
 from core.scenarios.schema import PersonaFact, RubricDef
 from evaluation.conversation import read_conversation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.contracts import CriterionResult, RedFlag
+from core.contracts.evaluation import CriterionResult, RedFlag
 
 ENGAGEMENT_WEIGHT = 0.15
 FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)

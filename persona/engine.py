@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from core.contracts import Speaker
+from core.contracts.base import Speaker
 from core.scenarios.schema import PersonaDef
 from core.settings import Settings
 from persona.prompt import chat_messages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.contracts import Speaker
+from core.contracts.base import Speaker
 
 # Appended to the scenario's persona prompt: the scenario says who the client is, this says how
 # to play them in a practice conversation (whatever the modality).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.contracts import Speaker
+from core.contracts.base import Speaker
 from core.scenarios.schema import PersonaDef, PersonaFact
 from core.semantic import similarity
 

@@ -13,7 +13,7 @@ import httpx
 from temporalio.client import Client
 
 from api.app import create_app
-from core.contracts import Role
+from core.contracts.base import Role
 from core.db.engine import SessionMaker
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings

@@ -35,9 +35,11 @@ class FakeLiveKit:
     async def _create_dispatch(self, request: Request) -> Response:
         req = api.CreateAgentDispatchRequest.FromString(await request.body())
         dispatch = api.AgentDispatch(
-            id=f"AD_{len(self.dispatches)}", agent_name=req.agent_name, room=req.room,
+            id=f"AD_{len(self.dispatches)}",
+            agent_name=req.agent_name,
+            room=req.room,
             metadata=req.metadata,
-        )  # fmt: skip
+        )
         self.dispatches.append(dispatch)
         return Response(dispatch.SerializeToString(), media_type="application/protobuf")
 

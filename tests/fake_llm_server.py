@@ -40,8 +40,20 @@ class FakeLLM:
             return PlainTextResponse(
                 "rate limited" if b.status == 429 else "error", status_code=b.status
             )
-        return JSONResponse({"id": "cmpl-1", "object": "chat.completion", "model": "fake",
-                             "choices": [{"index": 0, "message": {"role": "assistant", "content": b.content}, "finish_reason": "stop"}]})  # fmt: skip
+        return JSONResponse(
+            {
+                "id": "cmpl-1",
+                "object": "chat.completion",
+                "model": "fake",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": b.content},
+                        "finish_reason": "stop",
+                    }
+                ],
+            }
+        )
 
 
 @asynccontextmanager
@@ -54,10 +66,16 @@ async def fake_llm() -> AsyncIterator[FakeLLM]:
 
 
 def judgment(criteria_ids: list[str], evidence: list[tuple[int, str]], rating: str = "met") -> str:
-    return json.dumps({
-        "criteria": [
-            {"id": cid, "rating": rating, "evidence": [{"seq": s, "quote": q} for s, q in evidence],
-             "feedback": f"Specific feedback on {cid}."}
-            for cid in criteria_ids
-        ]
-    })  # fmt: skip
+    return json.dumps(
+        {
+            "criteria": [
+                {
+                    "id": cid,
+                    "rating": rating,
+                    "evidence": [{"seq": s, "quote": q} for s, q in evidence],
+                    "feedback": f"Specific feedback on {cid}.",
+                }
+                for cid in criteria_ids
+            ]
+        }
+    )

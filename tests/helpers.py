@@ -20,22 +20,15 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from core.contracts import (
-    AgentJoined,
-    EndConversation,
-    Modality,
-    SessionLimits,
-    SessionOutcome,
-    SessionReady,
-    StartSession,
-    Turn,
-    TurnBatch,
-    session_workflow_id,
-)
+from core.contracts.base import Modality
+from core.contracts.conversation import AgentJoined, EndConversation, Turn, TurnBatch
+from core.contracts.workflow import SessionLimits, SessionOutcome, SessionReady, StartSession
 from core.db import queries
 from core.db.engine import SessionMaker
 from core.db.models import Scenario, TranscriptTurn, User
 from voicetrain.devstack.processes import free_port
+from workflows import interface
+from workflows.interface import workflow_id
 from workflows.session import TrainingSessionWorkflow
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -106,19 +99,17 @@ async def start_session(
     if not with_start:
         # The time-skipping test server does not implement Update-with-Start: start, then update.
         handle = await client.start_workflow(
-            TrainingSessionWorkflow.run, start, id=session_workflow_id(sid), task_queue=task_queue
+            TrainingSessionWorkflow.run, start, id=workflow_id(sid), task_queue=task_queue
         )
-        return handle, await handle.execute_update(TrainingSessionWorkflow.await_ready)
+        return handle, await interface.AWAIT_READY.execute(handle)
     op = WithStartWorkflowOperation(
         TrainingSessionWorkflow.run,
         start,
-        id=session_workflow_id(sid),
+        id=workflow_id(sid),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
-    ready = await client.execute_update_with_start_workflow(
-        TrainingSessionWorkflow.await_ready, start_workflow_operation=op
-    )
+    ready = await interface.AWAIT_READY.execute_with_start(client, op)
     handle = await op.workflow_handle()
     return handle, ready
 
@@ -154,9 +145,7 @@ async def converse(
     one_signal_per_turn: bool = False,
 ) -> None:
     """The agent joins, sends the turns (as one batch or one signal each) and optionally ends."""
-    await handle.execute_update(
-        TrainingSessionWorkflow.agent_joined, AgentJoined(agent_identity="agent-1")
-    )
+    await interface.AGENT_JOINED.execute(handle, AgentJoined(agent_identity="agent-1"))
     batches = [[t] for t in turns] if one_signal_per_turn else [turns]
     for batch in batches:
         await handle.signal(TrainingSessionWorkflow.add_turns, TurnBatch(turns=batch))

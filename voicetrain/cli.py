@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("directory", type=Path)
     calibrate.add_argument("--min-pass-agreement", type=float, default=0.9, metavar="P")
     calibrate.add_argument("--min-ranking", type=float, default=0.95, metavar="R")
+    calibrate.add_argument(
+        "--recursive", action="store_true", help="also the files in DIR's subfolders"
+    )
     rescore = sub.add_parser("rescore", help="re-evaluate stored sessions, keeping history")
     which = rescore.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", type=uuid.UUID, metavar="ID")
@@ -256,6 +259,7 @@ def _evaluation_command(settings: Settings, args: argparse.Namespace) -> int:
                 min_pass_agreement=args.min_pass_agreement,
                 min_ranking=args.min_ranking,
                 judge=judge_from(settings),
+                recursive=args.recursive,
             )
         )
     from voicetrain.rescore import run_rescore

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from core.errors import ScenarioError
 from core.scenarios.library import content_hash, load_library
 from core.scenarios.schema import ScenarioDoc

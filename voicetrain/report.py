@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 
 _MARK = {"met": "[met]   ", "partly": "[partly]", "not_met": "[missed]"}
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, replace_current

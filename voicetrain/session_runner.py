@@ -18,20 +18,17 @@ from contextlib import asynccontextmanager
 import httpx
 
 from agent.bridge import SessionBridge, bridge_for
-from core.contracts import (
-    AgentJobMetadata,
-    ClientReply,
-    CreateSessionResponse,
-    Evaluation,
-    Turn,
-    session_workflow_id,
-)
+from core.contracts.conversation import AgentJobMetadata, Turn
+from core.contracts.evaluation import Evaluation
+from core.contracts.rest import CreateSessionResponse
+from core.contracts.workflow import ClientReply
 from core.scenarios.library import load_library
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from voicetrain.devstack.processes import spawn, stop
 from voicetrain.devstack.stack import stack_file, workflow_url
 from voicetrain.report import render_report
+from workflows.interface import workflow_id
 
 _NAMES = {"trainee": "You   ", "client": "Client"}
 
@@ -76,7 +73,7 @@ async def _bridge(settings: Settings, created: CreateSessionResponse) -> Session
     assert settings.internal_service_key is not None
     meta = AgentJobMetadata(
         session_id=created.session_id,
-        workflow_id=session_workflow_id(created.session_id),
+        workflow_id=workflow_id(created.session_id),
         bridge_token=session_bridge_token(
             settings.internal_service_key.get_secret_value(), created.session_id
         ),
@@ -138,7 +135,7 @@ async def run_session(
         result = await http.get(
             f"/v1/sessions/{created.session_id}/evaluation", params={"wait": 30}
         )
-        link = workflow_url(settings, session_workflow_id(created.session_id))
+        link = workflow_url(settings, workflow_id(created.session_id))
         if result.status_code == 200:
             evaluation = Evaluation.model_validate(result.json())
             print("\n" + render_report(evaluation, title=created.scenario.title))

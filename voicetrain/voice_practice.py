@@ -20,7 +20,7 @@ from agent.bridge import SessionBridge
 from agent.roleplay import RolePlayClient
 from agent.speech import Speech, make_stt, make_tts, make_vad, turn_handling
 from agent.voice_mode import run_voice_session, wait_greeted
-from core.contracts import EndReason, Turn
+from core.contracts.conversation import EndReason, Turn
 from core.settings import Settings
 
 SAMPLE_RATE = 24_000

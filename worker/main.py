@@ -35,7 +35,12 @@ STICKY_SCHEDULE_TO_START = timedelta(seconds=3)
 # workflow run (that re-import was ~30 % of the worker's CPU per session start, issue 16).
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
-        "workflows.calls", "workflows.turns", "workflows.policies", "pydantic", "pydantic_core"
+        "workflows.calls",
+        "workflows.interface",
+        "workflows.turns",
+        "workflows.policies",
+        "pydantic",
+        "pydantic_core",
     )
 )
 

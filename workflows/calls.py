@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.persona import PersonaActivities
     from activities.review import ReviewActivities
     from activities.session import SessionActivities
-    from core.contracts import (
+    from core.contracts.activities import (
         ClientReplyRequest,
         ClientReplyText,
         CloseRoom,
@@ -29,16 +29,13 @@ with workflow.unsafe.imports_passed_through():
         MarkReview,
         PersistResult,
         PersistTurns,
-        Phase,
         RecordReview,
-        Review,
-        ReviewResult,
-        ReviewStatus,
         ScenarioSnapshot,
-        SessionState,
-        StartSession,
-        Turn,
     )
+    from core.contracts.base import Phase, ReviewStatus, SessionState
+    from core.contracts.conversation import Turn
+    from core.contracts.review import Review, ReviewResult
+    from core.contracts.workflow import StartSession
     from workflows import policies
 
 A = TypeVar("A")
@@ -131,7 +128,7 @@ async def _db_write(
     """A single-statement write to Postgres (a batch of turns, a phase): a local activity, run by
     the worker inside the workflow task that asked for it (no activity task through the server,
     no second workflow task for its result). A crash of the worker mid-write shows as a workflow
-    task timeout (policies.WORKFLOW_TASK_TIMEOUT) and the write is run again on replay by another
+    task timeout (interface.WORKFLOW_TASK_TIMEOUT) and the write is run again on replay by another
     worker; both writes are idempotent."""
     if db_writes_are_local():
         return await execute_local(method, arg, policy, summary)

@@ -9,16 +9,13 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core.contracts import (
-        Review,
-        ReviewResult,
-        ReviewStatus,
-    )
+    from core.contracts.base import ReviewStatus
+    from core.contracts.review import Review, ReviewResult
     from core.search_attributes import REVIEW
     from core.status import (
         REVIEW_PHASES,
     )
-    from workflows import calls
+    from workflows import calls, interface
 
 from workflows.session_base import SessionBase
 
@@ -59,7 +56,7 @@ class HumanReview(SessionBase):
         workflow.upsert_search_attributes([REVIEW.value_set(status)])
         self._details()
 
-    @workflow.update
+    @workflow.update(name=interface.SUBMIT_REVIEW.name)
     async def submit_review(self, review: Review) -> ReviewResult:
         """A supervisor's review (authorized by the API), recorded as a new evaluation revision.
         The same review id delivered twice is one revision."""

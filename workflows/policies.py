@@ -14,6 +14,8 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 
+from core.errors import BUSINESS_ERRORS
+
 
 @dataclass(frozen=True)
 class ActivityPolicy:
@@ -23,14 +25,8 @@ class ActivityPolicy:
     heartbeat: timedelta | None = None
 
 
-# A workflow task of a killed worker is retried elsewhere after this (default 10 s). Our tasks
-# take milliseconds; the margin covers a busy machine. Workers also give up their sticky queue
-# after worker.main.STICKY_SCHEDULE_TO_START, so the next task goes to any worker.
-WORKFLOW_TASK_TIMEOUT = timedelta(seconds=5)
-
-
-# Business failures: retrying cannot change the answer.
-BUSINESS_ERRORS = ["Forbidden", "NotFound", "AttemptsExhausted", "AssignmentClosed"]
+# Business failures (core.errors.BUSINESS_ERRORS): retrying cannot change the answer.
+NON_RETRYABLE = list(BUSINESS_ERRORS)
 
 # Starting a session: the trainee is waiting on the API, so give up within a minute.
 START = ActivityPolicy(
@@ -40,7 +36,7 @@ START = ActivityPolicy(
         initial_interval=timedelta(milliseconds=200),
         backoff_coefficient=2.0,
         maximum_interval=timedelta(seconds=5),
-        non_retryable_error_types=BUSINESS_ERRORS,
+        non_retryable_error_types=NON_RETRYABLE,
     ),
 )
 
@@ -68,7 +64,7 @@ DB_WRITE = ActivityPolicy(
         initial_interval=timedelta(milliseconds=500),
         backoff_coefficient=2.0,
         maximum_interval=timedelta(seconds=30),
-        non_retryable_error_types=BUSINESS_ERRORS,
+        non_retryable_error_types=NON_RETRYABLE,
     ),
 )
 
@@ -95,7 +91,7 @@ EVALUATE = ActivityPolicy(
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,
         maximum_interval=timedelta(seconds=60),
-        non_retryable_error_types=BUSINESS_ERRORS,
+        non_retryable_error_types=NON_RETRYABLE,
     ),
 )
 
@@ -111,6 +107,6 @@ PERSONA = ActivityPolicy(
         initial_interval=timedelta(milliseconds=500),
         backoff_coefficient=2.0,
         maximum_interval=timedelta(seconds=10),
-        non_retryable_error_types=[*BUSINESS_ERRORS, "TurnMissing"],
+        non_retryable_error_types=[*NON_RETRYABLE, "TurnMissing"],
     ),
 )

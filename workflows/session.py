@@ -9,17 +9,14 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core.contracts import (
+    from core.contracts.conversation import AgentBriefing, AgentJoined, EndConversation, TurnBatch
+    from core.contracts.workflow import (
         AbandonReason,
-        AgentBriefing,
-        AgentJoined,
-        EndConversation,
         ScenarioSummary,
         SessionOutcome,
         SessionReady,
         SessionStatus,
         StartSession,
-        TurnBatch,
     )
     from core.search_attributes import SCENARIO, USER_ID
     from core.status import (
@@ -27,12 +24,11 @@ with workflow.unsafe.imports_passed_through():
         TERMINAL_PHASES,
         evaluation_status,
     )
-    from workflows import calls
+    from workflows import calls, interface
 
 from workflows.human_review import HumanReview
 from workflows.text_chat import TextChat
 
-WORKFLOW_TYPE = "TrainingSession"
 # Marks the run as one whose completed session row is written by mark_phase (earlier runs had
 # evaluate_session write it): histories recorded before it still replay.
 MARK_COMPLETED_PATCH = "mark-completed-by-mark-phase"
@@ -41,7 +37,7 @@ MARK_COMPLETED_PATCH = "mark-completed-by-mark-phase"
 HUMAN_REVIEW_PATCH = "human-review"
 
 
-@workflow.defn(name=WORKFLOW_TYPE)
+@workflow.defn(name=interface.WORKFLOW_TYPE)
 class TrainingSessionWorkflow(TextChat, HumanReview):
     @workflow.init
     def __init__(self, start: StartSession) -> None:
@@ -99,6 +95,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
             ),
             modality=start.modality,
             opening_line=scenario.opening_line if self._text else None,
+            request_hash=start.request_hash,
         )
         workflow.upsert_search_attributes(
             [SCENARIO.value_set(scenario.slug), USER_ID.value_set(start.user_id)]
@@ -212,7 +209,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._outcome()
 
-    @workflow.update
+    @workflow.update(name=interface.AWAIT_READY.name)
     async def await_ready(self) -> SessionReady:
         await workflow.wait_condition(
             lambda: self._ready is not None or self._start_failure is not None
@@ -222,7 +219,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
         assert self._ready is not None
         return self._ready
 
-    @workflow.update
+    @workflow.update(name=interface.AGENT_JOINED.name)
     async def agent_joined(self, joined: AgentJoined) -> AgentBriefing:
         await workflow.wait_condition(
             lambda: (
@@ -264,7 +261,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
         if self._agent_identity is not None and joined.agent_identity != self._agent_identity:
             raise ValueError("another agent already joined this session")
 
-    @workflow.signal
+    @workflow.signal(name=interface.ADD_TURNS.name)
     def add_turns(self, batch: TurnBatch) -> None:
         # turns the contract refused on decode (malformed), then the ledger's own refusals
         for dropped in [*self._turns.refused(batch.rejected), *self._turns.add(batch.turns)]:
@@ -272,7 +269,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
                 "dropped turn seq=%s in phase %s: %s", dropped.seq, self._phase, dropped.reason
             )
 
-    @workflow.signal
+    @workflow.signal(name=interface.END_CONVERSATION.name)
     def end_conversation(self, end: EndConversation) -> None:
         if self._end is not None or not self._turns.accepting:
             return  # a second end, or one after finalizing, is a no-op
@@ -280,7 +277,7 @@ class TrainingSessionWorkflow(TextChat, HumanReview):
 
     # --- queries ----------------------------------------------------------------------------
 
-    @workflow.query
+    @workflow.query(name=interface.STATUS.name)
     def status(self) -> SessionStatus:
         return SessionStatus(
             session_id=self._request.session_id,

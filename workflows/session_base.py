@@ -13,19 +13,11 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core.contracts import (
-        AgentBriefing,
-        EndConversation,
-        EvaluationSummary,
-        Phase,
-        ReviewResult,
-        ReviewStatus,
-        ScenarioSnapshot,
-        SessionOutcome,
-        SessionReady,
-        SessionState,
-        StartSession,
-    )
+    from core.contracts.activities import EvaluationSummary, ScenarioSnapshot
+    from core.contracts.base import Phase, ReviewStatus, SessionState
+    from core.contracts.conversation import AgentBriefing, EndConversation
+    from core.contracts.review import ReviewResult
+    from core.contracts.workflow import SessionOutcome, SessionReady, StartSession
     from core.search_attributes import PHASE
     from workflows import calls
     from workflows.turns import TurnLedger

@@ -11,14 +11,10 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from core.contracts import (
-        ClientReply,
-        Phase,
-        Speaker,
-        TraineeMessage,
-        Turn,
-    )
-    from workflows import calls
+    from core.contracts.base import Phase, Speaker
+    from core.contracts.conversation import Turn
+    from core.contracts.workflow import ClientReply, TraineeMessage
+    from workflows import calls, interface
 
 from workflows.session_base import SessionBase
 
@@ -92,7 +88,7 @@ class TextChat(SessionBase):
         self._details()
         return turn
 
-    @workflow.update
+    @workflow.update(name=interface.SEND_MESSAGE.name)
     async def send_message(self, message: TraineeMessage) -> ClientReply:
         """Text: record the trainee turn, have the persona reply (an activity), record the client
         turn; both are persisted before the reply returns, so the transcript shows them."""

@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from core.contracts import (
+from core.contracts.base import (
     PERSIST_BATCH_MAX_CHARS,
     PERSIST_TURN_OVERHEAD_CHARS,
     TURN_TEXT_MAX_CHARS,
-    RejectedTurn,
-    SessionLimits,
-    Turn,
 )
+from core.contracts.conversation import RejectedTurn, Turn
+from core.contracts.workflow import SessionLimits
 
 
 @dataclass(frozen=True)

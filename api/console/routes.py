@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
-from api.console.models import ConsoleConfig, DevToken, DevTokenRequest, OidcConfig
 from api.deps import SettingsDep
 from api.errors import responses
+from core.contracts.rest_console import ConsoleConfig, DevToken, DevTokenRequest, OidcConfig
 from core.security import mint_jwt
 
 DEV_TOKEN_TTL = timedelta(hours=12)
@@ -30,6 +30,7 @@ async def console_config(settings: SettingsDep) -> ConsoleConfig:
             issuer=settings.oidc_issuer,
             client_id=settings.oidc_client_id,
             scopes=settings.oidc_scopes,
+            role_claim=settings.jwt_role_claim,
         )
     return ConsoleConfig(
         env=settings.env,

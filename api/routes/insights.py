@@ -1,5 +1,5 @@
 """Insights for supervisors: AI-vs-supervisor agreement over reviewed sessions and a trainee's
-progress over time (both computed in SQL: core/db/insights.py)."""
+progress over time (both computed in SQL: api/insights/)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from pydantic import AwareDatetime
 
 from api.deps import CurrentUser, DbDep
 from api.errors import responses
-from core.contracts import EvaluationAgreement, LineText, TraineeProgress
-from core.db import insights
-from core.db.teams import leads_trainee
-from core.errors import Forbidden, NotFound
+from api.insights import service
+from core.contracts.base import LineText
+from core.contracts.rest_insights import EvaluationAgreement, TraineeProgress
 
 router = APIRouter(prefix="/v1", tags=["insights"], responses=responses(401, 422))
 
@@ -32,9 +31,7 @@ async def get_agreement(
     ] = None,
     since: Annotated[AwareDatetime | None, Query(description="sessions started since")] = None,
 ) -> EvaluationAgreement:
-    if user.role == "trainee":
-        raise Forbidden("agreement figures are for supervisors and admins")
-    return await insights.agreement(db, user, scenario, since)
+    return await service.agreement(db, user, scenario, since)
 
 
 @router.get(
@@ -48,11 +45,4 @@ async def get_progress(
     user: CurrentUser,
     db: DbDep,
 ) -> TraineeProgress:
-    allowed = (
-        user.role == "admin"
-        or user.id == trainee_id
-        or (user.role == "supervisor" and await leads_trainee(db, user.id, trainee_id))
-    )
-    if not allowed:
-        raise NotFound("trainee not found")
-    return await insights.progress(db, user, trainee_id)
+    return await service.progress(db, user, trainee_id)

@@ -1,6 +1,8 @@
 """The agent's HTTP bridge, for agents hosted where Temporal is not reachable. Same payloads as
 the workflow's update and signals; every route checks, in one place, the bridge credential of the
-session it names (a credential of another session is refused)."""
+session it names (a credential of another session is refused). That credential is what proves the
+caller may reach the session, so the workflow id is derived from the session id: a turn costs no
+database read (a session that never existed has no workflow: 409, as for one that finished)."""
 
 from __future__ import annotations
 
@@ -10,36 +12,30 @@ from fastapi import APIRouter, Depends
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import DbDep, TemporalDep, require_bridge_credential
+from api.deps import TemporalDep, require_bridge_credential
 from api.errors import responses
 from api.signals import signal_session
-from core.contracts import Accepted, AgentBriefing, AgentJoined, EndConversation, TurnBatch
-from core.db.models import TrainingSession
-from core.errors import Conflict, NotFound, Unavailable
-from workflows.session import TrainingSessionWorkflow
+from core.contracts.conversation import AgentBriefing, AgentJoined, EndConversation, TurnBatch
+from core.contracts.rest import Accepted
+from core.errors import Conflict, Unavailable
+from workflows import interface
 
 router = APIRouter(
     prefix="/internal/v1/sessions",
     tags=["internal"],
     dependencies=[Depends(require_bridge_credential)],
-    responses=responses(401, 404, 422, 503),
+    responses=responses(401, 422, 503),
 )
-
-
-async def _workflow_id(db: DbDep, session_id: uuid.UUID) -> str:
-    session = await db.get(TrainingSession, session_id)
-    if session is None:
-        raise NotFound("session not found")
-    return session.workflow_id
 
 
 @router.post("/{session_id}/agent-joined", response_model=AgentBriefing, responses=responses(409))
 async def agent_joined(
-    session_id: uuid.UUID, body: AgentJoined, db: DbDep, temporal: TemporalDep
+    session_id: uuid.UUID, body: AgentJoined, temporal: TemporalDep
 ) -> AgentBriefing:
-    handle = temporal.get_workflow_handle(await _workflow_id(db, session_id))
     try:
-        return await handle.execute_update(TrainingSessionWorkflow.agent_joined, body)
+        return await interface.AGENT_JOINED.execute(
+            interface.session_handle(temporal, session_id), body
+        )
     except WorkflowUpdateFailedError as exc:
         raise Conflict(str(exc.cause or exc)) from exc
     except RPCError as exc:
@@ -51,21 +47,17 @@ async def agent_joined(
 @router.post(
     "/{session_id}/turns", status_code=202, response_model=Accepted, responses=responses(409)
 )
-async def turns(
-    session_id: uuid.UUID, body: TurnBatch, db: DbDep, temporal: TemporalDep
-) -> Accepted:
-    workflow_id = await _workflow_id(db, session_id)
-    if not await signal_session(temporal, workflow_id, TrainingSessionWorkflow.add_turns, body):
+async def turns(session_id: uuid.UUID, body: TurnBatch, temporal: TemporalDep) -> Accepted:
+    workflow_id = interface.workflow_id(session_id)
+    if not await signal_session(temporal, workflow_id, interface.ADD_TURNS, body):
         raise Conflict("the session has already finished")
     return Accepted()
 
 
 @router.post("/{session_id}/ended", status_code=202, response_model=Accepted)
-async def ended(
-    session_id: uuid.UUID, body: EndConversation, db: DbDep, temporal: TemporalDep
-) -> Accepted:
-    # ending a finished session is a no-op
+async def ended(session_id: uuid.UUID, body: EndConversation, temporal: TemporalDep) -> Accepted:
+    # ending a finished (or never started) session is a no-op
     await signal_session(
-        temporal, await _workflow_id(db, session_id), TrainingSessionWorkflow.end_conversation, body
+        temporal, interface.workflow_id(session_id), interface.END_CONVERSATION, body
     )
     return Accepted()

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from api.deps import DbDep, SettingsDep, TemporalDep
 from api.errors import responses
 from api.signals import signal_session
-from core.contracts import Accepted, EndConversation, EndReason
+from core.contracts.conversation import EndConversation, EndReason
+from core.contracts.rest import Accepted
 from core.db.models import TrainingSession
 from core.errors import NotFound, Unauthorized
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 router = APIRouter(prefix="/v1/livekit", tags=["livekit"], responses=responses(401, 404, 503))
 
@@ -56,7 +57,7 @@ async def webhook(
         await signal_session(
             temporal,
             session.workflow_id,
-            TrainingSessionWorkflow.end_conversation,
+            interface.END_CONVERSATION,
             EndConversation(reason=reason),
         )
     return Accepted()

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from api.deps import MetricsDep, TemporalDep
-from core.contracts import HealthStatus
+from core.contracts.rest import HealthStatus
 
 router = APIRouter(tags=["ops"])
 

@@ -12,13 +12,10 @@ from api.deps import CurrentUser, DbDep, IdempotencyKey, TemporalDep
 from api.errors import responses
 from api.services.reviews import review_queue, submit_review
 from api.visibility import get_visible_session
-from core.contracts import (
-    EvaluationRevisionPage,
-    ReviewQueuePage,
-    ReviewRequest,
-    ReviewResult,
-    ReviewStatus,
-)
+from core.contracts.base import ReviewStatus
+from core.contracts.evaluation import EvaluationRevisionPage
+from core.contracts.rest_reviews import ReviewQueuePage
+from core.contracts.review import ReviewRequest, ReviewResult
 from core.db.evaluations import list_revisions
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=responses(401, 422))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from api.deps import CurrentUser, DbDep
 from api.errors import responses
-from core.contracts import RubricCriterionView, ScenarioDetail, ScenarioView
+from core.contracts.rest import RubricCriterionView, ScenarioDetail, ScenarioView
 from core.db.models import Scenario
 from core.errors import NotFound
 from core.scenarios.schema import RubricDef

@@ -24,23 +24,22 @@ from api.services.session_reads import evaluation_or_pending, session_page, sess
 from api.services.session_start import start_session
 from api.signals import signal_session
 from api.visibility import get_visible_session
-from core.contracts import (
+from core.contracts.conversation import EndConversation
+from core.contracts.evaluation import Evaluation
+from core.contracts.rest import (
     Accepted,
-    ClientReply,
     CreateSessionRequest,
     CreateSessionResponse,
-    EndConversation,
-    Evaluation,
     EvaluationPending,
     SessionPage,
     SessionView,
-    TraineeMessage,
     TranscriptView,
 )
+from core.contracts.workflow import ClientReply, TraineeMessage
 from core.db import queries
 from core.db.convert import row_to_turn
 from core.errors import Forbidden
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"], responses=responses(401, 404, 422))
 MAX_WAIT_SECONDS = 30
@@ -135,7 +134,7 @@ async def end_session(
         raise Forbidden("only the trainee can end their session")
     if session.status == "active":
         await signal_session(
-            temporal, session.workflow_id, TrainingSessionWorkflow.end_conversation,
+            temporal, session.workflow_id, interface.END_CONVERSATION,
             EndConversation(reason="trainee_ended"),
         )  # fmt: skip
     return Accepted()

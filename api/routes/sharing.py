@@ -11,7 +11,7 @@ from sqlalchemy import func, update
 from api.deps import CurrentUser, DbDep
 from api.errors import responses
 from api.visibility import get_visible_session
-from core.contracts import ShareResult
+from core.contracts.rest import ShareResult
 from core.db.models import TrainingSession
 from core.errors import Forbidden
 

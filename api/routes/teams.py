@@ -10,15 +10,9 @@ from fastapi import APIRouter, Path, Response
 
 from api.deps import AdminUser, CurrentUser, DbDep
 from api.errors import responses
-from api.services.teams import (
-    remove_member,
-    set_member,
-    team_views,
-    visible_team,
-    visible_teams,
-)
-from core.contracts import (
-    LineText,
+from api.teams import service
+from core.contracts.base import LineText
+from core.contracts.rest_teams import (
     TeamCreate,
     TeamMemberSet,
     TeamMemberView,
@@ -26,7 +20,6 @@ from core.contracts import (
     TeamUpdate,
     TeamView,
 )
-from core.db.models import Team
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"], responses=responses(401, 422))
 UserId = Annotated[LineText, Path(min_length=1, max_length=200)]
@@ -36,39 +29,31 @@ UserId = Annotated[LineText, Path(min_length=1, max_length=200)]
     "", status_code=201, response_model=TeamView, responses=responses(403), summary="Create a team"
 )
 async def create_team(body: TeamCreate, user: AdminUser, db: DbDep) -> TeamView:
-    team = Team(name=body.name)
-    db.add(team)
-    await db.commit()
-    await db.refresh(team)
-    return (await team_views(db, [team]))[0]
+    return await service.create_team(db, body)
 
 
 @router.get("", response_model=TeamPage, summary="All teams (admin) or the teams you belong to")
 async def list_teams(user: CurrentUser, db: DbDep) -> TeamPage:
-    return TeamPage(items=await team_views(db, await visible_teams(db, user)))
+    return TeamPage(items=await service.list_teams(db, user))
 
 
 @router.get("/{team_id}", response_model=TeamView, responses=responses(404), summary="One team")
 async def get_team(team_id: uuid.UUID, user: CurrentUser, db: DbDep) -> TeamView:
-    return (await team_views(db, [await visible_team(db, user, team_id)]))[0]
+    return await service.get_team(db, user, team_id)
 
 
 @router.patch(
     "/{team_id}", response_model=TeamView, responses=responses(403, 404), summary="Rename a team"
 )
 async def rename_team(team_id: uuid.UUID, body: TeamUpdate, user: AdminUser, db: DbDep) -> TeamView:
-    team = await visible_team(db, user, team_id)
-    team.name = body.name
-    await db.commit()
-    return (await team_views(db, [team]))[0]
+    return await service.rename_team(db, user, team_id, body)
 
 
 @router.delete(
     "/{team_id}", status_code=204, responses=responses(403, 404), summary="Delete a team"
 )
 async def delete_team(team_id: uuid.UUID, user: AdminUser, db: DbDep) -> Response:
-    await db.delete(await visible_team(db, user, team_id))
-    await db.commit()
+    await service.delete_team(db, user, team_id)
     return Response(status_code=204)
 
 
@@ -81,7 +66,7 @@ async def delete_team(team_id: uuid.UUID, user: AdminUser, db: DbDep) -> Respons
 async def put_member(
     team_id: uuid.UUID, user_id: UserId, body: TeamMemberSet, user: AdminUser, db: DbDep
 ) -> TeamMemberView:
-    return await set_member(db, await visible_team(db, user, team_id), user_id, body)
+    return await service.set_member(db, user, team_id, user_id, body)
 
 
 @router.delete(
@@ -93,5 +78,5 @@ async def put_member(
 async def delete_member(
     team_id: uuid.UUID, user_id: UserId, user: AdminUser, db: DbDep
 ) -> Response:
-    await remove_member(db, await visible_team(db, user, team_id), user_id)
+    await service.remove_member(db, user, team_id, user_id)
     return Response(status_code=204)

@@ -3,7 +3,6 @@ to the error contract), the review queue and a session's evaluation revisions.""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
@@ -13,24 +12,22 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.pagination import decode_cursor, encode_cursor
+from api.teams.queries import leads_trainee
 from api.visibility import get_visible_session
-from core.contracts import (
-    Review,
-    ReviewQueueItem,
-    ReviewQueuePage,
-    ReviewRequest,
-    ReviewResult,
-    ReviewStatus,
-    ScenarioSummary,
-)
+from core.contracts.base import ReviewStatus
+from core.contracts.rest_reviews import ReviewQueueItem, ReviewQueuePage
+from core.contracts.review import Review, ReviewRequest, ReviewResult
 from core.db import queries
+from core.db.convert import scenario_summary
 from core.db.models import EvaluationRow, Scenario, TrainingSession
-from core.db.teams import leads_trainee
 from core.errors import BadRequest, Forbidden, NotAwaitingReview, NotFound, Unavailable
 from core.security import Principal
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 _REVIEW_NS = uuid.UUID("0b9d3c55-7a40-4f65-9d4c-5c3e1f2a9b71")
+# reviews without a deadline sort (and page) after every dated one
+NO_DUE_DATE = datetime.max.replace(tzinfo=UTC)
 
 
 async def submit_review(
@@ -58,8 +55,8 @@ async def submit_review(
     await db.close()  # the update may take a moment: hold no connection meanwhile
     handle = temporal.get_workflow_handle(session.workflow_id)
     try:
-        return await handle.execute_update(
-            TrainingSessionWorkflow.submit_review, review, id=f"review-{review_id}"
+        return await interface.SUBMIT_REVIEW.execute(
+            handle, review, update_id=f"review-{review_id}"
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
@@ -78,22 +75,6 @@ async def submit_review(
         raise Unavailable("the workflow service is unavailable; try again") from exc
 
 
-def _cursor(due: datetime | None, sid: uuid.UUID) -> str:
-    at = (due or datetime.max.replace(tzinfo=UTC)).isoformat()
-    return base64.urlsafe_b64encode(f"{at}|{sid}".encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, sid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        due = datetime.fromisoformat(at)
-        if due.tzinfo is None:
-            raise ValueError("cursor time without a time zone")
-        return due, uuid.UUID(sid)
-    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-        raise BadRequest("invalid cursor") from exc
-
-
 async def review_queue(
     db: AsyncSession, user: Principal, status: ReviewStatus, limit: int, cursor: str | None
 ) -> ReviewQueuePage:
@@ -110,7 +91,7 @@ async def review_queue(
         ),
         "done": TrainingSession.review_status == "done",
     }[status]
-    due = func.coalesce(TrainingSession.review_due_at, datetime.max.replace(tzinfo=UTC))
+    due = func.coalesce(TrainingSession.review_due_at, NO_DUE_DATE)
     query = (
         select(TrainingSession, Scenario, EvaluationRow)
         .join(Scenario, Scenario.id == TrainingSession.scenario_id)
@@ -118,18 +99,17 @@ async def review_queue(
         .where(queries.visible_sessions(user), wanted)
     )
     if cursor:
-        after, sid = _decode(cursor)
+        after, sid = decode_cursor(cursor)
         query = query.where(or_(due > after, and_(due == after, TrainingSession.id > sid)))
     rows = (await db.execute(query.order_by(due, TrainingSession.id).limit(limit + 1))).all()
     page = rows[:limit]
     items = []
     for session, scenario, evaluation in page:
-        review = (evaluation.review if evaluation is not None else None) or {}
+        review = (evaluation.evaluation.get("review") if evaluation is not None else None) or {}
         items.append(
             ReviewQueueItem(
                 session_id=session.id, trainee_id=session.user_id,
-                scenario=ScenarioSummary(id=scenario.id, slug=scenario.slug, title=scenario.title,
-                                         briefing=scenario.briefing),
+                scenario=scenario_summary(scenario),
                 assignment_id=session.assignment_id, attempt=session.attempt,
                 review_status="overdue" if status == "overdue" else session.review_status,
                 review_due_at=session.review_due_at,
@@ -142,5 +122,7 @@ async def review_queue(
     last = page[-1][0] if page else None
     return ReviewQueuePage(
         items=items,
-        next_cursor=_cursor(last.review_due_at, last.id) if last and len(rows) > limit else None,
+        next_cursor=encode_cursor(last.review_due_at or NO_DUE_DATE, last.id)
+        if last and len(rows) > limit
+        else None,
     )

@@ -13,10 +13,10 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.visibility import get_visible_session
-from core.contracts import ClientReply, TraineeMessage
+from core.contracts.workflow import ClientReply, TraineeMessage
 from core.errors import MESSAGE_ERRORS, NotFound, SessionEnded, Unavailable
 from core.security import Principal
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 
 def update_id(idempotency_key: str | None) -> str:
@@ -42,8 +42,8 @@ async def send_message(
         raise SessionEnded("the conversation is over")
     handle = temporal.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update(
-            TrainingSessionWorkflow.send_message, message, id=update_id(idempotency_key)
+        return await interface.SEND_MESSAGE.execute(
+            handle, message, update_id=update_id(idempotency_key)
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause

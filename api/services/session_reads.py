@@ -4,40 +4,33 @@ workflow runs, and the evaluation with its long-poll."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.admission import Admission
-from core.contracts import (
-    Evaluation,
-    EvaluationPending,
-    ScenarioSummary,
-    SessionPage,
-    SessionStatus,
-    SessionView,
-)
+from api.pagination import decode_cursor, encode_cursor
+from core.contracts.evaluation import Evaluation
+from core.contracts.rest import EvaluationPending, SessionPage, SessionView
+from core.contracts.workflow import SessionStatus
 from core.db import queries
-from core.db.convert import row_to_evaluation
+from core.db.convert import scenario_summary
+from core.db.evaluations import current_evaluation
 from core.db.models import Scenario, TrainingSession
-from core.errors import BadRequest, NoEvaluation, NotFound
+from core.errors import NoEvaluation, NotFound
 from core.security import Principal
 from core.status import CONVERSING_PHASES, evaluation_status
-from workflows.session import TrainingSessionWorkflow
+from workflows import interface
 
 
 async def _live_status(temporal: Client, session: TrainingSession) -> SessionStatus | None:
     if session.status != "active":
         return None
     try:
-        return await temporal.get_workflow_handle(session.workflow_id).query(
-            TrainingSessionWorkflow.status
-        )
+        return await interface.STATUS.ask(temporal.get_workflow_handle(session.workflow_id))
     except (
         Exception
     ):  # the DB row is the fallback view; a query failure is not the caller's problem
@@ -50,9 +43,7 @@ def _view(
     return SessionView(
         session_id=session.id,
         user_id=session.user_id,
-        scenario=ScenarioSummary(
-            id=scenario.id, slug=scenario.slug, title=scenario.title, briefing=scenario.briefing
-        ),
+        scenario=scenario_summary(scenario),
         scenario_version=scenario.version,
         assignment_id=session.assignment_id,
         attempt=session.attempt,
@@ -74,31 +65,12 @@ def _view(
     )
 
 
-def _encode_cursor(session: TrainingSession) -> str:
-    return base64.urlsafe_b64encode(
-        f"{session.created_at.isoformat()}|{session.id}".encode()
-    ).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """A cursor is client input: anything but one we could have issued is a 422 (an aware time
-    that exists in UTC, and a uuid), never a database error."""
-    try:
-        created, sid = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        at = datetime.fromisoformat(created)
-        if at.tzinfo is None:
-            raise ValueError("cursor time without a time zone")
-        return at.astimezone(UTC), uuid.UUID(sid)
-    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-        raise BadRequest("invalid cursor") from exc
-
-
 async def session_page(
     db: AsyncSession, user: Principal, limit: int, cursor: str | None
 ) -> SessionPage:
     query = queries.sessions_with_scenario().where(queries.visible_sessions(user))
     if cursor:
-        created, sid = _decode_cursor(cursor)
+        created, sid = decode_cursor(cursor)
         query = query.where(
             or_(
                 TrainingSession.created_at < created,
@@ -115,7 +87,9 @@ async def session_page(
     page = rows[:limit]
     return SessionPage(
         items=[_view(session, scenario, evaluated) for session, scenario, evaluated in page],
-        next_cursor=_encode_cursor(page[-1][0]) if len(rows) > limit else None,
+        next_cursor=encode_cursor(page[-1][0].created_at, page[-1][0].id)
+        if len(rows) > limit
+        else None,
     )
 
 
@@ -138,24 +112,25 @@ async def session_view(
 EVALUATION_CHECK_SECONDS = 1.0
 
 
-async def _until_evaluated(
+async def _wait_for_evaluation(
     db: AsyncSession, temporal: Client, session: TrainingSession, wait: float
-) -> None:
-    """Long-poll the workflow's end, and look for the evaluation row once a second (a session
-    awaiting a supervisor's review has its evaluation long before its workflow ends). Each look
-    borrows a connection for one query only."""
+) -> Evaluation | None:
+    """The one wait: look for the evaluation once a second (a session awaiting a supervisor's
+    review has it long before its workflow ends) until it is there, the workflow ends or `wait`
+    runs out. Between looks the connection is given back: waiting requests must never starve
+    the pool."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     ended = asyncio.ensure_future(temporal.get_workflow_handle(session.workflow_id).result())
     try:
-        while (left := deadline - loop.time()) > 0:
-            await asyncio.wait({ended}, timeout=min(left, EVALUATION_CHECK_SECONDS))
-            if ended.done():
-                return
-            evaluated = await queries.evaluation_of(db, session.id) is not None
+        while True:
             await db.close()
-            if evaluated:
-                return
+            await asyncio.wait(
+                {ended}, timeout=max(0, min(deadline - loop.time(), EVALUATION_CHECK_SECONDS))
+            )
+            found = await current_evaluation(db, session.id)
+            if found is not None or ended.done() or loop.time() >= deadline:
+                return found
     finally:
         ended.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):  # not the caller's problem
@@ -170,20 +145,18 @@ async def evaluation_or_pending(
     session: TrainingSession,
     wait: float,
 ) -> Evaluation | EvaluationPending:
-    """The evaluation; else, while one may still come, what it waits for (after long-polling the
-    workflow up to `wait` seconds, holding no DB connection); NoEvaluation when none ever will."""
-    row = await queries.evaluation_of(db, session.id)
-    if row is None and session.status == "active" and wait > 0:
-        # Give the connection back while waiting: waiting requests must never starve the pool.
-        await db.close()
+    """The evaluation; else, while one may still come, what it waits for (after waiting up to
+    `wait` seconds for it, holding no DB connection); NoEvaluation when none ever will."""
+    evaluation = await current_evaluation(db, session.id)
+    if evaluation is None and session.status == "active" and wait > 0:
         with admission.long_poll(user.id):
-            await _until_evaluated(db, temporal, session, wait)
-        fresh = await db.get(TrainingSession, session.id)
-        assert fresh is not None, "sessions are never deleted"
-        session = fresh
-        row = await queries.evaluation_of(db, session.id)
-    if row is not None:
-        return row_to_evaluation(row)
+            evaluation = await _wait_for_evaluation(db, temporal, session, wait)
+        if evaluation is None:  # what the session became meanwhile says why (db.close detached it)
+            fresh = await db.get(TrainingSession, session.id)
+            assert fresh is not None, "sessions are never deleted"
+            session = fresh
+    if evaluation is not None:
+        return evaluation
     if session.status != "active":
         raise NoEvaluation(
             f"this session ended without an evaluation ({session.end_reason or session.status})"

@@ -6,17 +6,27 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.contracts import Evaluation, EvaluationRevisionView, RevisionKind
+from core.contracts.evaluation import Evaluation, EvaluationRevisionView, RevisionKind
 from core.db.convert import evaluation_to_row, row_to_evaluation
 from core.db.models import EvaluationRevision, EvaluationRow
 
 
+def _current(session_id: uuid.UUID) -> Select[EvaluationRow]:
+    """The statement of a session's current evaluation row (every reader builds on it)."""
+    return select(EvaluationRow).where(EvaluationRow.session_id == session_id)
+
+
+def is_reviewed() -> ColumnElement[bool]:
+    """The current evaluation carries a supervisor's review (its JSON `review` is not null)."""
+    return func.jsonb_typeof(EvaluationRow.evaluation["review"]) == "object"
+
+
 async def current_evaluation(db: AsyncSession, session_id: uuid.UUID) -> Evaluation | None:
-    row = await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == session_id))
+    row = await db.scalar(_current(session_id))
     return row_to_evaluation(row) if row is not None else None
 
 
@@ -64,7 +74,7 @@ async def record_revision(
             passed=evaluation.passed,
             evaluator_name=evaluation.evaluator.name,
             evaluator_version=evaluation.evaluator.version,
-            evaluation=evaluation.model_dump(mode="json"),
+            evaluation=evaluation_to_row(evaluation)["evaluation"],
             created_at=evaluation.created_at,
             review_id=review_id,
             reviewer=evaluation.review.reviewer if evaluation.review else None,
@@ -99,9 +109,7 @@ async def replace_current(
 
 async def lock_current(db: AsyncSession, session_id: uuid.UUID) -> Evaluation:
     """The current evaluation, its row locked until the caller's transaction ends."""
-    row = await db.scalar(
-        select(EvaluationRow).where(EvaluationRow.session_id == session_id).with_for_update()
-    )
+    row = await db.scalar(_current(session_id).with_for_update())
     if row is None:
         raise LookupError(f"session {session_id} has no evaluation to replace")
     return row_to_evaluation(row)

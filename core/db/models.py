@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -26,7 +27,9 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from core.contracts import LatePolicy, Phase, ReviewStatus, SessionState, Speaker, TeamRole
+from core.contracts.base import Phase, ReviewStatus, SessionState, Speaker
+from core.contracts.rest_assignments import LatePolicy
+from core.contracts.rest_teams import TeamRole
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -160,31 +163,26 @@ class TranscriptTurn(Base):
 
 
 class EvaluationRow(Base):
+    """A session's current evaluation, stored once: the Evaluation JSON, the shape every
+    revision holds. The columns SQL filters and sorts on are generated from it by Postgres, so
+    they never disagree with it."""
+
     __tablename__ = "evaluations"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("training_sessions.id", ondelete="CASCADE"), unique=True
     )
-    overall_score: Mapped[float] = mapped_column(Float)
-    passed: Mapped[bool] = mapped_column(Boolean)
-    pass_mark: Mapped[float] = mapped_column(Float)
-    criteria: Mapped[dict[str, Any]] = mapped_column()
-    metrics: Mapped[dict[str, Any]] = mapped_column()
-    evaluator_name: Mapped[str] = mapped_column(String(100))
-    evaluator_version: Mapped[str] = mapped_column(String(40))
-    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
-    fallback_reason: Mapped[str | None] = mapped_column(Text)
-    scenario_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scenarios.id"))
-    scenario_version: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
-    red_flags: Mapped[dict[str, Any]] = mapped_column(server_default=sql_text("'{\"items\": []}'"))
-    needs_review: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
-    review_reasons: Mapped[dict[str, Any]] = mapped_column(
-        server_default=sql_text("'{\"items\": []}'")
+    evaluation: Mapped[dict[str, Any]] = mapped_column()
+    overall_score: Mapped[float] = mapped_column(
+        Float, Computed("(evaluation->>'overall_score')::double precision")
     )
+    passed: Mapped[bool] = mapped_column(Boolean, Computed("(evaluation->>'passed')::boolean"))
+    needs_review: Mapped[bool] = mapped_column(
+        Boolean, Computed("coalesce((evaluation->>'needs_review')::boolean, false)")
+    )
+    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())  # row stored
     updated_at: Mapped[datetime | None] = mapped_column()
-    review: Mapped[dict[str, Any] | None] = mapped_column()  # ReviewInfo JSON once reviewed
 
 
 class EvaluationRevision(Base):

@@ -1,5 +1,6 @@
-"""Statements with more than one user (repository style): a session's transcript, its evaluation
-row, and which sessions a principal may see. Callers own the unit of work."""
+"""Statements with more than one user (repository style): a session's transcript, who leads
+whom, and which sessions a principal may see. Callers own the unit of work. (A session's
+evaluation row: core.db.evaluations.)"""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import uuid
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
-from core.db.teams import trainees_led_by
+from core.db.models import EvaluationRow, Scenario, TeamMember, TrainingSession, TranscriptTurn
 from core.security import Principal
 
 
@@ -23,9 +24,17 @@ async def transcript(db: AsyncSession, session_id: uuid.UUID) -> list[Transcript
     return list(rows)
 
 
-async def evaluation_of(db: AsyncSession, session_id: uuid.UUID) -> EvaluationRow | None:
-    """The evaluation row of a session, if it has one."""
-    return await db.scalar(select(EvaluationRow).where(EvaluationRow.session_id == session_id))
+def trainees_led_by(lead_id: str, trainee_id: str | None = None) -> Select[str]:
+    """The user ids of the members of every team `lead_id` leads (only `trainee_id`, if given).
+    Supervisors see (and assign, review, follow the progress of) exactly these trainees."""
+    lead = aliased(TeamMember)
+    member = aliased(TeamMember)
+    query = (
+        select(member.user_id)
+        .join(lead, lead.team_id == member.team_id)
+        .where(lead.user_id == lead_id, lead.role == "lead", member.role == "member")
+    )
+    return query if trainee_id is None else query.where(member.user_id == trainee_id)
 
 
 def visible_sessions(user: Principal) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The values as of this revision (core.contracts SessionState, Phase, Speaker).
+# The values as of this revision (core.contracts.base SessionState, Phase, Speaker).
 _CHECKS = [
     ("ck_training_sessions_status", "training_sessions",
      "status IN ('active', 'completed', 'abandoned', 'failed')"),

@@ -15,7 +15,7 @@ import httpx
 from temporalio.client import Client
 
 from api.app import create_app
-from core.contracts import Role
+from core.contracts.base import Role
 from core.db.engine import SessionMaker
 from core.security import mint_jwt
 from core.settings import Settings, load_settings
@@ -54,13 +54,15 @@ async def served_stack(
 ) -> AsyncIterator[Stack]:
     task_queue = f"console-{uuid.uuid4()}"
     settings = load_settings(
-        env="dev",
-        state_dir=state_dir,
-        database_url=database_url,
-        temporal_address=client.service_client.config.target_host,
-        task_queue=task_queue,
-        internal_service_key=SERVICE_KEY,
-        **overrides,
+        **{
+            "env": "dev",  # an OIDC test runs as "test": no dev sign-in
+            "state_dir": state_dir,
+            "database_url": database_url,
+            "temporal_address": client.service_client.config.target_host,
+            "task_queue": task_queue,
+            "internal_service_key": SERVICE_KEY,
+            **overrides,
+        }
     )
     app = create_app(settings, temporal=client)
     async with (

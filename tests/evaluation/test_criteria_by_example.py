@@ -3,7 +3,7 @@ the persona's facts, and what a draft still lacks before it can be published."""
 
 from __future__ import annotations
 
-from core.contracts import Evaluation
+from core.contracts.evaluation import Evaluation
 from core.scenarios.schema import ScenarioDoc
 from core.scenarios.validate import publish_problems
 from evaluation.conversation import read_conversation

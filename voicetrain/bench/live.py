@@ -14,17 +14,13 @@ import psutil
 from sqlalchemy import func, select
 
 from agent.bridge import SessionBridge, TemporalBridge
-from core.contracts import (
-    AgentJoined,
-    EndConversation,
-    TurnBatch,
-    session_workflow_id,
-)
+from core.contracts.conversation import AgentJoined, EndConversation, TurnBatch
 from core.db.models import EvaluationRow, TranscriptTurn
 from voicetrain.bench.report import summary_ms
 from voicetrain.bench.scenarios import Ctx, make_turns, start_session
 from voicetrain.bench.stack import cpu_seconds
 from voicetrain.bench.verify import verify
+from workflows.interface import workflow_id
 
 
 @dataclass(frozen=True)
@@ -76,9 +72,7 @@ async def live_load(
                 joined.set()
             return
         started.append(sid)
-        bridge = (
-            bridge_for(sid) if bridge_for else TemporalBridge(ctx.client, session_workflow_id(sid))
-        )
+        bridge = bridge_for(sid) if bridge_for else TemporalBridge(ctx.client, workflow_id(sid))
         try:
             try:
                 await bridge.agent_joined(AgentJoined(agent_identity=f"bench-agent-{i}"))

@@ -17,12 +17,9 @@ from sqlalchemy import delete
 from temporalio.client import Client
 
 from activities.session import SessionActivities
-from core.contracts import (
-    LoadScenario,
-    PersistTurns,
-    StartSession,
-    Turn,
-)
+from core.contracts.activities import LoadScenario, PersistTurns
+from core.contracts.conversation import Turn
+from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.models import TranscriptTurn, User
 from core.security import mint_jwt

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from core.contracts import SessionOutcome, session_workflow_id
+from core.contracts.workflow import SessionOutcome
 from workflows import policies
+from workflows.interface import workflow_id
 
 if TYPE_CHECKING:
     from voicetrain.bench.scenarios import Ctx
@@ -28,9 +29,7 @@ async def verify(ctx: Ctx, sessions: list[uuid.UUID], turns: int) -> dict[str, A
     done): no turn lost or duplicated, one evaluation each, abandonments by their reason."""
 
     async def outcome(sid: uuid.UUID) -> SessionOutcome | None:
-        handle = ctx.client.get_workflow_handle(
-            session_workflow_id(sid), result_type=SessionOutcome
-        )
+        handle = ctx.client.get_workflow_handle(workflow_id(sid), result_type=SessionOutcome)
         try:
             result: SessionOutcome = await handle.result()
             return result

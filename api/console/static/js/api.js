@@ -1,6 +1,7 @@
 // The REST API client: the contract's error body, Retry-After on 429/503 and the evaluation's
 // 202 + Retry-After long-poll. Every page talks to the server through here only.
-import { authHeader, signOut } from './auth.js';
+import { authHeader, secondsLeft, signOut } from './auth.js';
+import { renew, renewable, renewBeforeSeconds } from './oidc.js';
 
 export class ApiError extends Error {
   constructor(status, type, message, retryable) {
@@ -41,13 +42,17 @@ function toError(res, body) {
 }
 
 export async function api(method, path, { body, signal, headers = {} } = {}) {
+  let renewed = false;
   for (let attempt = 0; ; attempt += 1) {
+    // An OIDC access token about to expire is renewed first, so the request never meets a 401.
+    if (!renewed && renewable() && secondsLeft() < renewBeforeSeconds) renewed = await renew();
+    const credentials = authHeader();
     let res;
     try {
       res = await fetch(path, {
         method,
         signal,
-        headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...authHeader(), ...headers },
+        headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...credentials, ...headers },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (err) {
@@ -59,7 +64,11 @@ export async function api(method, path, { body, signal, headers = {} } = {}) {
       continue;
     }
     const data = await readBody(res);
-    if (res.status === 401 && authHeader().Authorization) {
+    if (res.status === 401 && !renewed && renewable()) { // e.g. revoked, or clocks apart: renew once
+      renewed = await renew();
+      if (renewed) continue;
+    }
+    if (res.status === 401 && credentials.Authorization) {
       signOut();
       location.hash = '#/signin';
       throw new ApiError(401, 'unauthorized', 'Your sign-in has expired. Please sign in again.', false);

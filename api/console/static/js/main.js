@@ -2,7 +2,7 @@
 import { get } from './api.js';
 import { isStaff, signOut, user } from './auth.js';
 import { h, errorBox, notFound, replace } from './dom.js';
-import { completeOidcSignIn } from './oidc.js';
+import { completeOidcSignIn, oidcSignOut } from './oidc.js';
 import { currentPath, match, navigate, route, start } from './router.js';
 import { agreementView } from './views/agreement.js';
 import { assignView } from './views/assign.js';
@@ -17,6 +17,7 @@ import { teamsView } from './views/teams.js';
 
 const main = document.getElementById('main');
 let config = null;
+let signInError = null;
 
 const NAV = {
   trainee: [['#/library', 'Library'], ['#/sessions', 'My sessions'], ['#/progress', 'Progress']],
@@ -36,7 +37,12 @@ function renderChrome(u, path) {
     h('li', {}, h('a', { href, 'aria-current': path.startsWith(href.slice(1)) ? 'page' : null }, label)))));
   replace(who,
     h('span', { class: 'muted' }, `${u.name} · ${u.role}`),
-    h('button', { type: 'button', class: 'link', onclick: () => { signOut(); navigate('#/signin'); } }, 'Sign out'));
+    h('button', { type: 'button', class: 'link', onclick: signOutClicked }, 'Sign out'));
+}
+
+// An OIDC sign-in ends at the provider too (it sends the browser back here); a dev one here.
+async function signOutClicked() {
+  if (!(await oidcSignOut())) { signOut(); navigate('#/signin'); }
 }
 
 route('/signin', signInView, { public: true });
@@ -63,7 +69,7 @@ async function render(path, signal) {
   } else {
     replace(main, h('p', { class: 'muted' }, 'Loading…'));
     try {
-      await found.view({ main, params: found.params, signal, config, user: u, home: home(u) });
+      await found.view({ main, params: found.params, signal, config, user: u, home: home(u), signInError });
     } catch (err) {
       if (err.name === 'AbortError') return;
       replace(main, h('h1', { tabindex: '-1' }, 'Something went wrong'), errorBox(err));
@@ -78,11 +84,18 @@ async function render(path, signal) {
 async function boot() {
   try {
     config = await get('/v1/console-config');
-    const returnTo = config.oidc ? await completeOidcSignIn(config.oidc) : null;
-    if (returnTo) location.hash = returnTo;
   } catch (err) {
     replace(main, h('h1', { tabindex: '-1' }, 'The console could not start'), errorBox(err));
     return;
+  }
+  if (config.oidc) {
+    try {
+      const returnTo = await completeOidcSignIn();
+      if (returnTo) location.hash = returnTo;
+    } catch (err) {
+      signInError = err; // shown on the sign-in page (until the page reloads), with its button to try again
+      location.hash = '#/signin';
+    }
   }
   start(render);
 }

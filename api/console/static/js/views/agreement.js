@@ -10,7 +10,7 @@ function meter(rate) {
 }
 
 function figure(label, f) {
-  return h('div', { class: 'card stack' }, h('h3', {}, label), h('p', { class: 'figure' }, pct(f.rate)),
+  return h('div', { class: 'card stack' }, h('h3', {}, label), h('div', { class: 'figure' }, pct(f.rate)),
     h('p', { class: 'muted small' }, `${f.agreed} of ${f.total} agreed`));
 }
 
@@ -41,7 +41,7 @@ export async function agreementView({ main, signal }) {
     const a = await get(`/v1/evaluation-agreement${query.toString() ? `?${query}` : ''}`, { signal });
     content = a.reviewed_sessions === 0 ? h('p', { class: 'muted' }, 'No reviewed sessions yet: agreement is measured once supervisors review.') : [
       h('div', { class: 'figures' },
-        h('div', { class: 'card stack' }, h('h3', {}, 'Reviewed sessions'), h('p', { class: 'figure' }, a.reviewed_sessions)),
+        h('div', { class: 'card stack' }, h('h3', {}, 'Reviewed sessions'), h('div', { class: 'figure' }, a.reviewed_sessions)),
         figure('Pass/fail agreement', a.pass_fail)),
       h('section', { 'aria-labelledby': 'ag-criteria' }, h('h2', { id: 'ag-criteria' }, 'Per criterion'),
         h('div', { class: 'table-wrap' }, h('table', {},

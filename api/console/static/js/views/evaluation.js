@@ -81,7 +81,7 @@ export function evaluationReport(ev) {
     ev.review ? reviewSection(ev.review) : null,
     h('section', { class: 'card score', 'aria-labelledby': 'score-h' },
       h('h2', { id: 'score-h' }, 'Overall'),
-      h('p', { class: 'big' }, `${score}`, h('span', { class: 'muted' }, ' / 100')),
+      h('div', { class: 'big' }, `${score}`, h('span', { class: 'muted' }, ' / 100')),
       h('p', {}, ev.passed ? badge('passed', 'good') : badge('not passed', 'bad'), ` Pass mark ${ev.pass_mark}.`),
       ev.needs_review ? notice(`A supervisor should review this evaluation${ev.review_reasons?.length ? `: ${ev.review_reasons.join('; ')}` : ''}.`, 'warning') : null,
       h('p', { class: 'muted small' }, `Evaluator ${ev.evaluator.name} ${ev.evaluator.version}${ev.evaluator.fallback ? ' (fallback)' : ''} · ${formatDate(ev.created_at)}`)),

@@ -39,21 +39,21 @@ function devForm(main) {
   return form;
 }
 
-function oidcPanel(oidc) {
-  const status = h('div');
+function oidcPanel(oidc, signInError) {
+  const status = h('div', {}, signInError ? errorBox(signInError, 'Sign-in failed.') : null);
   return h('div', { class: 'card stack' },
     h('p', {}, 'Sign in with your organisation account.'),
     status,
     h('div', {}, h('button', { type: 'button', class: 'primary', onclick: () => beginOidcSignIn(oidc).catch((err) => replace(status, errorBox(err, 'Sign-in failed.'))) }, 'Sign in')));
 }
 
-export async function signInView({ main, config }) {
+export async function signInView({ main, config, signInError }) {
   const u = user();
   replace(main,
     pageHeader('Sign in'),
     u ? notice(`You are signed in as ${u.name} (${u.role}). Signing in again replaces that.`) : null,
     config.dev_sign_in ? devForm(main) : null,
-    !config.dev_sign_in && config.oidc ? oidcPanel(config.oidc) : null,
+    !config.dev_sign_in && config.oidc ? oidcPanel(config.oidc, signInError) : null,
     !config.dev_sign_in && !config.oidc
       ? notice('Sign-in is not configured on this server. An operator sets VOICETRAIN_OIDC_ISSUER and VOICETRAIN_OIDC_CLIENT_ID.', 'warning')
       : null);

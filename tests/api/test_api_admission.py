@@ -1,0 +1,179 @@
+"""No starvation and no 5xx for bad input: rate limits, the active-session cap, long-poll slots
+that hold no database connection, and 4xx for tampered cursors, claims and fields."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from sqlalchemy import func, select
+from temporalio.client import Client
+
+from core.db.engine import SessionMaker
+from core.db.models import TrainingSession
+from tests.api_harness import Api, running_api
+from tests.helpers import scenario_by_slug
+
+
+async def _scenario_id(api: Api) -> str:
+    return str((await scenario_by_slug(api.sessionmaker, "anxious-college-student")).id)
+
+
+async def _sessions_of(api: Api, user: str) -> int:
+    async with api.sessionmaker() as db:
+        count = await db.scalar(
+            select(func.count()).select_from(TrainingSession).where(TrainingSession.user_id == user)
+        )
+    return int(count or 0)
+
+
+async def test_a_burst_of_starts_over_the_rate_gets_429_and_starts_nothing(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    async with running_api(
+        client,
+        sessionmaker,
+        database_url,
+        tmp_path,
+        session_start_rate="3/minute",
+        max_active_sessions_per_user=10,
+    ) as api:
+        user, body = f"u-{uuid.uuid4()}", {"scenario_id": await _scenario_id(api)}
+        answers = [
+            await api.http.post("/v1/sessions", json=body, headers=api.auth(user)) for _ in range(6)
+        ]
+        assert [r.status_code for r in answers] == [201, 201, 201, 429, 429, 429]
+        refused = answers[3]
+        assert refused.json()["error"]["type"] == "rate_limited"
+        assert refused.json()["error"]["retryable"] is True
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert await _sessions_of(api, user) == 3  # no workflow ran for the refused ones
+        other = f"u-{uuid.uuid4()}"  # the limit is per user
+        assert (
+            await api.http.post("/v1/sessions", json=body, headers=api.auth(other))
+        ).status_code == 201
+        for r in answers[:3]:
+            await api.http.post(
+                f"/v1/sessions/{r.json()['session_id']}/end", headers=api.auth(user)
+            )
+
+
+async def test_active_sessions_are_capped_per_trainee(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    async with running_api(
+        client, sessionmaker, database_url, tmp_path, max_active_sessions_per_user=2
+    ) as api:
+        user, body = f"u-{uuid.uuid4()}", {"scenario_id": await _scenario_id(api)}
+        first, second, third = [
+            await api.http.post("/v1/sessions", json=body, headers=api.auth(user)) for _ in range(3)
+        ]
+        assert (first.status_code, second.status_code, third.status_code) == (201, 201, 409)
+        assert third.json()["error"]["type"] == "too_many_active_sessions"
+        sid = first.json()["session_id"]
+        await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
+        r = await api.http.get(f"/v1/sessions/{sid}/evaluation?wait=20", headers=api.auth(user))
+        assert r.status_code == 409  # ended without a conversation: the slot is free again
+        again = await api.http.post("/v1/sessions", json=body, headers=api.auth(user))
+        assert again.status_code == 201
+        for r in (second, again):
+            await api.http.post(
+                f"/v1/sessions/{r.json()['session_id']}/end", headers=api.auth(user)
+            )
+
+
+async def test_many_long_polls_by_one_user_starve_nobody(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    # a pool far smaller than the number of waiting requests: waiting must hold no connection
+    async with running_api(
+        client,
+        sessionmaker,
+        database_url,
+        tmp_path,
+        database_pool_size=2,
+        max_long_polls_per_user=5,
+    ) as api:
+        user, other = f"u-{uuid.uuid4()}", f"u-{uuid.uuid4()}"
+        created = await api.http.post(
+            "/v1/sessions", json={"scenario_id": await _scenario_id(api)}, headers=api.auth(user)
+        )
+        sid = created.json()["session_id"]
+        await api.http.get("/v1/scenarios", headers=api.auth(other))  # provisioned
+
+        async def poll() -> int:
+            r = await api.http.get(f"/v1/sessions/{sid}/evaluation?wait=3", headers=api.auth(user))
+            if r.status_code == 429:
+                assert r.json()["error"]["type"] == "rate_limited"
+                assert int(r.headers["Retry-After"]) >= 1
+            return r.status_code
+
+        polls = [asyncio.create_task(poll()) for _ in range(60)]
+        await asyncio.sleep(0.5)  # let them queue up (the assertions below hold either way)
+        listing = await api.http.get("/v1/sessions", headers=api.auth(other))
+        ready = await api.http.get("/readyz")
+        statuses = await asyncio.gather(*polls)
+        assert listing.status_code == 200
+        assert ready.status_code == 200
+        assert statuses.count(202) == 5  # the waiting ones answer "not yet", never a 500
+        assert statuses.count(429) == 55
+        await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
+
+
+async def test_bad_input_is_4xx_never_5xx(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    async with running_api(client, sessionmaker, database_url, tmp_path) as api:
+        user = f"u-{uuid.uuid4()}"
+        for raw in (
+            f"0001-01-01T00:00:00+14:00|{uuid.uuid4()}",
+            f"9999-12-31T23:59:59-14:00|{uuid.uuid4()}",
+            f"2026-01-01T00:00:00|{uuid.uuid4()}",  # no time zone
+            "garbage",
+        ):
+            cursor = base64.urlsafe_b64encode(raw.encode()).decode()
+            r = await api.http.get(f"/v1/sessions?cursor={cursor}", headers=api.auth(user))
+            assert r.status_code == 422, raw
+            assert r.json()["error"]["type"] == "invalid_request"
+
+        assert api.settings.jwt_secret is not None
+        secret = api.settings.jwt_secret.get_secret_value()
+        now = datetime.now(UTC)
+        base = {
+            "role": "trainee",
+            "iss": api.settings.jwt_issuer,
+            "aud": api.settings.jwt_audience,
+            "iat": now,
+            "exp": now + timedelta(minutes=5),
+        }
+        for claims in (
+            {"sub": "u-ok", "email": "e" * 321 + "@x.org"},
+            {"sub": "u-ok", "name": "n" * 201},
+            {"sub": "u\x00nul"},
+            {"sub": "u-ok", "name": "nul\x00name"},
+            {"sub": 12345},
+        ):
+            token = jwt.encode({**base, **claims}, secret, algorithm="HS256")
+            r = await api.http.get("/v1/scenarios", headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 401, claims
+            assert r.json()["error"]["type"] == "unauthorized"
+
+        staff = api.auth(f"s-{uuid.uuid4()}", "admin")
+        r = await api.http.post(
+            "/v1/assignments",
+            json={"scenario_id": await _scenario_id(api), "trainee_id": "t\x00x"},
+            headers=staff,
+        )
+        assert r.status_code == 422
+        assert r.json()["error"]["type"] == "invalid_request"
+
+        for method in ("ZZQ123", "FOO", "BAR"):
+            await api.http.request(method, "/healthz")
+        metrics = (await api.http.get("/metrics")).text
+        assert "ZZQ123" not in metrics
+        assert "FOO" not in metrics
+        assert 'method="other"' in metrics

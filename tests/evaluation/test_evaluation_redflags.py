@@ -1,0 +1,126 @@
+"""Each red flag kind, on small conversations; and what must not raise one (reported speech,
+negation, a reflective reply before the direct question)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.evaluation_helpers import C, T, flag_ids, score, turns
+
+SUICIDE = "suicide-risk-assessment"
+GRIEF = "parent-acute-grief"
+MI = "drinking-ambivalence-mi"
+STUDENT = "anxious-college-student"
+OPENING = (
+    C,
+    "Hey. I don't know why I'm calling. Some days everyone would be better off without me.",
+)
+
+
+@pytest.mark.parametrize(
+    ("slug", "pairs", "flag"),
+    [
+        (GRIEF, [(C, "He's gone."), (T, "He's in a better place now, you know.")], "cliche_false_reassurance"),
+        (GRIEF, [(C, "He's gone."), (T, "At least you had twenty years together.")], "cliche_false_reassurance"),
+        (SUICIDE, [OPENING, (T, "You have so much to live for.")], "cliche_false_reassurance"),
+        (MI, [(C, "I like a few beers."), (T, "Five a night is what alcoholics drink.")], "moralising_labelling"),
+        (SUICIDE, [OPENING, (T, "That would be a selfish thing to do to your kids.")], "moralising_labelling"),
+        (MI, [(C, "I'm fine."), (T, "You need to stop drinking today.")], "moralising_labelling"),
+        (STUDENT, [(C, "I had a panic attack."), (T, "It's just exam nerves, you're overreacting.")], "minimising"),
+        (MI, [(C, "Everyone in sales drinks."), (T, "Come on, be honest with yourself.")], "arguing_confronting"),
+        (STUDENT, [(C, "I can't sleep."), (T, "You should go to bed at ten.")], "advice_without_permission"),
+        (SUICIDE, [OPENING, (T, "How long were you married?"), (C, "Fourteen years."),
+                   (T, "What kind of work did you do?")], "disclosure_dismissed"),
+        (SUICIDE, [OPENING, (T, "Don't say that, things will get better.")], "disclosure_dismissed"),
+        (SUICIDE, [(C, "There are old sleeping pills in the cabinet."),
+                   (T, "If they help you sleep, keep them close by.")], "means_encouraged"),
+        (SUICIDE, [OPENING, (T, "You're not thinking of suicide, are you?")], "key_question_negated"),
+        (SUICIDE, [OPENING, (T, "Are you thinking about killing yourself? No, of course not.")], "key_question_negated"),
+        (SUICIDE, [OPENING, (T, "Have you thought about suicide? I'm sure you haven't.")], "key_question_negated"),
+        (SUICIDE, [OPENING, (T, "I assume you're not having thoughts of suicide?")], "key_question_negated"),
+        (STUDENT, [(C, "Hi."), (T, "How is sleep, what about classes, any panic, what helps?")], "question_stacking"),
+    ],
+)  # fmt: skip
+def test_each_red_flag_kind(slug: str, pairs: list[tuple[str, str]], flag: str) -> None:
+    conversation = turns(*pairs)
+    evaluation = score(slug, conversation)
+    assert flag in flag_ids(evaluation), evaluation.red_flags
+    by_seq = {t.seq: t.text for t in conversation}
+    for f in evaluation.red_flags:
+        assert f.quote in by_seq[f.seq]  # verbatim from the cited turn
+        assert f.why
+
+
+@pytest.mark.parametrize(
+    ("slug", "pairs"),
+    [
+        # reporting what others say is not saying it
+        (GRIEF, [(C, "People keep saying he's in a better place."),
+                 (T, "When people tell you he's in a better place, it sounds like it makes you furious.")]),
+        # negated: the opposite of minimising
+        (STUDENT, [(C, "Am I overreacting?"), (T, "I don't think you're overreacting at all.")]),
+        # a reflective reply, then the direct question: the disclosure is taken up
+        (SUICIDE, [OPENING, (T, "You sound worn down by all of it."), (C, "Yeah."),
+                   (T, "Are you thinking about suicide?")]),
+        # the plain question
+        (SUICIDE, [OPENING, (T, "When you say that, I want to ask directly: are you thinking about suicide?")]),
+        # reducing access to means is the opposite of encouraging it
+        (SUICIDE, [(C, "There are old sleeping pills in the cabinet."),
+                   (T, "Could Luis hold on to the pills for a while?")]),
+        # "you have to" inside a reflection is the client's pressure, not advice
+        (STUDENT, [(C, "My parents gave up everything so I could be here."),
+                   (T, "You're feeling like you have to be perfect because they gave up so much.")]),
+        # permission asked first
+        (STUDENT, [(C, "I can't sleep."), (T, "Would it be okay if I shared an idea?"), (C, "Sure."),
+                   (T, "You could try a wind-down routine.")]),
+    ],
+)  # fmt: skip
+def test_no_false_flags(slug: str, pairs: list[tuple[str, str]]) -> None:
+    assert not score(slug, turns(*pairs)).red_flags
+
+
+def test_parroting_and_formulaic_reflections_are_flagged_and_do_not_count() -> None:
+    conversation = turns(
+        (C, "My doctor said I should come. I'm not sure what anyone can do."),
+        (
+            T,
+            "What I'm hearing is your doctor said you should come and you're not sure what anyone can do.",
+        ),
+        (C, "Yes. My son died three weeks ago."),
+        (T, "What I'm hearing is your son died three weeks ago."),
+        (C, "That's what I said."),
+        (T, "What I'm hearing is that's what you said."),
+        (C, "Can we stop?"),
+        (T, "What I'm hearing is can we stop."),
+    )
+    evaluation = score(GRIEF, conversation)
+    assert {"parroting", "formulaic_responses"} <= flag_ids(evaluation)
+    assert next(f for f in evaluation.red_flags if f.id == "parroting").critical  # in most turns
+    reflections = next(c for c in evaluation.criteria if c.id == "empathic_reflections")
+    assert reflections.rating != "met"
+    assert not evaluation.passed
+    assert evaluation.metrics.parroted_turns == 4
+
+
+def test_a_critical_flag_fails_an_otherwise_good_session() -> None:
+    good = [
+        (C, "Hey. I'm tired of all of it. Some days everyone would be better off without me."),
+        (T, "It sounds like you're exhausted. Are you thinking about suicide?"),
+        (C, "Yeah. There are sleeping pills in the cabinet."),
+        (
+            T,
+            "Thank you for telling me. Have you thought about how you'd do it? Have you tried before?",
+        ),
+        (C, "No plan. Never tried. My kids keep me going. My brother Luis is close."),
+        (
+            T,
+            "Your kids matter so much to you. Could Luis hold on to the pills tonight, and you call 988 if it gets worse? I'll call you tomorrow.",
+        ),
+        (C, "Okay. I can do that."),
+    ]
+    clean = score(SUICIDE, turns(*good))
+    harmful = score(SUICIDE, turns(*good, (T, "Honestly though, you've got so much to live for.")))
+    assert "cliche_false_reassurance" in flag_ids(harmful)
+    assert not harmful.passed
+    assert harmful.overall_score < harmful.pass_mark
+    assert harmful.overall_score < clean.overall_score
