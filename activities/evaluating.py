@@ -17,7 +17,8 @@ from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, insert_first_evaluation
 from core.db.models import Scenario, TrainingSession
-from core.scenarios import Rubric
+from core.scenarios.parse import stored_facts
+from core.scenarios.schema import RubricDef
 from evaluation.combine import combine
 from evaluation.crisis import crisis_profile
 from evaluation.judge import JudgeError
@@ -40,7 +41,7 @@ async def evaluate_and_store(
         scenario = await db.get(Scenario, session.scenario_id)
         assert scenario is not None
         turns = [row_to_turn(r) for r in await queries.transcript(db, session.id)]
-    rubric = Rubric.model_validate(scenario.rubric)
+    rubric = RubricDef.model_validate(scenario.rubric)
     judgment = None
     fallback_reason = None
     if judge is not None:
@@ -65,6 +66,7 @@ async def evaluate_and_store(
         crisis_profile=crisis_profile(scenario.definition),
         judgment=judgment,
         judge_failure=fallback_reason,
+        facts=stored_facts(scenario.definition),
     )
     async with sessionmaker() as db:
         stored = await insert_first_evaluation(db, evaluation)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from core.contracts.conversation import Turn
 from core.llm import ChatClient, LLMError
-from core.scenarios import Rubric
+from core.scenarios.schema import RubricDef
 from evaluation.judge import JudgeError, Judgment, judge_request, read_judgment
 
 
@@ -24,7 +24,7 @@ class LLMJudge:
     def name(self) -> str:
         return f"llm-judge:{self.model}"
 
-    async def judge(self, turns: Sequence[Turn], rubric: Rubric) -> Judgment:
+    async def judge(self, turns: Sequence[Turn], rubric: RubricDef) -> Judgment:
         try:
             content = await self._client.complete(judge_request(turns, rubric))
         except LLMError as exc:

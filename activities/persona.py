@@ -53,7 +53,7 @@ class PersonaActivities:
             )
         engine = make_engine(
             persona_prompt=scenario.persona_prompt,
-            script=scenario.definition.get("script"),
+            script=scenario.definition.get("persona"),
             llm=self.llm,
         )
         try:

@@ -167,7 +167,7 @@ class SessionActivities:
                 briefing=scenario.briefing,
                 persona_prompt=scenario.persona_prompt,
                 opening_line=scenario.opening_line,
-                offline_script=scenario.definition.get("script"),
+                offline_script=scenario.definition.get("persona"),
             )
 
     # --- LiveKit ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from livekit.agents.types import (
 )
 
 from core.contracts.base import Speaker
-from core.scenarios import Script
+from core.scenarios.schema import PersonaDef
 from persona.engine import PersonaEngine, PersonaError, ScriptedEngine
 from persona.scripted import ScriptedPersona
 
@@ -94,5 +94,5 @@ class PersonaLLM(llm.LLM[Any]):
 class ScriptedLLM(PersonaLLM):
     """The offline scripted persona (deterministic: the reply is a function of the history)."""
 
-    def __init__(self, script: Script) -> None:
-        super().__init__(ScriptedEngine(script))
+    def __init__(self, persona: PersonaDef) -> None:
+        super().__init__(ScriptedEngine(persona))

@@ -13,7 +13,7 @@ from agent.bridge import SessionBridge
 from agent.persona import ScriptedLLM
 from agent.roleplay import RolePlayClient, TranscriptRecorder
 from core.contracts.conversation import AgentBriefing, AgentJoined, EndReason, Turn
-from core.scenarios import Script
+from core.scenarios.schema import PersonaDef
 
 
 def persona_llm(briefing: AgentBriefing, configured: llm.LLM[Any] | None = None) -> llm.LLM[Any]:
@@ -21,7 +21,7 @@ def persona_llm(briefing: AgentBriefing, configured: llm.LLM[Any] | None = None)
         return configured
     if briefing.offline_script is None:
         raise ValueError("no LLM configured and the scenario has no offline script")
-    return ScriptedLLM(Script.model_validate(briefing.offline_script))
+    return ScriptedLLM(PersonaDef.model_validate(briefing.offline_script))
 
 
 async def run_text_session(

@@ -72,6 +72,14 @@ class ExampleSet:
             return 0.0
         return float(np.max(self._neg @ _embed_one(text)))
 
+    def best_positive(self, text: str) -> tuple[int, float]:
+        """The index of the nearest positive example and its similarity ((-1, 0) if none)."""
+        if not self.positive:
+            return -1, 0.0
+        sims = self._pos @ _embed_one(text)
+        i = int(np.argmax(sims))
+        return i, float(sims[i])
+
     def closeness(self, text: str) -> float:
         """Similarity to the nearest positive example minus that to the nearest near miss."""
         return self.nearest_positive(text) - self.nearest_negative(text)

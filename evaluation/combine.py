@@ -21,7 +21,7 @@ from uuid import UUID
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import CrossCheck, Evaluation, EvaluatorInfo, RedFlag, ScenarioRef
-from core.scenarios import Rubric
+from core.scenarios.schema import PersonaFact, RubricDef
 from evaluation.crisis import CrisisProfile, assess_crisis
 from evaluation.judge import Judgment
 from evaluation.rubric import EVALUATOR_NAME, EVALUATOR_VERSION, RubricResult, evaluate
@@ -45,7 +45,7 @@ def combine(
     *,
     session_id: UUID,
     turns: Sequence[Turn],
-    rubric: Rubric,
+    rubric: RubricDef,
     scenario_id: UUID,
     scenario_version: int,
     created_at: datetime,
@@ -53,6 +53,7 @@ def combine(
     crisis_profile: CrisisProfile | None = None,
     judgment: Judgment | None = None,
     judge_failure: str | None = None,
+    facts: Sequence[PersonaFact] = (),
 ) -> Evaluation:
     crisis = assess_crisis(turns, crisis_profile or CrisisProfile())
     crisis_flags = crisis.red_flags()
@@ -60,6 +61,7 @@ def combine(
         turns=turns,
         rubric=rubric,
         client_name=client_name,
+        facts=facts,
         outside_flags=crisis_flags,
         risk_taken_up=crisis.took_up,
     )

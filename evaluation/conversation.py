@@ -1,40 +1,22 @@
 """The conversation as the evaluator reads it: trainee turns with the client turn they answer
 and the client turn that answers them, what the client disclosed and where, and how engaged the
-client was over the session (replies that open up vs curt, withdrawn ones)."""
+client was over the session (replies that open up vs curt, withdrawn ones).
+
+A client turn discloses a persona fact when it is close to one of the fact's wordings (`says`);
+it discloses `risk` or `means` also when it speaks the library's generic crisis language, so an
+LLM client that says it in its own words is still heard."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.conversation import Turn
-from evaluation.text import compile_all, content_stems, first_match, sentences, words
-
-# Built-in cue families for client disclosures; a rubric may add cues per kind.
-DISCLOSURES: dict[str, tuple[str, ...]] = {
-    "risk": (
-        r"\b(kill(ing)?|hurt(ing)?|harm(ing)?) myself\b",
-        r"\bsuicid",
-        r"\bend(ing)? (it|it all|my life|things)\b",
-        r"\b(better off|easier) (without me|if i (wasn't|weren't|was not|just|didn't))",
-        r"\b(not|never) (to )?wake up\b|\bdidn't wake up\b",
-        r"\b(want|wanted|wish|wished|wishing) (to|i (could|was|were)) (die|be dead|be gone|disappear|"
-        r"not be here|be with (him|her|them))",
-        r"\bbe with (him|her)( again)?\b|\bgo where (he|she) is\b",
-        r"\b(rather|better) (be )?(dead|gone)\b|\bwish i (was|were) (dead|gone)\b",
-        r"\b(no|not any) (point|reason) (in |to )?(living|going on|being here|carrying on)",
-        r"\bcan't (go on|do this anymore|keep going)\b",
-        r"\b(don't|do not) want to (be here|live|be alive|exist)\b",
-        r"\b(take|taking) my (own )?life\b",
-        r"\bdisappear(ed)? (forever|for good)\b",
-    ),
-    "means": (
-        r"\bpills?\b|\btablets\b|\bsleeping (pills|tablets|meds)\b|\bmedication\b|\bprescription\b",
-        r"\bgun\b|\bfirearm|\brifle\b|\bpistol\b|\bshotgun\b",
-        r"\brope\b|\bbridge\b|\bknife\b|\bblades?\b|\bcar (in the|running)\b",
-    ),
-}
+from core.scenarios.schema import PersonaFact
+from core.semantic import similarity
+from evaluation.meaning import LANGUAGE, SAYS, flagged
+from evaluation.text import content_stems, first_match, sentences, words
 
 _WITHDRAWN = re.compile(
     r"^\W*(yeah|yes|no|ok(ay)?|sure|fine|maybe|right|whatever|mhm+|mm+|if you say so|i don't know"
@@ -68,6 +50,7 @@ class Disclosure:
     kind: str
     turn: Turn
     quote: str  # the sentence of the client turn that discloses
+    fact: str | None = None  # the persona fact, when it is one
 
 
 @dataclass
@@ -86,13 +69,18 @@ class Conversation:
     exchanges: list[Exchange]
     disclosures: list[Disclosure]
     engagement: Engagement
+    names: tuple[str, ...] = ()  # the client's and the people's they speak of
 
     @property
     def trainee(self) -> list[Turn]:
         return [e.turn for e in self.exchanges]
 
-    def disclosed_before(self, kind: str, seq: int) -> bool:
-        return any(d.kind == kind and d.turn.seq < seq for d in self.disclosures)
+    def disclosed_before(self, what: str, seq: int) -> bool:
+        """Whether fact id or kind `what` was disclosed before turn `seq`."""
+        return any(what in (d.kind, d.fact) and d.turn.seq < seq for d in self.disclosures)
+
+    def first_disclosure(self, what: str) -> Disclosure | None:
+        return next((d for d in self.disclosures if what in (d.kind, d.fact)), None)
 
     def client_before(self, seq: int) -> list[Turn]:
         return [t for t in self.turns if t.speaker == "client" and t.seq < seq]
@@ -127,8 +115,50 @@ def _engagement(exchanges: list[Exchange]) -> Engagement:
     )
 
 
+def _fact_disclosures(turn: Turn, facts: Sequence[PersonaFact]) -> list[Disclosure]:
+    found = []
+    said = sentences(turn.text)
+    for fact in facts:
+        wordings = fact.says
+        if not wordings or not said:
+            continue
+        near = max(similarity(turn.text, w) for w in wordings)
+        if near < SAYS:
+            continue
+        quote = max(said, key=lambda s: max(similarity(s.text, w) for w in wordings))
+        found.append(Disclosure(fact.kind, turn, quote.text, fact.id))
+    return found
+
+
+def _crisis_disclosures(turn: Turn, known: set[str]) -> list[Disclosure]:
+    found = []
+    for kind, language in LANGUAGE.items():
+        if kind in known or not language.disclosure:
+            continue
+        for s in sentences(turn.text):
+            # a disclosure can raise a critical flag: by example it needs a near match
+            heard = first_match(language.hints, s.text) or flagged(language.examples, s.text)
+            if heard and not _denied(s.text):
+                found.append(Disclosure(kind, turn, s.text))
+                break
+    return found
+
+
+_NAME = re.compile(r"\b([A-Z][a-z]{2,})\b")
+
+
+def proper_names(facts: Sequence[PersonaFact]) -> set[str]:
+    """Capitalised words inside the facts' sentences (not a sentence's first word)."""
+    names: set[str] = set()
+    for fact in facts:
+        for wording in fact.says:
+            for s in sentences(wording):
+                names.update(m.group(1) for m in _NAME.finditer(s.text) if m.start() > 0)
+    return names
+
+
 def read_conversation(
-    turns: Sequence[Turn], extra_disclosures: Mapping[str, list[str]] | None = None
+    turns: Sequence[Turn], facts: Sequence[PersonaFact] = (), client_name: str = ""
 ) -> Conversation:
     ordered = sorted(turns, key=lambda t: t.seq)
     exchanges: list[Exchange] = []
@@ -139,27 +169,22 @@ def read_conversation(
             continue
         after = next((t for t in ordered[i + 1 :] if t.speaker == "client"), None)
         exchanges.append(Exchange(turn, len(exchanges), last_client, after))
-    families = {k: list(v) for k, v in DISCLOSURES.items()}
-    for kind, cues in (extra_disclosures or {}).items():
-        families.setdefault(kind, []).extend(cues)
-    compiled = {k: compile_all(v) for k, v in families.items()}
-    disclosures = []
+    disclosures: list[Disclosure] = []
     for turn in ordered:
         if turn.speaker != "client":
             continue
-        for kind, patterns in compiled.items():
-            for sentence in sentences(turn.text):
-                if first_match(patterns, sentence.text) and not _denied(sentence.text):
-                    disclosures.append(Disclosure(kind, turn, sentence.text))
-                    break
-    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges))
+        own = _fact_disclosures(turn, facts)
+        disclosures += own
+        disclosures += _crisis_disclosures(turn, {d.kind for d in own})
+    names = tuple(sorted({client_name, *proper_names(facts)} - {""}))
+    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges), names)
 
 
-_DENIAL = re.compile(r"^\W*(no|never|nope)\b[^.]*$|\b(no|not|never) (guns?|pills|weapons?)\b", re.I)
+# "No guns." / "I don't have anything like that" is an answer, not a disclosure of means.
+_DENIAL = re.compile(r"^\W*(no|never|nope)\b[^.]*$|\b(don't|do not) have (any|anything)\b", re.I)
 
 
 def _denied(sentence: str) -> bool:
-    """'No guns.' is an answer, not a disclosure of means."""
     return bool(_DENIAL.search(sentence))
 
 

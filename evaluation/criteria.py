@@ -1,7 +1,8 @@
 """Rating one rubric criterion from the conversation.
 
-Evidence items are (a) the criterion's aspects, each counted once, found in a trainee sentence of
-the right form, on topic, not negated, not a question buried in a stack, not unasked-for advice,
+Evidence items are (a) the criterion's aspects, each counted once, found in a trainee sentence that
+is closer to the aspect's examples than to its near misses (meaning.py), of the right form, after
+the disclosure it depends on, not negated, not a question buried in a stack, not unasked-for advice,
 and (b) the responsive skills it wants (reflections that carry the client's meaning forward,
 weighted by depth; open questions not stacked, weighted by whether the answer was taken up).
 A turn that raised a red flag earns no credit and is never quoted for a criterion. A disclosure
@@ -14,18 +15,21 @@ show the criterion, those answering what the client had just said first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.base import Rating
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import CriterionResult
-from core.scenarios import Aspect, CriterionDef
+from core.scenarios.schema import Aspect, CriterionDef
+from core.semantic import ExampleSet, similarity
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
-from evaluation.negation import clause_negated, leading, undone
+from evaluation.meaning import find, of, rivalled, unnamed
+from evaluation.negation import clauses, has_negator, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.roadblocks import SAYS, roadblock
-from evaluation.text import compile_all, first_match, sentences, short, words
+from evaluation.text import sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 SIMPLE_REFLECTION = 0.5
@@ -41,22 +45,29 @@ class CriterionReading:
     roadblocks: list[Move] = field(default_factory=list)  # said where a reflection was wanted
 
 
-def _aspects(criterion: CriterionDef) -> list[Aspect]:
-    legacy = [Aspect(name=p, cues=[p]) for p in criterion.patterns]
-    return [*criterion.aspects, *legacy]
-
-
 def _responsive(sentence: str, e: Exchange) -> bool:
     """The sentence takes up what the client had just said."""
     return e.before is not None and bool(overlap(sentence, e.before.text))
 
 
+def _negated(sentence: str, example: str) -> bool:
+    """The clause that resembles the example is said in the opposite polarity ("this is not
+    confidential" near "this is confidential"); an example that is itself negative ("nothing
+    you say leaves this room") is matched by negative sentences."""
+    if has_negator(example):
+        return False
+    nearest = max(clauses(sentence), key=lambda c: similarity(c, example))
+    return has_negator(nearest)
+
+
 def _find_aspect(
-    aspect: Aspect, conv: Conversation, resp: Responsiveness, reading: CriterionReading
+    aspect: Aspect,
+    conv: Conversation,
+    resp: Responsiveness,
+    reading: CriterionReading,
+    rivals: Sequence[ExampleSet],
 ) -> list[Candidate]:
-    cues = compile_all(aspect.cues)
-    # topic words are word starts: "anger" must not be found inside "strangers"
-    topic = compile_all([rf"\b(?:{t})" for t in aspect.topic])
+    examples = of(aspect.examples)
     advice = {(m.seq, m.sentence.text) for m in resp.advice}
     found: list[Candidate] = []
     for e in conv.exchanges:
@@ -67,11 +78,11 @@ def _find_aspect(
         stacked = e.turn.seq in resp.stacked_turns
         said = sentences(e.turn.text)
         for i, s in enumerate(said):
-            m = first_match(cues, s.text)
-            if m is None:
+            match = find(examples, unnamed(s.text, conv.names), e.before.text if e.before else None)
+            if match is None or rivalled(match, s.text, rivals):
                 continue
             asking = is_question(s)
-            negated = clause_negated(s.text, m.start())
+            negated = _negated(s.text, match.example)
             taken_back = asking and undone(said[i + 1 :]) is not None
             if aspect.key and (leading(s) or (asking and negated) or taken_back):
                 reading.negated.append((e.turn.seq, s.text))
@@ -84,23 +95,10 @@ def _find_aspect(
                 continue
             if (e.turn.seq, s.text) in advice:  # telling her what to do explores nothing
                 continue
-            if topic and not first_match(topic, _topic_window(aspect, s.text, e)):
-                continue
-            fit = 1.0 + 0.5 * _responsive(s.text, e) + 0.25 * aspect.key
+            fit = 1.0 + 0.5 * _responsive(s.text, e) + 0.25 * aspect.key + match.score
             found.append(Candidate(e.turn.seq, s.text, 1.0, fit))
             break  # one per turn
     return found
-
-
-def _topic_window(aspect: Aspect, sentence: str, e: Exchange) -> str:
-    """Where the topic must show: the sentence itself, or the sentence with the client turn it
-    answers (a question about a plan is about suicide when what it answers is). Neither the rest
-    of the trainee's turn nor the client's reply counts: a question is about what it asks, not
-    what it happened to draw out ("a plan for tonight" is not a suicide plan because the pills
-    come up in the next sentence)."""
-    if aspect.topic_in == "sentence":
-        return sentence
-    return " ".join([e.before.text if e.before else "", sentence])
 
 
 def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Move, float]]:
@@ -138,27 +136,35 @@ def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Mo
 
 
 def _follow_ups(criterion: CriterionDef, conv: Conversation, reading: CriterionReading) -> None:
+    """The first time the client discloses `after`, one of the next `within` trainee turns
+    takes it up: it is near the take-up examples, or it picks up the disclosure's own words."""
     for rule in criterion.follow_up:
-        said, wanted = compile_all(rule.client), compile_all(rule.trainee)
-        for turn in conv.turns:
-            if turn.speaker != "client":
-                continue
-            hit = next((s for s in sentences(turn.text) if first_match(said, s.text)), None)
-            if hit is None:
-                continue
-            later = [e.turn for e in conv.exchanges if e.turn.seq > turn.seq][: rule.within]
-            if later and not any(first_match(wanted, t.text) for t in later):
-                reading.missed.append((turn, hit.text))
-                reading.missed_items += 1
-            break  # the first time the client says it is the moment that matters
+        d = conv.first_disclosure(rule.after)
+        if d is None:
+            continue
+        wanted = of(rule.examples)
+        later = [e for e in conv.exchanges if e.turn.seq > d.turn.seq][: rule.within]
+        took_up = any(
+            find(wanted, s.text, d.quote) or len(overlap(s.text, d.quote)) >= 2
+            for e in later
+            for s in sentences(e.turn.text)
+        )
+        if later and not took_up:
+            reading.missed.append((d.turn, d.quote))
+            reading.missed_items += 1
 
 
 def read_criterion(
-    criterion: CriterionDef, conv: Conversation, resp: Responsiveness
+    criterion: CriterionDef,
+    conv: Conversation,
+    resp: Responsiveness,
+    rubric_aspects: Sequence[Aspect] = (),
 ) -> CriterionReading:
+    """`rubric_aspects`: every aspect of the rubric, each one's examples the others' rivals."""
     reading = CriterionReading()
-    for aspect in _aspects(criterion):
-        reading.candidates += _find_aspect(aspect, conv, resp, reading)
+    for aspect in criterion.aspects:
+        rivals = [of(a.examples) for a in rubric_aspects if a is not aspect]
+        reading.candidates += _find_aspect(aspect, conv, resp, reading, rivals)
     by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
         e = by_seq[move.seq]
@@ -203,19 +209,17 @@ def _anchor(
     criterion: CriterionDef, conv: Conversation, reading: CriterionReading
 ) -> tuple[Turn, str] | None:
     """The client turn the better alternative answers: a disclosure that was not followed up,
-    else the first turn matching the rubric's `when` cues (in their order of priority), else
-    the first or last client turn that says something (a curt 'I guess' teaches nothing)."""
+    else the client turn disclosing the alternative's `after` (a fact id or kind), else the
+    first or last client turn that says something (a curt 'I guess' teaches nothing)."""
     if reading.missed:
         return reading.missed[0]
     alt = criterion.better_alternative
     client = [t for t in conv.turns if t.speaker == "client"]
     if alt is None or not client:
         return None
-    for pattern in compile_all(alt.when):
-        for turn in client:
-            for s in sentences(turn.text):
-                if pattern.search(s.text):
-                    return turn, s.text
+    disclosed = conv.first_disclosure(alt.after) if alt.after else None
+    if disclosed is not None:
+        return disclosed.turn, disclosed.quote
     ordered = client if alt.fallback == "first" else list(reversed(client))
     for turn in ordered:
         if len(words(_longest(turn))) >= 4:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import CriterionResult, EvaluatorInfo, Evidence, RedFlag
-from core.scenarios import Rubric
+from core.scenarios.schema import RubricDef
 from evaluation.crisis import CRISIS_FLAGS
 from evaluation.criteria import RATING_SCORE
 from evaluation.redflags import flag_definitions
@@ -42,7 +42,7 @@ class _FlagDef:
     better: str | None = None
 
 
-def known_flags(rubric: Rubric) -> dict[str, _FlagDef]:
+def known_flags(rubric: RubricDef) -> dict[str, _FlagDef]:
     """The red flags a judge may report: the rubric's (built-ins plus its own) and the crisis ones."""
     known = {f.id: _FlagDef(f.id, f.title, f.why, f.critical) for f in flag_definitions(rubric)}
     for c in CRISIS_FLAGS:
@@ -98,7 +98,7 @@ _SYSTEM = (
 )
 
 
-def judge_request(turns: Sequence[Turn], rubric: Rubric) -> dict[str, Any]:
+def judge_request(turns: Sequence[Turn], rubric: RubricDef) -> dict[str, Any]:
     """The chat-completions body (the client adds the model)."""
     criteria = [
         {"id": c.id, "title": c.title, "description": c.description, "evidence": c.evidence}
@@ -131,7 +131,7 @@ def judge_request(turns: Sequence[Turn], rubric: Rubric) -> dict[str, Any]:
     }
 
 
-def read_judgment(content: str, turns: Sequence[Turn], rubric: Rubric, *, name: str) -> Judgment:
+def read_judgment(content: str, turns: Sequence[Turn], rubric: RubricDef, *, name: str) -> Judgment:
     """The judge's answer, parsed against the schema and checked against the transcript."""
     try:
         output = JudgeOutput.model_validate_json(content)

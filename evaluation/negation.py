@@ -60,6 +60,15 @@ def clause_negated(sentence: str, start: int) -> bool:
     return bool(_NEGATOR.search(tail))
 
 
+def clauses(sentence: str) -> list[str]:
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(sentence) if p and p.strip()]
+    return [p for p in parts if not _CLAUSE_BREAK.fullmatch(p)] or [sentence]
+
+
+def has_negator(text: str) -> bool:
+    return bool(_NEGATOR.search(text))
+
+
 def leading(sentence: Sentence) -> bool:
     """The sentence steers towards 'no': a negated tag question, a negated statement asked as a
     question, or an assumption of the answer."""

@@ -1,12 +1,59 @@
-"""The built-in red flags every scenario is checked for. A scenario's rubric may add its own and
-override a built-in by id (e.g. to make it critical). Cues are families of phrasings, and a cue
-the trainee only reports ("people keep telling you he's in a better place") or negates ("I
-don't think you're overreacting") does not count."""
+"""The built-in red flags every scenario chooses from (`rubric.red_flags` lists their ids; the
+list of ids is core/scenarios/redflag_ids.py), a scenario's own red flags made into the same
+shape, and the generic language (language.yaml: crisis talk, fillers) the evaluator hears in any
+scenario (evaluation/language.yaml, read by meaning.py). Cues are generic counselling phrasings, and a cue the trainee only reports ("people
+keep telling you he's in a better place") or negates ("I don't think you're overreacting") does
+not count. A scenario's own flags are found by example, never by a regex."""
 
 from __future__ import annotations
 
-from core.scenarios import RedFlagDef
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.scenarios.schema import CustomRedFlag
+from core.semantic import ExampleSet
 from evaluation.crisis import CRISIS_FLAG_IDS
+from evaluation.meaning import of
+
+RedFlagKind = Literal[
+    "pattern",  # a phrasing in a trainee sentence (reported speech and negation understood)
+    "ignored_disclosure",  # a client disclosure the next trainee turn does not take up
+    "negated_key_question",  # a key aspect asked negated, leading or undone
+    "parroting",  # most turns copy the client's words back
+    "formulaic",  # one opener formula in most turns
+    "question_stacking",  # 3+ questions in one turn, answers not taken up
+    "advice_without_permission",
+]
+
+
+@dataclass(frozen=True)
+class RedFlagDef:
+    id: str
+    title: str
+    why: str
+    critical: bool = False
+    kind: RedFlagKind = "pattern"
+    cues: tuple[str, ...] = ()  # generic phrasings (built-ins only)
+    examples: ExampleSet | None = None  # what it sounds like (a scenario's own flags)
+    disclosure: str | None = None  # ignored_disclosure: the disclosure kind
+    after: str | None = None  # only once the client disclosed this (fact id or kind)
+    compiled: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", tuple(re.compile(c, re.I) for c in self.cues))
+
+
+def custom_flag(flag: CustomRedFlag) -> RedFlagDef:
+    return RedFlagDef(
+        id=flag.id,
+        title=flag.title or flag.id.replace("_", " "),
+        why=flag.why,
+        critical=flag.critical,
+        examples=of(flag.examples),
+        after=flag.after,
+    )
+
 
 BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
     RedFlagDef(
@@ -15,7 +62,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         why="Platitudes and promises that it will be fine tell the client their pain is not "
         "being heard; people in crisis or grief withdraw after them.",
         critical=True,
-        cues=[
+        cues=(
             r"\b(in|to) a better place\b",
             r"\b(everything|it all|things) happens? for a reason\b",
             r"\b(so much|a lot|everything|lots) to live for\b",
@@ -31,7 +78,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(be|stay) strong (for|now)\b|\byou (have|need|got) to be strong\b",
             r"\b(he|she) (wouldn't|would not) want you to\b",
             r"\bcheer up\b|\bchin up\b|\bstay positive\b",
-        ],
+        ),
     ),
     RedFlagDef(
         id="moralising_labelling",
@@ -39,7 +86,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         why="Labels and moral judgement shame the client and raise resistance; in a crisis, "
         "guilt about the family can deepen hopelessness.",
         critical=True,
-        cues=[
+        cues=(
             r"\b(an |you're an? |you are an? )?(alcoholic|addict|junkie)s?\b",
             r"\b(selfish|irresponsible|pathetic|lazy|shameful)\b",
             r"\bshould be ashamed\b|\bashamed of (yourself|that)\b",
@@ -48,12 +95,11 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bhow could you (think|say|do|even)\b",
             r"\bin denial\b|\bjust an excuse\b|\bmaking excuses\b",
             r"\b(it's|that's) (wrong|a sin)\b",
-            r"\bmaybe (it's|pre-?med is|this is) not for you\b|\bif you can't handle\b",
-            r"\bdeserve to know what they're paying\b",
+            r"\bmaybe (it's|this is) not for you\b|\bif you can't handle\b",
             r"\b(is|it's|are|it is) going to kill you\b|\bwill kill you\b",
             r"\byou need to (stop|quit|cut|get a|start|take|understand|accept|realise|realize|be)\b",
             r"\bno exceptions\b|\bhave to be tough\b",
-        ],
+        ),
     ),
     RedFlagDef(
         id="minimising",
@@ -61,8 +107,8 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         why="Telling a client their experience is small or normal for everyone dismisses it; "
         "they stop telling you what is wrong.",
         critical=True,
-        cues=[
-            r"\b(it's|that's|this is) (just|only) (exam )?(nerves|stress|a phase|anxiety|hormones)\b",
+        cues=(
+            r"\b(it's|that's|this is) (just|only) (\w+ )?(nerves|stress|a phase|anxiety|hormones)\b",
             r"\beveryone (gets|feels|has|goes through) (them|that|this|it|tired|stressed|nervous|sad)\b",
             r"\beverybody gets\b",
             r"\byou're (over-?reacting|being dramatic|exaggerating)\b|\bover-?reacting\b",
@@ -75,20 +121,20 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(you )?don't mean (that|it)\b|\bdon't (say|think|talk) (like )?(that|this)\b",
             r"\byou can't think (that way|like that)\b|\bthat's not healthy\b",
             r"\bdon't worry about (it|that)\b|\bnothing to worry about\b",
-        ],
+        ),
     ),
     RedFlagDef(
         id="arguing_confronting",
         title="Arguing or confronting",
         why="Arguing for change makes the client argue against it (MI: roll with resistance).",
         critical=False,
-        cues=[
+        cues=(
             r"\bcome on(,|!|\.|\s+(now|man|seriously|really))",
             r"\b(that's|that is) not true\b|\byou're wrong\b|\bi disagree\b",
             r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
             r"\bthe (truth|fact) is\b|\bthe only way\b",
             r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
-        ],
+        ),
     ),
     RedFlagDef(
         id="advice_without_permission",

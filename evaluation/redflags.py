@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.contracts.evaluation import RedFlag
-from core.scenarios import RedFlagDef, Rubric
+from core.scenarios.schema import RubricDef
+from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.meaning import LANGUAGE, find, flagged, of
 from evaluation.negation import clause_negated
-from evaluation.redflag_library import BUILTIN_RED_FLAGS
+from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
 from evaluation.responsiveness import FEELING, Responsiveness
-from evaluation.text import compile_all, first_match, sentences
+from evaluation.text import sentences
 
 # "People keep telling you he's in a better place" reports the cliché; it does not use it.
 _REPORTED = re.compile(
@@ -23,15 +25,11 @@ _REPORTED = re.compile(
     r"told)\b|\bbeing told\b|\bphrases? like\b|\bcomments? like\b|\bwords like\b|\"",
     re.I,
 )
-# How a trainee takes up a risk disclosure: naming it, asking about it, staying with it.
+# How a trainee takes up a disclosure beyond the library's examples: staying with it.
 _TAKE_UP = re.compile(
-    r"\b(suicid\w*|kill(ing)? yourself|end(ing)? (your life|it|things)|take your (own )?life|die|"
-    r"dying|dead|death|tak(e|ing) your (own )?life|hurt(ing)? yourself|harm(ing)? yourself|not (be|being) (here|alive|around)|"
-    r"wake up|better off|be with (him|her)|safe|safety|those thoughts|these thoughts|that thought|"
-    r"thoughts like|feel(ing)? (this|that) way|thank you for (telling|trusting|sharing|being)|"
-    r"that (sounds|must)|i('m| am) (really )?glad you (told|said|shared)|say (more|a bit more)|"
-    r"tell me more|how often|how long have you (felt|been feeling|had)|when you say|appreciate|honest\w*|thank\w*|using|plan|"
-    r"right now|tonight|pills|gone through your mind)\b",
+    r"\b(those thoughts|these thoughts|that thought|thoughts like|feel(ing)? (this|that) way|"
+    r"say (more|a bit more)|tell me more|how often|how long have you|when you say|appreciate|"
+    r"honest\w*|thank\w*|right now|tonight|safe|safety)\b",
     re.I,
 )
 
@@ -43,18 +41,18 @@ class FlagHit:
     quote: str
 
 
-def flag_definitions(rubric: Rubric) -> list[RedFlagDef]:
-    by_id = {f.id: f for f in BUILTIN_RED_FLAGS}
-    for f in rubric.red_flags:
-        by_id[f.id] = f
-    return list(by_id.values())
+def flag_definitions(rubric: RubricDef) -> list[RedFlagDef]:
+    """The built-ins the rubric chose, then the scenario's own."""
+    chosen = set(rubric.red_flags)
+    return [f for f in BUILTIN_RED_FLAGS if f.id in chosen] + [
+        custom_flag(f) for f in rubric.custom_red_flags
+    ]
 
 
 def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
-    patterns = compile_all(flag.cues)
     client_words = e.before.text.lower() if e.before else ""
     for s in sentences(e.turn.text):
-        for p in patterns:
+        for p in flag.compiled:
             m = p.search(s.text)
             if not m:
                 continue
@@ -62,6 +60,12 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
                 continue  # echoing the client's own words back is not using them
             if _REPORTED.search(s.text[: m.start()]) or clause_negated(s.text, m.start()):
                 continue
+            return [FlagHit(flag, e.turn.seq, s.text)]
+        if (
+            flag.examples is not None
+            and flagged(flag.examples, s.text)
+            and not _REPORTED.search(s.text)
+        ):
             return [FlagHit(flag, e.turn.seq, s.text)]
     return []
 
@@ -73,10 +77,16 @@ _NO_INTENT = re.compile(
 )
 
 
-def _takes_up(e: Exchange, disclosure: str, key_cues: Sequence[re.Pattern[str]]) -> bool:
+def _asks_key(e: Exchange, key: Sequence[ExampleSet]) -> bool:
+    return any(find(k, s.text) for k in key for s in sentences(e.turn.text))
+
+
+def _takes_up(e: Exchange, disclosure: str, key: Sequence[ExampleSet]) -> bool:
     return (
         bool(_TAKE_UP.search(e.turn.text))
-        or first_match(key_cues, e.turn.text) is not None
+        or any(p.search(e.turn.text) for p in LANGUAGE["take_up"].hints)
+        or any(find(LANGUAGE["take_up"].examples, s.text) for s in sentences(e.turn.text))
+        or _asks_key(e, key)
         or len(overlap(e.turn.text, disclosure)) >= 2
     )
 
@@ -85,7 +95,7 @@ def _ignored(
     flag: RedFlagDef,
     conv: Conversation,
     dismissers: Sequence[RedFlagDef],
-    key_cues: Sequence[re.Pattern[str]],
+    key: Sequence[ExampleSet],
 ) -> list[FlagHit]:
     """A disclosure is ignored when the reply dismisses it, or changes the subject: neither the
     reply nor - when the reply at least stays with the client's feelings - the turn after it
@@ -103,19 +113,19 @@ def _ignored(
             hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
             continue
         asked = [e for e in conv.exchanges if e.after is d.turn]
-        if asked and first_match(key_cues, asked[0].turn.text) and _NO_INTENT.search(d.turn.text):
+        if asked and _asks_key(asked[0], key) and _NO_INTENT.search(d.turn.text):
             continue
-        if _takes_up(reply, d.quote, key_cues):
+        if _takes_up(reply, d.quote, key):
             continue
         stays = bool(overlap(reply.turn.text, d.turn.text)) or bool(FEELING.search(reply.turn.text))
-        if stays and len(later) > 1 and _takes_up(later[1], d.quote, key_cues):
+        if stays and len(later) > 1 and _takes_up(later[1], d.quote, key):
             continue
         hits.append(FlagHit(flag, reply.turn.seq, sentences(reply.turn.text)[0].text))
     return hits
 
 
 def detect_red_flags(
-    rubric: Rubric,
+    rubric: RubricDef,
     conv: Conversation,
     resp: Responsiveness,
     negated: Sequence[tuple[int, str]],
@@ -127,12 +137,11 @@ def detect_red_flags(
     for flag in flags:
         if flag.kind == "pattern":
             for e in conv.exchanges:
-                hits += _cue_hits(flag, e)
+                if flag.after is None or conv.disclosed_before(flag.after, e.turn.seq):
+                    hits += _cue_hits(flag, e)
         elif flag.kind == "ignored_disclosure":
-            key_cues = compile_all(
-                [cue for c in rubric.criteria for a in c.aspects if a.key for cue in a.cues]
-            )
-            hits += _ignored(flag, conv, dismissers, key_cues)
+            key = [of(a.examples) for c in rubric.criteria for a in c.aspects if a.key]
+            hits += _ignored(flag, conv, dismissers, key)
         elif flag.kind == "negated_key_question":
             hits += [FlagHit(flag, seq, quote) for seq, quote in negated]
         elif flag.kind == "advice_without_permission":

@@ -66,7 +66,7 @@ _MORE_HEADS = re.compile(
     re.I,
 )
 _CRISIS_RESOURCE = re.compile(
-    r"\b(988|911|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I
+    r"\b(\d{3}|crisis|hotline|helpline|emergency|call me|ring me)\b", re.I
 )
 _ASKED_FOR_ADVICE = re.compile(
     r"\b(what should i|what do you (think|suggest)|any (tips|advice|ideas)|what can i do|"
@@ -136,7 +136,7 @@ def _reflection(
     client_feels = bool(FEELING.search(exchange.before.text))
     # said in new words only: there must have been something to reflect - not a curt answer,
     # unless the feeling named goes back to what the client told before it ("I guess. Maybe."
-    # after advice, then "It sounds like that exam was frightening")
+    # after advice, then "It sounds like that meeting was frightening")
     earlier = " ".join(t.text for t in conversation.client_before(exchange.turn.seq))
     said_something = (
         client_feels

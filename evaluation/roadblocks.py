@@ -20,7 +20,7 @@ A roadblock is read from what the sentence does, not from rubric words:
 - `contradicting`: arguing the client out of their view of themself ("you're not wasting
   anyone's time", "it's not your fault", "well, you are");
 - `directing`: telling the client what to do or think ("hold on to that", "lean on her",
-  "maybe Luis could keep the pills").
+  "maybe your brother could keep them").
 
 A cue the client's own hope or fear carries ("you're hoping it will work out", "you feel you'll
 never get through this") or that the trainee only reports ("people tell you you'll be fine") is

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import CriterionResult, RedFlag, SkillMetrics
-from core.scenarios import Rubric
+from core.scenarios.schema import PersonaFact, RubricDef
 from evaluation.conversation import read_conversation
 from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
@@ -38,17 +38,20 @@ class RubricResult:
 def evaluate(
     *,
     turns: Sequence[Turn],
-    rubric: Rubric,
+    rubric: RubricDef,
     client_name: str = "the client",
     outside_flags: Sequence[RedFlag] = (),
     risk_taken_up: frozenset[int] = frozenset(),
+    facts: Sequence[PersonaFact] = (),
 ) -> RubricResult:
     """Rate the rubric's criteria. `outside_flags` (the crisis layer's) taint the criteria the
     way the rubric's own flags do; `risk_taken_up` are trainee turns the crisis layer read as
-    assessing the risk, which therefore did not ignore a disclosure."""
-    conv = read_conversation(turns, rubric.disclosures)
+    assessing the risk, which therefore did not ignore a disclosure. `facts` are the persona's:
+    what the client disclosed, and when, is read from them."""
+    conv = read_conversation(turns, facts, client_name)
     resp = read_responsiveness(conv)
-    readings = {c.id: read_criterion(c, conv, resp) for c in rubric.criteria}
+    aspects = [a for c in rubric.criteria for a in c.aspects]
+    readings = {c.id: read_criterion(c, conv, resp, aspects) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]
     hits = [
         h

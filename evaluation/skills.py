@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.scenarios import SKILL_NAMES
+from core.scenarios.schema import SKILL_NAMES
 from evaluation.roadblocks import roadblock
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -81,7 +81,7 @@ ADVICE = re.compile(
     r"\b(you should|you need to|you have to|you must|you ought to|why don.t you|have you tried|i suggest"
     r"|i recommend|i.d recommend|try to|just try|my advice|it might help (to|if you)|maybe you could"
     r"|you could try|you might (want to )?try|how about you|what you need is|the best thing (is|would be)"
-    r"|i.ll give you a leaflet|download|make sure you|stop (drinking|worrying|feeling))\b",
+    r"|i.ll give you (a|an|some) \w+|download|make sure you|stop \w+ing)\b",
     re.I,
 )
 
@@ -103,7 +103,7 @@ class Skills:
         return self.open_questions + self.closed_questions
 
 
-# The count behind each skill name, in the order of core.scenarios.SkillName (one list of names).
+# The count behind each skill name, in the order of core.scenarios.schema.SkillName (one list of names).
 _COUNT_KEYS = ("open", "closed", "refl", "complex", "affirm", "summary", "permission")
 
 
@@ -119,7 +119,7 @@ _INVITATION = re.compile(
 
 def _is_question(sentence: str) -> bool:
     core = _LEAD_IN.sub("", sentence)
-    # "Tell me about your son." is an open question in all but punctuation.
+    # "Tell me about your week." is an open question in all but punctuation.
     return sentence.endswith("?") or bool(_INVITATION.match(core))
 
 

@@ -1,7 +1,7 @@
 """The persona engines behind one interface: `reply(history) -> str`, where history is the
 conversation so far as (speaker, text) pairs ending with the trainee's turn.
 
-- `ScriptedEngine`: the scenario's offline script (persona/scripted.py), deterministic.
+- `ScriptedEngine`: the scenario's persona facts played offline (persona/scripted.py), deterministic.
 - `ChatEngine`: an OpenAI-compatible chat-completions endpoint (VOICETRAIN_LLM_*), prompted with
   persona/prompt.py. One request per reply and no retry loop here: the caller's declared policy
   retries (the activity's RetryPolicy, the agent's session)."""
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from core.contracts.base import Speaker
 from core.llm import ChatClient, LLMError
-from core.scenarios import Script
+from core.scenarios.schema import PersonaDef
 from core.settings import Settings
 from persona.prompt import chat_messages
 from persona.scripted import scripted_reply
@@ -37,15 +37,15 @@ class PersonaEngine(Protocol):
 
 
 class ScriptedEngine:
-    def __init__(self, script: Script) -> None:
-        self.script = script
+    def __init__(self, persona: PersonaDef) -> None:
+        self.persona = persona
 
     @property
     def model(self) -> str:
         return "voicetrain-scripted-persona"
 
     async def reply(self, history: History) -> str:
-        return scripted_reply(self.script, history)
+        return scripted_reply(self.persona, history)
 
 
 class ChatEngine:
@@ -109,7 +109,8 @@ def llm_endpoint(settings: Settings) -> LLMEndpoint | None:
 def make_engine(
     *, persona_prompt: str, script: dict[str, Any] | None, llm: LLMEndpoint | None = None
 ) -> PersonaEngine:
-    """The LLM persona when an endpoint is configured, else the scenario's scripted persona."""
+    """The LLM persona when an endpoint is configured, else the scenario's scripted persona
+    (`script` is the stored scenario's persona section)."""
     if llm is not None:
         return ChatEngine(
             base_url=llm.base_url,
@@ -119,5 +120,5 @@ def make_engine(
             persona_prompt=persona_prompt,
         )
     if script is None:
-        raise ValueError("no LLM configured and the scenario has no offline script")
-    return ScriptedEngine(Script.model_validate(script))
+        raise ValueError("no LLM configured and the scenario has no offline persona")
+    return ScriptedEngine(PersonaDef.model_validate(script))

@@ -1,10 +1,12 @@
-"""The offline scripted persona: the scenario's script rules (trainee intent patterns -> client
-replies, stage-aware, with fallbacks). With no LLM configured it plays the client, so the whole
-pipeline runs offline and deterministically.
+"""The offline scripted persona: with no LLM configured it plays the client from the scenario's
+persona facts, so the whole pipeline runs offline and deterministically. A stopgap until the
+persona engine plays the facts properly: the reply is the next wording of the fact whose example
+asks are nearest the trainee's turn (facts whose `after` are not yet told wait), else a neutral
+line.
 
-`scripted_reply` is a pure function of the conversation so far: it replays the script over the
-earlier trainee turns and answers the last one, so the same conversation always gets the same
-reply (a retried activity, a re-asked voice turn)."""
+`scripted_reply` is a pure function of the conversation so far: it replays the earlier trainee
+turns and answers the last one, so the same conversation always gets the same reply (a retried
+activity, a re-asked voice turn)."""
 
 from __future__ import annotations
 
@@ -12,55 +14,50 @@ import re
 from collections.abc import Sequence
 
 from core.contracts.base import Speaker
-from core.scenarios import Script, ScriptRule
+from core.scenarios.schema import PersonaDef, PersonaFact
+from core.semantic import similarity
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+REACHES = 0.5  # a trainee turn this close to one of a fact's example asks reaches it
 
 
 class ScriptedPersona:
-    """The script's state machine: which stage the client is in and which replies were used."""
-
-    def __init__(self, script: Script) -> None:
-        self.script = script
-        self.stage = script.stages[0]
+    def __init__(self, persona: PersonaDef) -> None:
+        self.persona = persona
         self._used: dict[str, int] = {}
-        self._compiled = [
-            (rule, [re.compile(p, re.IGNORECASE) for p in rule.when]) for rule in script.rules
-        ]
 
-    def _matching(self, text: str) -> list[ScriptRule]:
-        return [
-            rule
-            for rule, patterns in self._compiled
-            if (not rule.stages or self.stage in rule.stages)
-            and any(p.search(text) for p in patterns)
+    def _reached(self, text: str) -> list[tuple[float, PersonaFact]]:
+        told = {f for f, n in self._used.items() if n}
+        scored = [
+            (max(similarity(text, ask) for ask in fact.asks), fact)
+            for fact in self.persona.facts
+            if fact.asks and fact.says and set(fact.after) <= told
         ]
+        return sorted([sf for sf in scored if sf[0] >= REACHES], key=lambda sf: -sf[0])
 
     def reply(self, trainee_text: str) -> str:
-        # A client answers the question they were just asked: try the last sentence first, then
-        # everything said; among matching rules prefer one whose replies are not used up yet.
+        # A client answers the question they were just asked: the last sentence first, then
+        # everything said; a fact not yet told goes before one told already.
         sentences = [s for s in _SENTENCE.split(trainee_text.strip()) if s]
         for text in ([sentences[-1]] if sentences else []) + [trainee_text]:
-            matching = self._matching(text)
-            if matching:
-                fresh = [r for r in matching if self._used.get(r.id, 0) < len(r.replies)]
-                rule = (fresh or matching)[0]
-                n = self._used.get(rule.id, 0)
-                self._used[rule.id] = n + 1
-                if rule.next_stage:
-                    self.stage = rule.next_stage
-                return rule.replies[n % len(rule.replies)]
-        options = self.script.fallbacks.get(self.stage) or self.script.fallbacks["default"]
-        n = self._used.get(f"fallback:{self.stage}", 0)
-        self._used[f"fallback:{self.stage}"] = n + 1
+            reached = self._reached(text)
+            if reached:
+                fresh = [f for _, f in reached if self._used.get(f.id, 0) < len(f.says)]
+                fact = (fresh or [f for _, f in reached])[0]
+                n = self._used.get(fact.id, 0)
+                self._used[fact.id] = n + 1
+                return fact.says[n % len(fact.says)]
+        options = self.persona.state.neutral or ["I don't know."]
+        n = self._used.get(":neutral", 0)
+        self._used[":neutral"] = n + 1
         return options[n % len(options)]
 
 
-def scripted_reply(script: Script, history: Sequence[tuple[Speaker, str]]) -> str:
+def scripted_reply(persona: PersonaDef, history: Sequence[tuple[Speaker, str]]) -> str:
     """The client's reply to the conversation so far: every trainee turn but the last moves the
-    script on as it did when it was answered; the last one is answered."""
-    persona = ScriptedPersona(script)
+    persona on as it did when it was answered; the last one is answered."""
+    player = ScriptedPersona(persona)
     said = [text for speaker, text in history if speaker == "trainee"]
     for earlier in said[:-1]:
-        persona.reply(earlier)
-    return persona.reply(said[-1] if said else "")
+        player.reply(earlier)
+    return player.reply(said[-1] if said else "")

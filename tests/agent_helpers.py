@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from tests.api_harness import Api
 from tests.helpers import scenario_by_slug
 

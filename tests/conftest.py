@@ -20,7 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
-from core.scenarios import import_scenarios, load_library
+from core.scenarios.library import import_scenarios, load_library
 from core.search_attributes import SEARCH_ATTRIBUTES
 from core.settings import load_settings
 from tests.api_harness import Api, running_api

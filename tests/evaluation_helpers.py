@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.combine import combine
 from evaluation.crisis import crisis_profile
 
@@ -31,7 +32,7 @@ def turns(*pairs: tuple[str, str]) -> list[Turn]:
 
 
 def score(slug: str, conversation: list[Turn]) -> Evaluation:
-    scenario: ScenarioDef = LIBRARY[slug]
+    scenario: ScenarioDoc = LIBRARY[slug]
     return combine(
         session_id=uuid.UUID(int=1),
         turns=conversation,
@@ -41,6 +42,7 @@ def score(slug: str, conversation: list[Turn]) -> Evaluation:
         created_at=T0,
         client_name=scenario.persona.name,
         crisis_profile=crisis_profile(scenario.model_dump()),
+        facts=scenario.persona.facts,
     )
 
 

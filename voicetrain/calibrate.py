@@ -9,7 +9,7 @@ from pathlib import Path
 
 from activities.judging import LLMJudge
 from core.errors import ScenarioError
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from evaluation.calibration import SEPARATION, Agreement, Scored, agreement, by_split
 from evaluation.labelled import TranscriptFileError, load_transcript_file
 from voicetrain.evaluate_file import scenario_for, score_transcript

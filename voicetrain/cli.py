@@ -212,7 +212,7 @@ def _migrate(settings: Settings, down: str | None) -> int:
 
 def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
     from core.errors import ScenarioError
-    from core.scenarios import DEFAULT_LIBRARY, load_library
+    from core.scenarios.library import DEFAULT_LIBRARY, load_library
 
     directory = getattr(args, "directory", None) or DEFAULT_LIBRARY
     try:
@@ -227,7 +227,7 @@ def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         from core.db.engine import make_engine, make_sessionmaker
-        from core.scenarios import import_scenarios
+        from core.scenarios.library import import_scenarios
 
         engine = make_engine(_need_db(settings), pool_size=2)
         try:

@@ -11,7 +11,8 @@ from pathlib import Path
 from activities.judging import LLMJudge
 from core.contracts.evaluation import Evaluation
 from core.errors import ScenarioError
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import content_hash, load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.combine import combine
 from evaluation.crisis import crisis_profile
 from evaluation.judge import JudgeError
@@ -23,7 +24,7 @@ class UnknownScenario(TranscriptFileError):
     pass
 
 
-def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioDef]) -> ScenarioDef:
+def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioDoc]) -> ScenarioDoc:
     by_slug = {s.slug: s for s in library}
     if transcript.scenario not in by_slug:
         raise UnknownScenario(
@@ -34,7 +35,7 @@ def scenario_for(path: Path, transcript: TranscriptFile, library: list[ScenarioD
 
 
 async def score_transcript(
-    path: Path, transcript: TranscriptFile, scenario: ScenarioDef, judge: LLMJudge | None
+    path: Path, transcript: TranscriptFile, scenario: ScenarioDoc, judge: LLMJudge | None
 ) -> Evaluation:
     """A file is not a stored session: its ids are derived from the file path and the scenario's
     content, and `scenario.version` is 0 (the library file, not an imported version)."""
@@ -49,15 +50,14 @@ async def score_transcript(
         session_id=uuid.uuid5(uuid.NAMESPACE_URL, f"voicetrain:file:{path.resolve()}"),
         turns=turns,
         rubric=scenario.rubric,
-        scenario_id=uuid.uuid5(
-            uuid.NAMESPACE_URL, f"voicetrain:scenario:{scenario.content_hash()}"
-        ),
+        scenario_id=uuid.uuid5(uuid.NAMESPACE_URL, f"voicetrain:scenario:{content_hash(scenario)}"),
         scenario_version=0,
         created_at=datetime.now(UTC),
         client_name=scenario.persona.name,
         crisis_profile=crisis_profile(scenario.model_dump()),
         judgment=judgment,
         judge_failure=reason,
+        facts=scenario.persona.facts,
     )
 
 

@@ -17,7 +17,8 @@ from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, replace_current
 from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
-from core.scenarios import Rubric
+from core.scenarios.parse import stored_facts
+from core.scenarios.schema import RubricDef
 from evaluation.combine import combine
 from evaluation.crisis import crisis_profile
 
@@ -59,12 +60,13 @@ async def rescore_session(sm: SessionMaker, session_id: uuid.UUID) -> Rescored |
         after = combine(
             session_id=session_id,
             turns=turns,
-            rubric=Rubric.model_validate(scenario.rubric),
+            rubric=RubricDef.model_validate(scenario.rubric),
             scenario_id=scenario.id,
             scenario_version=scenario.version,
             created_at=datetime.now(UTC),
             client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
             crisis_profile=crisis_profile(scenario.definition),
+            facts=stored_facts(scenario.definition),
         )
         revision = await replace_current(db, after, "rescore")
         await db.commit()

@@ -22,7 +22,7 @@ from core.contracts.conversation import AgentJobMetadata, Turn
 from core.contracts.evaluation import Evaluation
 from core.contracts.rest import CreateSessionResponse
 from core.contracts.workflow import ClientReply
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from voicetrain.devstack.processes import spawn, stop

@@ -12,7 +12,7 @@ from api.errors import responses
 from core.contracts.rest import RubricCriterionView, ScenarioDetail, ScenarioView
 from core.db.models import Scenario
 from core.errors import NotFound
-from core.scenarios import Rubric
+from core.scenarios.schema import RubricDef
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"], responses=responses(401, 422))
 
@@ -51,7 +51,7 @@ async def get_scenario(scenario_id: uuid.UUID, _: CurrentUser, db: DbDep) -> Sce
     scenario = await db.get(Scenario, scenario_id)
     if scenario is None:
         raise NotFound("scenario not found")
-    rubric = Rubric.model_validate(scenario.rubric)
+    rubric = RubricDef.model_validate(scenario.rubric)
     return ScenarioDetail(
         **_view(scenario).model_dump(),
         pass_mark=rubric.pass_mark,

@@ -71,6 +71,7 @@ class EmotionalState(_Strict):
     withdraws_after: list[Closer] = ["lecture", "judgement", "advice", "rudeness"]
     withdrawn: list[str] = Field([], max_length=10, description="lines when withdrawing")
     warm: list[str] = Field([], max_length=10, description="lines when feeling understood")
+    neutral: list[str] = Field([], max_length=10, description="lines when no fact is reached")
 
 
 class Ending(_Strict):

@@ -12,6 +12,7 @@ from temporalio.client import Client
 from agent.bridge import HttpBridge, TemporalBridge
 from agent.text_mode import run_text_session
 from core.contracts.workflow import SessionOutcome
+from core.scenarios.library import persona_prompt
 from core.security import session_bridge_token
 from tests.agent_helpers import LIBRARY, lines_of, start_voice_session
 from tests.api_harness import SERVICE_KEY, Api
@@ -147,7 +148,7 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
             model="persona-1",
             api_key=None,
             timeout=10,
-            persona_prompt=LIBRARY[slug].persona.prompt,
+            persona_prompt=persona_prompt(LIBRARY[slug].persona),
         )
         await run_text_session(
             TemporalBridge(client, workflow_id(sid)),
@@ -157,4 +158,6 @@ async def test_text_mode_agent_with_the_llm_persona_engine(api: Api, client: Cli
     stored = await db_turns(api.sessionmaker, sid)
     assert [t.text for t in stored if t.speaker == "client"][1:] == ["LLM reply 0", "LLM reply 1"]
     history = [(t.speaker, t.text) for t in stored[:4]]
-    assert llm.requests[1]["messages"] == chat_messages(LIBRARY[slug].persona.prompt, history)
+    assert llm.requests[1]["messages"] == chat_messages(
+        persona_prompt(LIBRARY[slug].persona), history
+    )

@@ -1,4 +1,4 @@
-"""The agent's persona without a session: the scripted persona's stages and fallbacks, and the
+"""The agent's persona without a session: the scripted persona's facts and fallbacks, and the
 model each setting picks (scripted offline, inference, or the persona engine)."""
 
 from __future__ import annotations
@@ -7,22 +7,18 @@ import uuid
 from pathlib import Path
 
 from agent.persona import ScriptedPersona
+from core.scenarios.library import persona_prompt
 from tests.agent_helpers import LIBRARY
 
 
-def test_scripted_persona_is_stage_aware_and_falls_back() -> None:
-    persona = ScriptedPersona(LIBRARY["anxious-college-student"].script)
-    assert persona.stage == "opening"
+def test_scripted_persona_plays_the_facts_and_falls_back() -> None:
+    maya = LIBRARY["anxious-college-student"].persona
+    persona = ScriptedPersona(maya)
     first = persona.reply("Hi Maya, welcome, and thanks for coming in.")
     assert "never done this before" in first
-    assert persona.stage == "exploring"
-    # the welcome rule only applies in the opening stage; nothing else matches: a fallback
-    assert (
-        persona.reply("Welcome again!")
-        in LIBRARY["anxious-college-student"].script.fallbacks["default"]
-    )
+    # a turn that reaches no fact: a neutral line
+    assert persona.reply("The weather turned cold this week.") in maya.state.neutral
     assert "Running" in persona.reply("What has helped you cope before?")
-    assert persona.stage == "coping"
 
 
 def test_models_come_from_settings(tmp_path: Path) -> None:
@@ -38,11 +34,11 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
     briefing = AgentBriefing(
         session_id=uuid.uuid4(),
         scenario_title=scenario.title,
-        persona_prompt=scenario.persona.prompt,
+        persona_prompt=persona_prompt(scenario.persona),
         opening_line=scenario.persona.opening_line,
         deadline=datetime.now(UTC),
         max_turns=10,
-        offline_script=scenario.script.model_dump(mode="json"),
+        offline_script=scenario.persona.model_dump(mode="json"),
     )
     offline = model_for(load_settings(env="dev", state_dir=tmp_path), briefing)
     assert isinstance(offline, ScriptedLLM)
@@ -64,5 +60,5 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
     # the persona engine the text modality's activity uses, with the scenario's prompt
     assert isinstance(compatible, PersonaLLM)
     assert isinstance(compatible.engine, ChatEngine)
-    assert compatible.engine.persona_prompt == scenario.persona.prompt
+    assert compatible.engine.persona_prompt == persona_prompt(scenario.persona)
     assert compatible.model == "local-model"

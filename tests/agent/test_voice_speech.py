@@ -15,7 +15,7 @@ from agent.bridge import TemporalBridge
 from agent.speech import check_speech, session_kwargs, speech_from_settings, speech_problems
 from agent.voice_mode import run_voice_session
 from core.db.engine import SessionMaker
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from core.settings import SettingsError, load_settings
 from tests.fake_speech_server import fake_speech
 from tests.helpers import begin, db_turns
@@ -155,7 +155,7 @@ def test_vad_and_turn_policy_come_from_settings(tmp_path: Path) -> None:
     assert speech.turn_handling["endpointing"]["min_delay"] == 1.2
     assert speech.turn_handling["interruption"] == {"enabled": False, "mode": "vad"}
     scenario = next(s for s in load_library() if s.slug == SLUG)
-    scripted = session_kwargs(speech, ScriptedLLM(scenario.script))
+    scripted = session_kwargs(speech, ScriptedLLM(scenario.persona))
     # the scripted persona's state advances per call: never asked speculatively
     assert scripted["turn_handling"]["preemptive_generation"] == {"enabled": False}
     assert session_kwargs(speech, "openai/gpt-4.1-mini")["turn_handling"][

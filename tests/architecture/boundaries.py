@@ -31,12 +31,7 @@ RULES: dict[str, Rule] = {
 
 # Edges tolerated for now (importer, and the package it may reach), each with the reason and what
 # removes it; the test fails when one no longer exists, so the entry is deleted with the fix.
-TOLERATED: dict[tuple[str, str], str] = {
-    ("core.scenarios.legacy", "core.db"): (
-        "import_scenarios writes the library to Postgres from the module that parses it; the "
-        "scenario split (issue 23) moves it out of what the agent loads, and this entry with it"
-    ),
-}
+TOLERATED: dict[tuple[str, str], str] = {}
 
 
 def _within(module: str, prefixes: tuple[str, ...]) -> bool:

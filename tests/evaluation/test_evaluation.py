@@ -11,7 +11,8 @@ import yaml
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
-from core.scenarios import ScenarioDef, load_library
+from core.scenarios.library import load_library
+from core.scenarios.schema import ScenarioDoc
 from evaluation.combine import combine
 from evaluation.metrics import compute_metrics
 from evaluation.skills import detect
@@ -36,7 +37,7 @@ def transcript(slug: str, kind: str) -> list[Turn]:
     ]
 
 
-def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
+def run(scenario: ScenarioDoc, turns: list[Turn]) -> Evaluation:
     return combine(
         session_id=uuid.UUID(int=1),
         turns=turns,
@@ -44,6 +45,7 @@ def run(scenario: ScenarioDef, turns: list[Turn]) -> Evaluation:
         scenario_id=uuid.UUID(int=2),
         scenario_version=1,
         created_at=T0,
+        facts=scenario.persona.facts,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ScenarioError
-from core.scenarios import load_scenario_file
+from core.scenarios.library import load_scenario_file
 from evaluation.conversation import read_conversation, reply_quality
 from evaluation.labelled import load_transcript_file
 from evaluation.negation import leading, undone

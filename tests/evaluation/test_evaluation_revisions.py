@@ -18,6 +18,7 @@ from core.contracts.workflow import StartSession
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, list_revisions
 from core.db.models import EvaluationRow
+from evaluation.rubric import EVALUATOR_VERSION
 from tests.evaluation_helpers import C, T, turns
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import make_user, scenario_by_slug
@@ -86,8 +87,8 @@ async def test_activity_writes_revision_one_and_rescore_appends(sessionmaker: Se
     assert current is not None
     assert current.overall_score == rescored.after.overall_score < 70
     assert [(r.revision, r.kind, r.evaluator) for r in history] == [
-        (1, "ai", "voicetrain-conversation 5"),
-        (2, "rescore", "voicetrain-conversation 5"),
+        (1, "ai", f"voicetrain-conversation {EVALUATOR_VERSION}"),
+        (2, "rescore", f"voicetrain-conversation {EVALUATOR_VERSION}"),
     ]
     assert await rescore_session(sessionmaker, uuid.uuid4()) is None
 
@@ -198,8 +199,8 @@ async def test_judge_result_is_stored_with_the_rubric_cross_check(
     assert any(r.startswith("critical red flag") for r in stored.review_reasons)
     cross = stored.metrics.cross_check
     assert cross is not None
-    assert cross.evaluator == "voicetrain-conversation 5"
-    assert not cross.passed
+    assert cross.evaluator == f"voicetrain-conversation {EVALUATOR_VERSION}"
+    assert not cross.passed  # ...the rubric did not
     assert "key_question_negated" in cross.red_flags
     assert stored.needs_review
     assert summary.needs_review

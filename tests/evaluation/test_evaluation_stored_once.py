@@ -18,7 +18,8 @@ from core.contracts.review import ReviewInfo
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.db.evaluations import current_evaluation, insert_first_evaluation, list_revisions
 from core.db.models import EvaluationRow, Scenario, TrainingSession, User
-from core.scenarios import Rubric, import_scenarios, load_library
+from core.scenarios.library import import_scenarios, load_library
+from core.scenarios.schema import RubricDef
 from evaluation.combine import combine
 from tests.helpers import make_turns
 from voicetrain.migrate import downgrade, upgrade
@@ -71,7 +72,7 @@ async def _reviewed_evaluation(sm: SessionMaker) -> Evaluation:
         ai = combine(
             session_id=sid,
             turns=make_turns(6),
-            rubric=Rubric.model_validate(scenario.rubric),
+            rubric=RubricDef.model_validate(scenario.rubric),
             scenario_id=scenario.id,
             scenario_version=scenario.version,
             created_at=datetime.now(UTC),

@@ -14,7 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from core.db.engine import SessionMaker, make_engine
 from core.db.models import Scenario, TrainingSession, TranscriptTurn
 from core.errors import ScenarioError
-from core.scenarios import DEFAULT_LIBRARY, import_scenarios, load_library, load_scenario_file
+from core.scenarios.library import (
+    DEFAULT_LIBRARY,
+    import_scenarios,
+    load_library,
+    load_scenario_file,
+)
 from core.settings import SettingsError, load_settings
 from tests.helpers import T0, make_user, scenario_by_slug
 from voicetrain.devstack.postgres import EmbeddedPostgres
@@ -182,7 +187,7 @@ def test_the_library_is_complete() -> None:
     assert len(library) >= 4
     for scenario in library:
         assert len(scenario.rubric.criteria) >= 5
-        assert scenario.script.rules
+        assert scenario.persona.facts
         assert scenario.demo.trainee_lines
 
 

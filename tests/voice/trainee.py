@@ -17,7 +17,7 @@ from agent.offline_speech import espeak_synthesize, to_mono_16k, words_of
 from agent.roleplay import RolePlayClient
 from agent.voice_mode import wait_greeted
 from core.contracts.conversation import EndReason
-from core.scenarios import load_library
+from core.scenarios.library import load_library
 from tests.voice.loopback import SyntheticMicrophone
 
 SLUG = "drinking-ambivalence-mi"

@@ -14,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from core.contracts.conversation import EndConversation
 from core.contracts.workflow import SessionLimits, SessionOutcome, TraineeMessage
 from core.db.engine import SessionMaker
-from core.scenarios import load_library
+from core.scenarios.library import load_library, persona_prompt
 from core.settings import load_settings
 from persona.scripted import ScriptedPersona
 from tests.api_harness import Api, running_api
@@ -65,7 +65,7 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
     assert view["modality"] == "text"
 
     lines = scenario.demo.trainee_lines[:5]
-    expected = ScriptedPersona(scenario.script)
+    expected = ScriptedPersona(scenario.persona)
     for n, line in enumerate(lines):
         r = await api.http.post(
             f"/v1/sessions/{sid}/messages", json={"text": line}, headers=api.auth(user)
@@ -290,6 +290,6 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
     assert stored[2].text == reply.client_turn.text
     assert len(llm.requests) == 2
     assert messages[0]["role"] == "system"
-    assert messages[0]["content"].startswith(LIBRARY[SLUG].persona.prompt.strip()[:40])
+    assert messages[0]["content"].startswith(persona_prompt(LIBRARY[SLUG].persona).strip()[:40])
     assert [m["role"] for m in messages[1:]] == ["assistant", "user"]
     assert await retried_after_heartbeat_timeout(handle, "client_reply")

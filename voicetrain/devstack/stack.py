@@ -17,7 +17,7 @@ from pathlib import Path
 import uvicorn
 
 from core.db.engine import make_engine, make_sessionmaker
-from core.scenarios import import_scenarios, load_library
+from core.scenarios.library import import_scenarios, load_library
 from core.security import mint_jwt
 from core.settings import Settings
 from voicetrain.devstack.postgres import EmbeddedPostgres

@@ -1,0 +1,117 @@
+"""The scenario library: the folder of YAML files, loaded and checked for publishing, and an
+idempotent import into the database (same content -> same version; changed content -> a new
+version)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import Scenario
+from core.errors import ScenarioError
+from core.scenarios.parse import parse_file
+from core.scenarios.schema import PersonaDef, ScenarioDoc
+from core.scenarios.validate import publish_problems
+
+DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def content_hash(doc: ScenarioDoc) -> str:
+    canonical = json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def persona_prompt(persona: PersonaDef) -> str:
+    """The persona as prose for an LLM playing the client (the `persona_prompt` column)."""
+    parts = [persona.identity.strip()]
+    if persona.style:
+        parts.append(f"How you speak: {persona.style.strip()}")
+    if persona.facts:
+        lines = ["Things you tell only when the counselor's question reaches them:"]
+        for fact in persona.facts:
+            gate = " (only once you trust them)" if fact.needs_trust else ""
+            told = fact.says[0] if fact.says else ""
+            lines.append(f"- {fact.topic or fact.id}{gate}: {told}")
+        parts.append("\n".join(lines))
+    if persona.resistance:
+        parts.append(persona.resistance.strip())
+    return "\n\n".join(p for p in parts if p)
+
+
+def load_scenario_file(path: Path) -> ScenarioDoc:
+    """A library file: it must parse and be ready to publish."""
+    doc = parse_file(path)
+    problems = publish_problems(doc)
+    if problems:
+        raise ScenarioError("\n".join(f"{path}: {p}" for p in problems))
+    return doc
+
+
+def load_library(directory: Path = DEFAULT_LIBRARY) -> list[ScenarioDoc]:
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    if not files:
+        raise ScenarioError(f"{directory}: no scenario files (*.yaml)")
+    scenarios: list[ScenarioDoc] = []
+    errors: list[str] = []
+    for path in files:
+        try:
+            scenarios.append(load_scenario_file(path))
+        except ScenarioError as exc:
+            errors.append(str(exc))
+    slugs = [s.slug for s in scenarios]
+    dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+    if dupes:
+        errors.append(f"{directory}: duplicate slugs {dupes}")
+    if errors:
+        raise ScenarioError("\n".join(errors))
+    return scenarios
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    slug: str
+    version: int
+    created: bool
+
+
+async def import_scenarios(db: AsyncSession, scenarios: list[ScenarioDoc]) -> list[ImportResult]:
+    """Insert new versions only for changed content; the caller commits."""
+    results: list[ImportResult] = []
+    for doc in scenarios:
+        digest = content_hash(doc)
+        existing = await db.scalar(
+            select(Scenario.version).where(
+                Scenario.slug == doc.slug, Scenario.content_hash == digest
+            )
+        )
+        if existing is not None:
+            results.append(ImportResult(doc.slug, existing, created=False))
+            continue
+        latest = await db.scalar(
+            select(func.max(Scenario.version)).where(Scenario.slug == doc.slug)
+        )
+        version = (latest or 0) + 1
+        db.add(
+            Scenario(
+                slug=doc.slug,
+                version=version,
+                title=doc.title,
+                difficulty=doc.difficulty,
+                summary=doc.summary,
+                briefing=doc.briefing,
+                persona_prompt=persona_prompt(doc.persona),
+                opening_line=doc.persona.opening_line,
+                pass_mark=doc.rubric.pass_mark,
+                rubric=doc.rubric.model_dump(mode="json"),
+                definition=doc.model_dump(mode="json"),
+                content_hash=digest,
+            )
+        )
+        await db.flush()
+        results.append(ImportResult(doc.slug, version, created=True))
+    return results
