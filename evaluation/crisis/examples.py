@@ -33,9 +33,9 @@ ASK_DIRECTLY = (
 
 MEANS_QUESTION = (
     ("Do you have any way to do it, anything at home?", "Have you thought about how you would do "
-     "it?", "Do you have access to a gun or to pills?", "Is there anything in the house you've "
-     "thought of using?", "What would you use?", "Do you have the pills with you now?",
-     "Where are the pills right now?"),
+     "it?", "Do you have access to a gun or to medication?", "Is there anything in the house you've "
+     "thought of using?", "What would you use?", "Do you have the tablets with you now?",
+     "Where is it right now?"),
     ("Do you have anyone at home?", "How are things at home?", "Have you thought about what you'd "
      "like to do next?"),
 )  # fmt: skip
@@ -45,7 +45,7 @@ INTENT_PLAN = (
      "on these thoughts?", "How close have you come to acting on them?", "Have you decided on a "
      "time or a place?", "Have you ever tried to end your life before?", "Tonight, how likely is "
      "it that you would act on these thoughts?"),
-    ("Do you have plans for the weekend?", "What do you plan to study?", "When is your exam?"),
+    ("Do you have plans for the weekend?", "What do you plan to study?", "When is your appointment?"),
 )  # fmt: skip
 
 BUFFERS = (
@@ -116,7 +116,7 @@ USE_MEANS = (
     ("Just take one of them and get some sleep.", "If it helps you sleep, go ahead.",
      "Keep it close if it makes you feel safer.", "Take a couple tonight and rest.",
      "It's fine to keep them by the bed.", "Have a drink, it'll calm you down."),
-    ("Could Luis hold on to the pills tonight?", "Could you lock it away?", "Do you have any way "
+    ("Could your brother hold on to the tablets tonight?", "Could you lock it away?", "Do you have any way "
      "to do it, anything at home?", "Would you be willing to give them to someone?",
      "Let's get them out of the house."),
 )  # fmt: skip

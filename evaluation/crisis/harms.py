@@ -127,7 +127,7 @@ _JUDGES = re.compile(r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|a gift)\b"
 _DEBATES = re.compile(
     r"\b((so much|everything) to live for|would do to|do (that|this) to|devastat\w*|destroy\w*|"
     r"think (about|of) (your|the|what) ?(kids|children|family|wife|husband|mother|mum|mom|dad|father|"
-    r"parents|son|daughter|it would|that would)?|how could you|throw (it|your life) away|what about "
+    r"parents|it would|that would)?|how could you|throw (it|your life) away|what about "
     r"your|(never|not) the answer|permanent solution|temporary problem|(they|kids|children|family|"
     r"wife|husband) (need|needs) you|abandon\w*|leave (them|your \w+) behind|give up on (life|them))\b",
     re.I,

@@ -7,6 +7,9 @@ own means through persona facts of kind `means`."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import yaml
 
 # Talking about suicide itself: a question with this topic asks directly.
 SUICIDE_TOPIC = re.compile(
@@ -34,44 +37,9 @@ RISK_SAID = re.compile(
 # CALM: firearms and medications first, then the other common methods. A scenario's own means
 # (persona facts of kind `means`) are added per conversation. Everyday words name a means only
 # once the client has given warning signs ("the car", "a drink").
-MEANS_WORDS: tuple[str, ...] = (
-    "pill",
-    "pills",
-    "tablet",
-    "tablets",
-    "medication",
-    "medications",
-    "meds",
-    "prescription",
-    "sleeping pills",
-    "painkillers",
-    "paracetamol",
-    "tylenol",
-    "insulin",
-    "overdose",
-    "gun",
-    "guns",
-    "firearm",
-    "firearms",
-    "rifle",
-    "pistol",
-    "shotgun",
-    "revolver",
-    "ammunition",
-    "rope",
-    "noose",
-    "knife",
-    "knives",
-    "blade",
-    "blades",
-    "razor",
-    "poison",
-    "pesticide",
-)
-EVERYDAY_MEANS: tuple[str, ...] = (
-    "belt", "car", "garage", "exhaust", "bridge", "ledge", "roof", "train", "tracks", "bleach",
-    "alcohol",
-)  # fmt: skip
+_MEANS = yaml.safe_load((Path(__file__).parent / "means.yaml").read_text("utf-8"))
+MEANS_WORDS: tuple[str, ...] = tuple(_MEANS["means"])
+EVERYDAY_MEANS: tuple[str, ...] = tuple(_MEANS["everyday_means"])
 
 # Pronouns and partitives that point back at what the client just named.
 BACK_REFERENCE = re.compile(
@@ -101,7 +69,7 @@ DISTANCE = re.compile(
     r"(away|with)|keep (them|it|those) (for|from) you|hold (on to )?(them|it|those) for you)\b",
     re.I,
 )
-# "Could Luis hold on to the pills tonight?": someone else holding it is distance, not use.
+# "Could your brother hold on to them tonight?": someone else holding it is distance, not use.
 THIRD_PARTY_HOLDS = re.compile(
     r"\b(could|can|would|will|might|should|maybe)\s+(?!(you|i|we|just|maybe|really|perhaps|also|then|"
     r"simply|still|always|even|try|please)\b)([a-z]+(\s[a-z]+)?)\s+"

@@ -60,6 +60,9 @@ def test_the_regex_check_catches_a_cue() -> None:
     assert not REGEX.search("Are you thinking about suicide? (Ask it plainly.)")
 
 
+PUBLIC_SERVICES = frozenset({"988", "Crisis", "Line", "Lifeline", "GP"})
+
+
 def scenario_words(docs: list[ScenarioDoc]) -> set[str]:
     words: set[str] = set()
     text = " ".join(path.read_text(encoding="utf-8") for path in FILES).lower()
@@ -75,14 +78,16 @@ def scenario_words(docs: list[ScenarioDoc]) -> set[str]:
         for fact in persona.facts:
             words.update(w for w in _WORD.findall(fact.means) if len(w) > 3)
     words.update(n for n in FACT_NOUNS if re.search(rf"\b{re.escape(n)}\b", text))
-    return words
+    # public crisis services every scenario may name (the 988 Lifeline, a crisis line, a GP):
+    # the crisis-safety standards' own words, not a scenario's
+    return words - PUBLIC_SERVICES
 
 
 def test_evaluation_code_names_no_scenario_word() -> None:
     words = scenario_words(load_library())
     assert {"Luis", "Maya", "pills", "midterm"} <= words  # the derivation finds what it must
     found = []
-    for path in sorted((ROOT / "evaluation").glob("*.py")):
+    for path in sorted((ROOT / "evaluation").rglob("*.py")):
         code = path.read_text(encoding="utf-8")
         found += [
             (path.name, w)
