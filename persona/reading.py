@@ -26,6 +26,9 @@ ECHO_WITH_WORD = 0.15
 # Below this closeness to anything in the conversation, a turn is off-topic.
 OFF_TOPIC = 0.3
 REPEATED = 0.85
+# A turn reaches the facts nearest to it, not every fact it brushes ("what's been going on
+# tonight?" is about what happened, not about who he could call tonight).
+MARGIN = 0.1
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r"[,;:]\s+|\s+[-\u2013\u2014]+\s+")
@@ -36,7 +39,8 @@ _STOP = frozenset(
     "how i if in into is it its just know like me more most my no not now of off on one or our "
     "out over really right say said she so some something such tell than that the their them "
     "then there these they thing things think this those to too up us very was way we well were "
-    "what when where which who why will with would yeah yes you your yourself".split()
+    "what when where which who why will with would yeah yes you your yourself for okay see hmm mm "
+    "sounds seems feel feeling felt hard lot right".split()
 )
 
 _OPEN_START = re.compile(
@@ -46,7 +50,7 @@ _OPEN_START = re.compile(
 )
 _CLOSED_START = re.compile(
     r"^(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|"
-    r"any|anything|anyone|isn't|aren't|don't|didn't|haven't|wouldn't|won't|right)\b"
+    r"any|anything|anyone|isn't|aren't|don't|didn't|haven't|wouldn't|won't)\b"
 )
 _CUES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -54,7 +58,7 @@ _CUES: dict[str, re.Pattern[str]] = {
         "reflection": r"^(so )?(it sounds|sounds like|it seems|seems like|it must|it feels like|"
         r"you feel|you're feeling|you are feeling|you sound|you've been|you have been|you're|"
         r"you are|you must|you really|you've|you have|you don't|you can't|you didn't|so you|"
-        r"i hear|i'm hearing|what i'm hearing|part of you|it's like|that must)\b",
+        r"i hear|i'm hearing|what i'm hearing|part of you|it's like|that must|so|you)\b",
         "summary": r"\b(so far you've|let me see if i|to sum up|to summari[sz]e|if i've got th)",
         "validation": r"\b(makes sense|understandable|no wonder|of course you|anyone would|"
         r"thank(s| you) for (telling|sharing|being honest|trusting|saying)|i'm glad you|"
@@ -94,7 +98,8 @@ _CUES: dict[str, re.Pattern[str]] = {
 # A turn about the client's own experience is never off-topic, even when it reaches no fact.
 _ABOUT_CLIENT = re.compile(
     r"\b(you|your|you're|you've|yourself)\b.*\b(feel\w*|doing|going on|going through|mean|"
-    r"more|okay|ok|been|happen\w*|cope|coping|handl\w*|manag\w*|need)\b"
+    r"more|okay|ok|been|happen\w*|cope|coping|handl\w*|manag\w*|need|have|sleep\w*|eat\w*|"
+    r"work\w*|family|friends|life|day|week|tonight|today|safe)\b"
 )
 OPENERS = frozenset({"reflection", "validation", "affirmation", "summary"})
 CLOSERS = frozenset({"lecture", "judgement", "advice", "reassurance", "rudeness"})
@@ -181,7 +186,11 @@ def read_turn(
         # a reflection counts only when it is accurate: it says again, in other words, what
         # the client has just said (a guess that misses is a statement the client corrects)
         reflective = [s for s in statements if _CUES["reflection"].search(s) or _CUES["summary"].search(s)]
-        accurate = any(_close(s, client_sentences, ECHO, ECHO_WITH_WORD) for s in reflective)
+        # (one with hardly any content, "it sounds really hard", is empathy, never a miss)
+        accurate = any(
+            len(content_words(s)) < 2 or _close(s, client_sentences, ECHO, ECHO_WITH_WORD)
+            for s in reflective
+        )
         if not accurate:
             acts.discard("reflection")
             acts.discard("summary")
@@ -196,15 +205,21 @@ def read_turn(
         fact.id: max((_fact_closeness(fact, s) for s in reaching), default=0.0)
         for fact in persona.facts
     }
+    best = max(scores.values(), default=0.0)
     reached = tuple(
-        sorted(((fid, score) for fid, score in scores.items() if score > 0), key=lambda p: -p[1])
+        sorted(
+            ((fid, score) for fid, score in scores.items() if score > 0 and score >= best - MARGIN),
+            key=lambda p: -p[1],
+        )
     )
     earlier = [normalise(q) for q in asked_before]
     repeated = any(
         normalise(q) in earlier or any(similarity(q, e) >= REPEATED for e in earlier)
         for q in questions
     )
-    if not reached and not acts & (OPENERS | CLOSERS | {"closing", "greeting", "proposal"}):
+    ignored = OPENERS | CLOSERS | {"closing", "greeting", "proposal", "missed_reflection"}
+    # a turn with no content words ("I see", "how is that for you?") is about the conversation
+    if not reached and not acts & ignored and content_words(text):
         context = [*client_sentences, *(a for f in persona.facts for a in f.asks)]
         context += [f.topic for f in persona.facts if f.topic]
         about_client = any(_ABOUT_CLIENT.search(s) for s in said)

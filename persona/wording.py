@@ -43,7 +43,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Sorry, what? I don't see what that has to do with anything.",
         "I'm not sure why you're asking me that.",
         "That's... not really what I'm here about.",
-        "Um. Can we get back to it?",
+        "Can we get back to it?",
     ),
     "warm": (
         "Yeah. That's it, exactly.",
@@ -93,7 +93,7 @@ def _variants(lines: Sequence[str]) -> Iterator[str]:
     yield from lines
     for start in _HESITATION:
         for line in lines:
-            yield start + _lower_first(line)
+            yield start + line
     n = 1
     while True:
         for line in lines:
