@@ -40,6 +40,7 @@ from core.db.models import (
     User,
 )
 from evaluation.judge import LLMJudge
+from persona.engine import offline_source
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ class SessionActivities:
                 briefing=scenario.briefing,
                 persona_prompt=scenario.persona_prompt,
                 opening_line=scenario.opening_line,
-                offline_script=scenario.definition.get("script"),
+                offline_script=offline_source(scenario.definition),
             )
 
     # --- LiveKit ----------------------------------------------------------------------------

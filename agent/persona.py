@@ -1,6 +1,7 @@
 """The persona engine (persona/) as a livekit-agents `llm.LLM`: the voice agent and the text
 modality's activity play the client with the same code and the same prompt. `ScriptedLLM` is the
-offline scripted persona; `PersonaLLM(ChatEngine)` is the LLM persona (OpenAI-compatible)."""
+offline client (a format-2 persona's listening client, or a legacy script); `PersonaLLM(ChatEngine)`
+is the LLM persona (OpenAI-compatible)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from livekit.agents.types import (
 
 from core.contracts import Speaker
 from core.scenarios import Script
-from persona.engine import PersonaEngine, PersonaError, ScriptedEngine
+from core.scenarios.schema import PersonaDef
+from persona.engine import ListeningEngine, PersonaEngine, PersonaError, ScriptedEngine
 from persona.scripted import ScriptedPersona
 
 __all__ = ["PersonaLLM", "ScriptedLLM", "ScriptedPersona", "history_of"]
@@ -92,7 +94,11 @@ class PersonaLLM(llm.LLM[Any]):
 
 
 class ScriptedLLM(PersonaLLM):
-    """The offline scripted persona (deterministic: the reply is a function of the history)."""
+    """The offline client (deterministic: the reply is a function of the history)."""
 
-    def __init__(self, script: Script) -> None:
-        super().__init__(ScriptedEngine(script))
+    def __init__(self, persona: PersonaDef | Script | ListeningEngine | ScriptedEngine) -> None:
+        if isinstance(persona, PersonaDef):
+            persona = ListeningEngine(persona)
+        elif isinstance(persona, Script):
+            persona = ScriptedEngine(persona)
+        super().__init__(persona)

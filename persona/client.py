@@ -150,7 +150,11 @@ class _Client:
     def _about_nothing(self, reading: TurnReading) -> str:
         acts, state = reading.acts, self.persona.state
         if reading.repeated:
-            earlier = [self.answers[normalise(q)] for q in reading.questions if normalise(q) in self.answers]
+            earlier = [
+                self.answers[normalise(q)]
+                for q in reading.questions
+                if normalise(q) in self.answers
+            ]
             if earlier:
                 return said_again(earlier, self.said)
         if acts & OPENERS:

@@ -1,14 +1,17 @@
 """The persona engines behind one interface: `reply(history) -> str`, where history is the
 conversation so far as (speaker, text) pairs ending with the trainee's turn.
 
-- `ScriptedEngine`: the scenario's offline script (persona/scripted.py), deterministic.
+- `ListeningEngine`: the offline client of a format-2 persona (persona/client.py): facts told
+  when their topic is reached, trust, the ending; deterministic.
+- `ScriptedEngine`: a legacy scenario's offline script (persona/scripted.py), deterministic,
+  kept until every scenario is format 2 (`offline_source` picks the one a scenario has).
 - `ChatEngine`: an OpenAI-compatible chat-completions endpoint (VOICETRAIN_LLM_*), prompted with
   persona/prompt.py. One request per reply and no retry loop here: the caller's declared policy
   retries (the activity's RetryPolicy, the agent's session)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,8 +19,11 @@ import httpx
 
 from core.contracts import Speaker
 from core.scenarios import Script
+from core.scenarios.schema import PersonaDef
 from core.settings import Settings
+from persona.client import reply as listening_reply
 from persona.prompt import chat_messages
+from persona.prompt import persona_prompt as build_prompt
 from persona.scripted import scripted_reply
 
 History = Sequence[tuple[Speaker, str]]
@@ -47,6 +53,46 @@ class ScriptedEngine:
 
     async def reply(self, history: History) -> str:
         return scripted_reply(self.script, history)
+
+
+class ListeningEngine:
+    def __init__(self, persona: PersonaDef) -> None:
+        self.persona = persona
+
+    @property
+    def model(self) -> str:
+        return "voicetrain-listening-persona"
+
+    async def reply(self, history: History) -> str:
+        return listening_reply(self.persona, history).text
+
+
+def offline_source(definition: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the offline client plays from, out of a stored scenario definition: a format-2
+    scenario's persona (as `{"format": 2, "persona": {...}}`), else a legacy scenario's script.
+    This is what travels as `offline_script` (ScenarioSnapshot, AgentBriefing)."""
+    persona = definition.get("persona")
+    if definition.get("format") == 2 and isinstance(persona, Mapping):
+        return {"format": 2, "persona": dict(persona)}
+    script = definition.get("script")
+    return dict(script) if isinstance(script, Mapping) else None
+
+
+def offline_persona(source: Mapping[str, Any] | None) -> PersonaDef | None:
+    """The format-2 persona in an offline source (None for a legacy script or nothing)."""
+    if source is not None and source.get("format") == 2:
+        return PersonaDef.model_validate(source["persona"])
+    return None
+
+
+def offline_engine(source: Mapping[str, Any] | None) -> ListeningEngine | ScriptedEngine:
+    """The offline client for a scenario (`offline_source` of its definition)."""
+    persona = offline_persona(source)
+    if persona is not None:
+        return ListeningEngine(persona)
+    if source is None:
+        raise ValueError("no LLM configured and the scenario has no offline persona")
+    return ScriptedEngine(Script.model_validate(source))
 
 
 class ChatEngine:
@@ -129,17 +175,18 @@ def llm_endpoint(settings: Settings) -> LLMEndpoint | None:
 
 
 def make_engine(
-    *, persona_prompt: str, script: dict[str, Any] | None, llm: LLMEndpoint | None = None
+    *, persona_prompt: str, script: Mapping[str, Any] | None, llm: LLMEndpoint | None = None
 ) -> PersonaEngine:
-    """The LLM persona when an endpoint is configured, else the scenario's scripted persona."""
+    """The LLM persona when an endpoint is configured, else the scenario's offline client.
+    `script` is the scenario's `offline_source`: a format-2 persona also gives the LLM its
+    prompt (the same facts and rules the offline client follows)."""
     if llm is not None:
+        persona = offline_persona(script)
         return ChatEngine(
             base_url=llm.base_url,
             model=llm.model,
             api_key=llm.api_key,
             timeout=llm.timeout,
-            persona_prompt=persona_prompt,
+            persona_prompt=persona_prompt if persona is None else build_prompt(persona),
         )
-    if script is None:
-        raise ValueError("no LLM configured and the scenario has no offline script")
-    return ScriptedEngine(Script.model_validate(script))
+    return offline_engine(script)

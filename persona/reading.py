@@ -132,7 +132,9 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _is_question(sentence: str) -> bool:
-    return sentence.endswith("?") or bool(_OPEN_START.match(sentence) or _CLOSED_START.match(sentence))
+    return sentence.endswith("?") or bool(
+        _OPEN_START.match(sentence) or _CLOSED_START.match(sentence)
+    )
 
 
 def _question_form(sentence: str) -> str:
@@ -185,7 +187,9 @@ def read_turn(
     if "reflection" in acts or "summary" in acts:
         # a reflection counts only when it is accurate: it says again, in other words, what
         # the client has just said (a guess that misses is a statement the client corrects)
-        reflective = [s for s in statements if _CUES["reflection"].search(s) or _CUES["summary"].search(s)]
+        reflective = [
+            s for s in statements if _CUES["reflection"].search(s) or _CUES["summary"].search(s)
+        ]
         # (one with hardly any content, "it sounds really hard", is empathy, never a miss)
         accurate = any(
             len(content_words(s)) < 2 or _close(s, client_sentences, ECHO, ECHO_WITH_WORD)

@@ -129,7 +129,11 @@ GRIEF = PersonaDef(
             id="jamie",
             kind="context",
             topic="what happened, her loss",
-            asks=["What happened?", "Can you tell me what happened?", "What brings you here today?"],
+            asks=[
+                "What happened?",
+                "Can you tell me what happened?",
+                "What brings you here today?",
+            ],
             says=[
                 "My son Jamie died three weeks ago. A car accident. He was nineteen.",
                 "Jamie, my boy. The accident. Three weeks now.",

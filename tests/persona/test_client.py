@@ -105,7 +105,13 @@ def test_a_lecture_withdraws_the_client_until_trust_is_rebuilt(name: str) -> Non
     talk = Talk(persona)
     lectured = talk.say("You need to stop feeling sorry for yourself and pull yourself together.")
     assert lectured.trust < persona.state.start
-    assert lectured.text in [*persona.state.withdrawn, "Yeah, I guess.", "Right.", "Okay.", "I know."]
+    assert lectured.text in [
+        *persona.state.withdrawn,
+        "Yeah, I guess.",
+        "Right.",
+        "Okay.",
+        "I know.",
+    ]
     # withdrawn: the open question that would have reached the first fact gets nothing new
     assert talk.say(first).disclosed_fact_ids == ()
     # once trust is back the same topic is told
