@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from livekit.agents import Agent, AgentSession
+from livekit.agents import Agent, AgentSession, RunResult
+from livekit.agents.llm import ChatMessage
 
 from agent.persona import ScriptedLLM
 from core.contracts import Speaker
@@ -85,11 +86,11 @@ def test_with_an_llm_the_same_facts_and_rules_build_the_prompt() -> None:
 async def test_the_agents_text_mode_plays_the_listening_client() -> None:
     async with AgentSession[None](llm=ScriptedLLM(GRIEF)) as session:
         await session.start(Agent(instructions="play the client"))
-        result = await session.run(user_input="Can you tell me what happened?")
+        result: RunResult[None] = await session.run(user_input="Can you tell me what happened?")
         result.expect.next_event().is_message(role="assistant")
         said = [
             item.text_content
             for item in session.history.items
-            if getattr(item, "role", None) == "assistant"
+            if isinstance(item, ChatMessage) and item.role == "assistant"
         ]
     assert said == [GRIEF.facts[0].says[0]]
