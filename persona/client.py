@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 
 from core.contracts import Speaker
 from core.scenarios.schema import PersonaDef, PersonaFact
-from persona.reading import CLOSERS, OPENERS, TurnReading, normalise, read_turn
+from persona.reading import CLOSERS, OPENERS, TurnReading, forms_of, normalise, read_turn
 from persona.wording import GENERIC, fresh, said_again
 
 TRUSTING = 3 - 1  # trust a `needs_trust` fact waits for (0 closed .. 3 open)
 BASELINE = 1  # below it the client is withdrawn: it tells nothing new
-_DIRECT = ("open_question", "reflection", "closed_question")
 
 
 @dataclass(frozen=True)
@@ -39,11 +38,13 @@ class PersonaReply:
     all_disclosed: tuple[str, ...] = ()  # told so far, this reply included
 
 
-def unlocks(fact: PersonaFact) -> tuple[str, ...]:
-    """The turn forms that may unlock a fact (the author's, else the default for its kind)."""
+def unlocks(fact: PersonaFact) -> frozenset[str]:
+    """The turn forms that may unlock a fact: the author's list, else an open question, an
+    accurate reflection and whatever forms the fact's own example asks have (an author who
+    writes "Do you have pills at home?" as an ask means a direct question reaches it)."""
     if fact.unlocked_by is not None:
-        return tuple(fact.unlocked_by)
-    return _DIRECT if fact.kind in ("risk", "means") else ("open_question", "reflection")
+        return frozenset(fact.unlocked_by)
+    return frozenset({"open_question", "reflection"}).union(*(forms_of(a) for a in fact.asks))
 
 
 @dataclass
@@ -105,15 +106,18 @@ class _Client:
 
     def _forms(self, acts: frozenset[str]) -> set[str]:
         forms = {a for a in acts if a in ("open_question", "closed_question", "proposal")}
-        if acts & {"reflection", "summary"}:
+        forms |= {"greeting"} & acts
+        if acts & {"reflection", "summary"}:  # accurate ones only (the reading checked)
             forms.add("reflection")
+        if acts & {"validation", "affirmation"}:
+            forms.add("validation")
         return forms
 
     def _blocked(self, fact: PersonaFact, forms: set[str]) -> str | None:
         """Why the fact is not told now (None: it is told)."""
         if self.trust < BASELINE:
             return "withdrawn"
-        if not forms & set(unlocks(fact)):
+        if not forms & unlocks(fact):
             return "guarded"
         if any(earlier not in self.disclosed for earlier in fact.after):
             return "guarded"
@@ -124,11 +128,23 @@ class _Client:
     def _about_facts(self, reading: TurnReading, told: list[str]) -> str:
         facts, forms = self.facts, self._forms(reading.acts)
         reached = [facts[fid] for fid, _ in reading.reached if fid in facts]
+        # several questions at once, or a question after a reflection: a person takes up at
+        # most two things, what was said around the question first, the answer last
+        asked = [f for f in reached if f.id not in reading.by_statement]
+        room = 2 if "stacked_questions" in reading.acts or len(asked) < len(reached) else 1
         for fact in reached:
-            if fact.id not in self.disclosed and self._blocked(fact, forms) is None:
+            if (
+                len(told) < room
+                and fact.id not in self.disclosed
+                and not self._blocked(fact, forms)
+            ):
                 self.disclosed.append(fact.id)
                 told.append(fact.id)
-                return fresh(fact.says, self.said)
+        if told:
+            lines: list[str] = []
+            for fid in sorted(told, key=lambda fid: fid not in reading.by_statement):
+                lines.append(fresh(facts[fid].says, [*self.said, *lines]))
+            return " ".join(lines)
         if reached and reached[0].id in self.disclosed and reading.questions:
             return self._again(reached[0], reading.repeated)
         if reached and forms:
@@ -142,7 +158,8 @@ class _Client:
     def _again(self, fact: PersonaFact, repeated: bool) -> str:
         """A question about something already told: another wording of it, or, for the same
         question asked again, "like I said, ..." as a person answers."""
-        unused = [w for w in fact.says if normalise(w) not in {normalise(s) for s in self.said}]
+        said = [normalise(s) for s in self.said]
+        unused = [w for w in fact.says if not any(normalise(w) in s for s in said)]
         if unused and not repeated:
             return unused[0]
         return said_again(fact.says, self.said)
@@ -161,13 +178,13 @@ class _Client:
             return fresh([*state.warm, *GENERIC["warm"]], self.said)
         if "missed_reflection" in acts:
             return fresh(GENERIC["missed"], self.said)
-        if "open_question" in acts:
-            return fresh(GENERIC["unknown_open"], self.said)
-        if "closed_question" in acts or "proposal" in acts:
-            return fresh(GENERIC["unknown_closed"], self.said)
-        if "greeting" in acts:
+        if "greeting" in acts and not reading.questions:
             return fresh(GENERIC["greeting"], self.said)
-        return fresh(GENERIC["statement"], self.said)
+        if "open_question" in acts:
+            return fresh([*state.neutral, *GENERIC["unknown_open"]], self.said)
+        if "closed_question" in acts or "proposal" in acts:
+            return fresh([*state.neutral, *GENERIC["unknown_closed"]], self.said)
+        return fresh([*state.neutral, *GENERIC["statement"]], self.said)
 
     def _ending(self) -> str:
         self.ended = True

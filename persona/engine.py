@@ -69,20 +69,19 @@ class ListeningEngine:
 
 def offline_source(definition: Mapping[str, Any]) -> dict[str, Any] | None:
     """What the offline client plays from, out of a stored scenario definition: a format-2
-    scenario's persona (as `{"format": 2, "persona": {...}}`), else a legacy scenario's script.
-    This is what travels as `offline_script` (ScenarioSnapshot, AgentBriefing)."""
-    persona = definition.get("persona")
-    if definition.get("format") == 2 and isinstance(persona, Mapping):
-        return {"format": 2, "persona": dict(persona)}
-    script = definition.get("script")
-    return dict(script) if isinstance(script, Mapping) else None
+    scenario's persona section, else a legacy scenario's script. This is what travels as
+    `offline_script` (ScenarioSnapshot, AgentBriefing)."""
+    section = (
+        definition.get("persona") if definition.get("format") == 2 else definition.get("script")
+    )
+    return dict(section) if isinstance(section, Mapping) else None
 
 
 def offline_persona(source: Mapping[str, Any] | None) -> PersonaDef | None:
     """The format-2 persona in an offline source (None for a legacy script or nothing)."""
-    if source is not None and source.get("format") == 2:
-        return PersonaDef.model_validate(source["persona"])
-    return None
+    if source is None or "rules" in source:  # a legacy script has rules; a persona never does
+        return None
+    return PersonaDef.model_validate(source)
 
 
 def offline_engine(source: Mapping[str, Any] | None) -> ListeningEngine | ScriptedEngine:

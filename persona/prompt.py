@@ -6,7 +6,7 @@ scenario's stored prose prompt is used as it is."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from core.contracts import Speaker
 from core.scenarios.schema import PersonaDef, PersonaFact
@@ -28,6 +28,8 @@ _FORMS = {
     "reflection": "an accurate reflection of what you said",
     "closed_question": "a direct question",
     "proposal": "a suggestion they make with you",
+    "validation": "validation of what you told",
+    "greeting": "a greeting",
 }
 _MOVES = {
     "reflection": "accurate reflections",
@@ -59,8 +61,8 @@ def chat_messages(
     return messages
 
 
-def _fact_rule(fact: PersonaFact, unlocked_by: Sequence[str]) -> str:
-    forms = " or ".join(_FORMS[f] for f in unlocked_by)
+def _fact_rule(fact: PersonaFact, unlocked_by: Collection[str]) -> str:
+    forms = " or ".join(_FORMS[f] for f in sorted(unlocked_by))
     rule = f"- ({fact.id}) {fact.topic or 'this'}: tell it only when the counselor reaches it by {forms}"
     if fact.after:
         rule += f", and only after you have told {', '.join(fact.after)}"

@@ -101,6 +101,11 @@ _ABOUT_CLIENT = re.compile(
     r"more|okay|ok|been|happen\w*|cope|coping|handl\w*|manag\w*|need|have|sleep\w*|eat\w*|"
     r"work\w*|family|friends|life|day|week|tonight|today|safe)\b"
 )
+_FORM_CUES = {
+    "reflection": ("reflection", "summary"),
+    "validation": ("validation", "affirmation"),
+    "greeting": ("greeting",),
+}
 OPENERS = frozenset({"reflection", "validation", "affirmation", "summary"})
 CLOSERS = frozenset({"lecture", "judgement", "advice", "reassurance", "rudeness"})
 
@@ -111,6 +116,7 @@ class TurnReading:
     reached: tuple[tuple[str, float], ...]  # (fact id, closeness), closest first
     questions: tuple[str, ...]
     repeated: bool  # a question asked before, in the same or nearly the same words
+    by_statement: frozenset[str] = frozenset()  # reached only by what was said around a question
 
 
 def normalise(text: str) -> str:
@@ -169,6 +175,32 @@ def _fact_closeness(fact: PersonaFact, text: str) -> float:
     return best if best >= REACH_WITH_WORD and shares else 0.0
 
 
+def forms_of(text: str) -> frozenset[str]:
+    """The forms of a turn by its wording alone (what an author's example ask shows)."""
+    said = sentences(text)
+    forms = {_question_form(s) for s in said if _is_question(s)}
+    statements = [s for s in said if not _is_question(s)]
+    for form, cues in _FORM_CUES.items():
+        if any(_CUES[cue].search(s) for s in statements for cue in cues):
+            forms.add(form)
+    if any(_CUES["proposal"].search(s) for s in said):
+        forms.add("proposal")
+    return frozenset(forms)
+
+
+def _reached_by(persona: PersonaDef, texts: Sequence[str]) -> list[tuple[str, float]]:
+    """Per sentence, the facts nearest it (within MARGIN of that sentence's best), closest
+    first: each of several questions reaches its own topic."""
+    found: dict[str, float] = {}
+    for text in texts:
+        scores = {fact.id: _fact_closeness(fact, text) for fact in persona.facts}
+        best = max(scores.values(), default=0.0)
+        for fid, score in scores.items():
+            if score > 0 and score >= best - MARGIN:
+                found[fid] = max(found.get(fid, 0.0), score)
+    return sorted(found.items(), key=lambda pair: -pair[1])
+
+
 def read_turn(
     persona: PersonaDef, text: str, client_recent: Sequence[str], asked_before: Sequence[str]
 ) -> TurnReading:
@@ -184,14 +216,17 @@ def read_turn(
     for name, cue in _CUES.items():
         if any(cue.search(s) for s in said):
             acts.add(name)
+    by_question = _reached_by(persona, questions)
+    by_statement = _reached_by(persona, statements)
     if "reflection" in acts or "summary" in acts:
         # a reflection counts only when it is accurate: it says again, in other words, what
-        # the client has just said (a guess that misses is a statement the client corrects)
+        # the client has just said, or reaches what the author says it may reflect (a guess
+        # that misses is a statement the client corrects; one with hardly any content, "it
+        # sounds really hard", is empathy, never a miss)
         reflective = [
             s for s in statements if _CUES["reflection"].search(s) or _CUES["summary"].search(s)
         ]
-        # (one with hardly any content, "it sounds really hard", is empathy, never a miss)
-        accurate = any(
+        accurate = bool(by_statement) or any(
             len(content_words(s)) < 2 or _close(s, client_sentences, ECHO, ECHO_WITH_WORD)
             for s in reflective
         )
@@ -204,18 +239,9 @@ def read_turn(
     if acts & CLOSERS:
         # "you should ..." is not a reflection even though it starts with "you"
         acts.discard("reflection")
-    reaching = list(questions) + statements if questions else said
-    scores = {
-        fact.id: max((_fact_closeness(fact, s) for s in reaching), default=0.0)
-        for fact in persona.facts
-    }
-    best = max(scores.values(), default=0.0)
-    reached = tuple(
-        sorted(
-            ((fid, score) for fid, score in scores.items() if score > 0 and score >= best - MARGIN),
-            key=lambda p: -p[1],
-        )
-    )
+    # a client answers the question first, then takes up what was said around it
+    asked = dict(by_question)
+    reached = tuple(by_question) + tuple(p for p in by_statement if p[0] not in asked)
     earlier = [normalise(q) for q in asked_before]
     repeated = any(
         normalise(q) in earlier or any(similarity(q, e) >= REPEATED for e in earlier)
@@ -230,4 +256,5 @@ def read_turn(
         near = max((similarity(s, c) for s in said for c in context), default=0.0)
         if not about_client and near < OFF_TOPIC:
             acts.add("off_topic")
-    return TurnReading(frozenset(acts), reached, questions, repeated)
+    statement_only = frozenset(fid for fid, _ in by_statement if fid not in asked)
+    return TurnReading(frozenset(acts), reached, questions, repeated, statement_only)

@@ -104,8 +104,13 @@ def _variants(lines: Sequence[str]) -> Iterator[str]:
 def fresh(lines: Sequence[str], said: Collection[str]) -> str:
     """The first of `lines` (and then of their variants) not said before in the conversation."""
     lines = [line for line in lines if line.strip()] or list(GENERIC["statement"])
-    said_now = {normalise(s) for s in said}
-    return next(line for line in _variants(lines) if normalise(line) not in said_now)
+    # a wording said inside a longer line (two facts told at once) counts as said
+    said_now = [normalise(s) for s in said]
+    return next(
+        line
+        for line in _variants(lines)
+        if not any(normalise(line) in earlier for earlier in said_now)
+    )
 
 
 def said_again(wordings: Sequence[str], said: Collection[str]) -> str:
@@ -124,7 +129,8 @@ def _lower_first(line: str) -> str:
 
 
 _COMMON = frozenset(
-    "a after and any at before but everyone everything he her his it it's maybe most my no "
-    "nobody not nothing now of on one or she since so some sometimes that the then there "
-    "they this three two we what when yeah yes you".split()
+    "a after also an and any at because before but everyone everything he her his honestly it "
+    "it's just lately less maybe more mostly most my no nobody not nothing now of ok okay on one "
+    "only or she since so some sometimes sure that that's the then there there's they this "
+    "three two we well what when yeah yes you".split()
 )

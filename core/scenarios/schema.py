@@ -34,8 +34,11 @@ FactKind = Literal["context", "feeling", "risk", "means", "history", "protective
 # What moves the client (read from the trainee's turn by the persona engine).
 Opener = Literal["reflection", "validation", "open_question", "affirmation", "summary"]
 # The forms of a trainee turn that may unlock a fact (the persona's rules): an open question,
-# an accurate reflection, a closed question asked directly, or a proposal ("could we ...?").
-Unlock = Literal["open_question", "reflection", "closed_question", "proposal"]
+# an accurate reflection, a closed question asked directly, a proposal ("could we ...?"),
+# validation, a greeting.
+Unlock = Literal[
+    "open_question", "reflection", "closed_question", "proposal", "validation", "greeting"
+]
 Closer = Literal["lecture", "judgement", "advice", "reassurance", "stacked_questions", "rudeness"]
 
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -68,8 +71,8 @@ class PersonaFact(_Strict):
     means: str = Field("", max_length=200, description="for a means fact: what it is")
     unlocked_by: list[Unlock] | None = Field(
         None,
-        description="turn forms that unlock it; default open question or reflection, and for "
-        "risk and means facts also a direct closed question (asking directly is the skill)",
+        description="turn forms that unlock it; default: an open question, an accurate "
+        "reflection, and the forms of its own `asks` (closed asks: a direct question unlocks it)",
     )
 
 
@@ -79,6 +82,7 @@ class EmotionalState(_Strict):
     withdraws_after: list[Closer] = ["lecture", "judgement", "advice", "rudeness"]
     withdrawn: list[str] = Field([], max_length=10, description="lines when withdrawing")
     warm: list[str] = Field([], max_length=10, description="lines when feeling understood")
+    neutral: list[str] = Field([], max_length=10, description="lines when no fact is reached")
 
 
 class Ending(_Strict):
