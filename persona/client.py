@@ -145,8 +145,10 @@ class _Client:
             for fid in sorted(told, key=lambda fid: fid not in reading.by_statement):
                 lines.append(fresh(facts[fid].says, [*self.said, *lines]))
             return " ".join(lines)
-        if reached and reached[0].id in self.disclosed and reading.questions:
-            return self._again(reached[0], reading.repeated)
+        if reached and reached[0].id in self.disclosed:
+            if reading.questions:
+                return self._again(reached[0], reading.repeated)
+            return self._about_nothing(reading)  # a reflection of what was told: felt heard
         if reached and forms:
             fact = reached[0]
             why = self._blocked(fact, forms) or "guarded"

@@ -58,9 +58,9 @@ _CUES: dict[str, re.Pattern[str]] = {
         "reflection": r"^(so )?(it sounds|sounds like|it seems|seems like|it must|it feels like|"
         r"you feel|you're feeling|you are feeling|you sound|you've been|you have been|you're|"
         r"you are|you must|you really|you've|you have|you don't|you can't|you didn't|so you|"
-        r"i hear|i'm hearing|what i'm hearing|part of you|it's like|that must|so|you)\b",
+        r"i hear|i'm hearing|what i'm hearing|part of you|it's like|that must|on one hand|so|you)\b",
         "summary": r"\b(so far you've|let me see if i|to sum up|to summari[sz]e|if i've got th)",
-        "validation": r"\b(makes sense|understandable|no wonder|of course you|anyone would|"
+        "validation": r"\b(makes (complete |total |so much |a lot of )?sense|understandable|no wonder|of course you|anyone would|"
         r"thank(s| you) for (telling|sharing|being honest|trusting|saying)|i'm glad you|"
         r"that sounds (really |so |very |incredibly )?(hard|difficult|painful|awful|exhausting|"
         r"heavy|tough|scary|lonely|overwhelming)|that's a lot|it's (ok|okay) to feel|"
@@ -78,8 +78,8 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"pathetic|weak)|how could you|what were you thinking|you're being|overreact|"
         r"your (own )?fault|be ashamed|that's not normal|grow up|get over it|man up|"
         r"stop being|too sensitive)",
-        "rudeness": r"\b(shut up|idiot|stupid|moron|whatever|i don't care|who cares|boring|"
-        r"get to the point|waste of (my )?time|fuck\w*|shit|pathetic|loser|hurry up)\b",
+        "rudeness": r"(^whatever\b|\bwhatever[.!]|\b(shut up|idiot|stupid|moron|i don't care|who cares|boring|"
+        r"get to the point|waste of (my )?time|fuck\w*|shit|pathetic|loser|hurry up)\b)",
         "reassurance": r"\b(it'll be (fine|ok|okay|alright|all right)|it will be (fine|ok|okay|"
         r"alright)|everything will|don't worry|you'll be (fine|ok|okay|alright)|so much to live|"
         r"cheer up|bright side|at least you|could be worse|things will get better|"
@@ -97,6 +97,7 @@ _CUES: dict[str, re.Pattern[str]] = {
 }
 # A turn about the client's own experience is never off-topic, even when it reaches no fact.
 _ABOUT_CLIENT = re.compile(
+    r"\b(going on|happen\w*|brings? you|brought you|on your mind|how are you|how have you)\b|"
     r"\b(you|your|you're|you've|yourself)\b.*\b(feel\w*|doing|going on|going through|mean|"
     r"more|okay|ok|been|happen\w*|cope|coping|handl\w*|manag\w*|need|have|sleep\w*|eat\w*|"
     r"work\w*|family|friends|life|day|week|tonight|today|safe)\b"
@@ -106,6 +107,10 @@ _FORM_CUES = {
     "validation": ("validation", "affirmation"),
     "greeting": ("greeting",),
 }
+_FRAME = re.compile(
+    r"^(so )?(it sounds|sounds like|it seems|seems like|you feel|you're feeling|you are feeling|"
+    r"you sound|i hear|i'm hearing|what i'm hearing|part of you|on one hand)\b"
+)
 OPENERS = frozenset({"reflection", "validation", "affirmation", "summary"})
 CLOSERS = frozenset({"lecture", "judgement", "advice", "reassurance", "rudeness"})
 
@@ -214,7 +219,9 @@ def read_turn(
     client_sentences = [s for line in client_recent for s in sentences(line)]
     client_sentences += [normalise(line) for line in client_recent]
     for name, cue in _CUES.items():
-        if any(cue.search(s) for s in said):
+        # "you feel like you have to be perfect" reflects the client's rule; it is no lecture
+        heard = [s for s in said if not (name in CLOSERS and _FRAME.match(s))]
+        if any(cue.search(s) for s in heard):
             acts.add(name)
     by_question = _reached_by(persona, questions)
     by_statement = _reached_by(persona, statements)
