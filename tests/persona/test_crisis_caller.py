@@ -84,3 +84,24 @@ def test_a_question_asked_twice_is_not_answered_yeah() -> None:
     assert replies[0].disclosed_fact_ids == ("kids",)
     assert replies[1].text.lower().startswith("like i said")
     assert "kids" in replies[1].text.lower()
+
+
+def test_two_questions_at_once_get_two_answers_at_most() -> None:
+    _, replies = _talk(
+        [
+            "What has kept you going through all this? Who could you reach out to tonight? "
+            "What's been going on?"
+        ]  # fmt: skip
+    )
+    assert len(replies[0].disclosed_fact_ids) == 2
+    assert set(replies[0].disclosed_fact_ids) <= {"kids", "brother", "losses"}
+
+
+def test_reflecting_what_he_told_is_met_as_being_understood() -> None:
+    _, replies = _talk(
+        ["What's been going on?", "So you lost your job and your marriage, one after the other."]
+    )
+    felt = replies[-1]
+    assert felt.disclosed_fact_ids == ()
+    assert felt.trust > CRISIS.state.start
+    assert felt.text in [*CRISIS.state.warm, "Yeah. That's it, exactly.", "Yeah. It really is."]
