@@ -25,7 +25,7 @@ from core.scenarios.schema import PersonaDef, PersonaFact
 from persona.reading import CLOSERS, OPENERS, TurnReading, forms_of, normalise, read_turn
 from persona.wording import GENERIC, fresh, said_again
 
-TRUSTING = 3 - 1  # trust a `needs_trust` fact waits for (0 closed .. 3 open)
+TRUSTING = 2  # trust a `needs_trust` fact waits for (0 closed .. 3 open)
 BASELINE = 1  # below it the client is withdrawn: it tells nothing new
 
 
@@ -83,12 +83,9 @@ class _Client:
             return fresh(GENERIC["ended"], self.said)
         if "closing" in acts:
             return self._ending()
-        closers = acts & CLOSERS
-        if closers & set(state.withdraws_after) or "stacked_questions" in acts & set(
-            state.withdraws_after
-        ):
+        if acts & set(state.withdraws_after):  # a closer, or stacked questions if listed
             self.trust = max(0, self.trust - 1)
-        if closers:
+        if acts & CLOSERS:
             # unasked advice, a lecture, reassurance: the client never takes it as an invitation
             # to tell more (nor agrees to a plan nobody made with them)
             pool = GENERIC["rudeness"] if "rudeness" in acts else GENERIC["withdrawn"]
