@@ -61,11 +61,12 @@ def chat_messages(
     return messages
 
 
-def _fact_rule(fact: PersonaFact, unlocked_by: Collection[str]) -> str:
+def _fact_rule(fact: PersonaFact, unlocked_by: Collection[str], topics: dict[str, str]) -> str:
     forms = " or ".join(_FORMS[f] for f in sorted(unlocked_by))
     rule = f"- ({fact.id}) {fact.topic or 'this'}: tell it only when the counselor reaches it by {forms}"
     if fact.after:
-        rule += f", and only after you have told {', '.join(fact.after)}"
+        earlier = "; ".join(f"({fid}) {topics.get(fid) or fid}" for fid in fact.after)
+        rule += f", and only after you have told {earlier}"
     if fact.needs_trust:
         rule += ", and only once you feel understood"
     rule += f'. Then say something like: "{fact.says[0]}"' if fact.says else "."
@@ -84,7 +85,8 @@ def persona_prompt(persona: PersonaDef) -> str:
     if persona.opening_line:
         parts.append(f'You opened the conversation with: "{persona.opening_line}"')
     if persona.facts:
-        rules = "\n".join(_fact_rule(fact, unlocks(fact)) for fact in persona.facts)
+        topics = {fact.id: fact.topic for fact in persona.facts}
+        rules = "\n".join(_fact_rule(fact, unlocks(fact), topics) for fact in persona.facts)
         parts.append(
             "What you know and tell only when the counselor reaches it, one thing at a time, "
             f"never out of order:\n{rules}"
@@ -106,9 +108,11 @@ def persona_prompt(persona: PersonaDef) -> str:
         'answer as a person would ("like I said, ...").'
     )
     if ending.closing_line or ending.cut_short_line:
-        done = f" once you have told {', '.join(ending.after)}" if ending.after else ""
+        topics = {fact.id: fact.topic or fact.id for fact in persona.facts}
+        told = "; ".join(f"({fid}) {topics.get(fid, fid)}" for fid in ending.after)
+        done = f" once you have told {told}" if ending.after else ""
         parts.append(
-            f'When the counselor ends the conversation{done}, close with: "{ending.closing_line}"'
-            f'. If they end it before that, you notice being cut short: "{ending.cut_short_line}"'
+            f'When the counselor ends the conversation{done}, close with: "{ending.closing_line}" '
+            f'If they end it before that, you notice being cut short: "{ending.cut_short_line}"'
         )
     return "\n\n".join(p for p in parts if p)

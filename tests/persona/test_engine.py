@@ -71,7 +71,8 @@ def test_with_an_llm_the_same_facts_and_rules_build_the_prompt() -> None:
     assert "stored prose" not in prompt
     for fact in CRISIS.facts:
         assert f"({fact.id})" in prompt
-    assert "only after you have told suicidal_thoughts" in prompt  # the means fact's order
+    # the means fact's order, by what the earlier fact is about
+    assert "only after you have told (suicidal_thoughts) thoughts of suicide" in prompt
     assert "only once you feel understood" in prompt
     assert CRISIS.ending.closing_line in prompt
     assert CRISIS.ending.cut_short_line in prompt
