@@ -1,9 +1,9 @@
 """The text modality's persona activity: the client's next line, from the persona engine
 (persona/, the same code the voice agent plays with).
 
-Deterministic when the scripted persona plays: the activity reads the conversation so far from
-Postgres (the workflow persists the trainee turn before it asks) and the script is replayed over
-it, so a retry gives the same reply. With an LLM a retry may word the reply differently, which is
+Deterministic when the offline client plays: the activity reads the conversation so far from
+Postgres (the workflow persists the trainee turn before it asks) and the client's state is
+replayed over it, so a retry gives the same reply. With an LLM a retry may word the reply differently, which is
 safe: only the completed attempt's result is recorded in the workflow history and becomes the
 client turn."""
 
@@ -20,7 +20,7 @@ from core.contracts.base import TURN_TEXT_MAX_CHARS, Speaker
 from core.db import queries
 from core.db.engine import SessionMaker
 from core.db.models import Scenario, TrainingSession
-from persona.engine import LLMEndpoint, PersonaError, make_engine
+from persona.engine import LLMEndpoint, PersonaError, make_engine, offline_source
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class PersonaActivities:
             )
         engine = make_engine(
             persona_prompt=scenario.persona_prompt,
-            script=scenario.definition.get("persona"),
+            script=offline_source(scenario.definition),
             llm=self.llm,
         )
         try:

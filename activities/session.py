@@ -39,6 +39,7 @@ from core.db.models import (
     TrainingSession,
     User,
 )
+from persona.engine import offline_source
 from workflows.interface import workflow_id
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class SessionActivities:
                 briefing=scenario.briefing,
                 persona_prompt=scenario.persona_prompt,
                 opening_line=scenario.opening_line,
-                offline_script=scenario.definition.get("persona"),
+                offline_script=offline_source(scenario.definition),
             )
 
     # --- LiveKit ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The persona engine (persona/) as a livekit-agents `llm.LLM`: the voice agent and the text
 modality's activity play the client with the same code and the same prompt. `ScriptedLLM` is the
-offline scripted persona; `PersonaLLM(ChatEngine)` is the LLM persona (OpenAI-compatible)."""
+offline client (a format-2 persona's listening client, or a legacy script); `PersonaLLM(ChatEngine)`
+is the LLM persona (OpenAI-compatible)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,9 @@ from livekit.agents.types import (
 
 from core.contracts.base import Speaker
 from core.scenarios.schema import PersonaDef
-from persona.engine import PersonaEngine, PersonaError, ScriptedEngine
-from persona.scripted import ScriptedPersona
+from persona.engine import ListeningEngine, PersonaEngine, PersonaError
 
-__all__ = ["PersonaLLM", "ScriptedLLM", "ScriptedPersona", "history_of"]
+__all__ = ["PersonaLLM", "ScriptedLLM", "history_of"]
 
 _SPEAKERS: dict[str, Speaker] = {"user": "trainee", "assistant": "client"}
 
@@ -92,7 +92,7 @@ class PersonaLLM(llm.LLM[Any]):
 
 
 class ScriptedLLM(PersonaLLM):
-    """The offline scripted persona (deterministic: the reply is a function of the history)."""
+    """The offline client (deterministic: the reply is a function of the history)."""
 
-    def __init__(self, persona: PersonaDef) -> None:
-        super().__init__(ScriptedEngine(persona))
+    def __init__(self, persona: PersonaDef | ListeningEngine) -> None:
+        super().__init__(ListeningEngine(persona) if isinstance(persona, PersonaDef) else persona)

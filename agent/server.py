@@ -47,7 +47,11 @@ def model_for(settings: Settings, briefing: AgentBriefing) -> Any:
         from agent.persona import PersonaLLM
 
         # the same engine and prompt the text modality's client_reply activity uses
-        return PersonaLLM(make_engine(persona_prompt=briefing.persona_prompt, script=None, llm=llm))
+        # (a format-2 persona gives the prompt its facts and rules)
+        engine = make_engine(
+            persona_prompt=briefing.persona_prompt, script=briefing.offline_script, llm=llm
+        )
+        return PersonaLLM(engine)
     if settings.agent_llm_model:
         return settings.agent_llm_model
     from agent.text_mode import persona_llm

@@ -13,15 +13,14 @@ from agent.bridge import SessionBridge
 from agent.persona import ScriptedLLM
 from agent.roleplay import RolePlayClient, TranscriptRecorder
 from core.contracts.conversation import AgentBriefing, AgentJoined, EndReason, Turn
-from core.scenarios.schema import PersonaDef
+from persona.engine import offline_engine
 
 
 def persona_llm(briefing: AgentBriefing, configured: llm.LLM[Any] | None = None) -> llm.LLM[Any]:
     if configured is not None:
         return configured
-    if briefing.offline_script is None:
-        raise ValueError("no LLM configured and the scenario has no offline script")
-    return ScriptedLLM(PersonaDef.model_validate(briefing.offline_script))
+    # the scenario's offline client: its format-2 persona, or a legacy script
+    return ScriptedLLM(offline_engine(briefing.offline_script))
 
 
 async def run_text_session(

@@ -1,14 +1,15 @@
 """The persona engines behind one interface: `reply(history) -> str`, where history is the
 conversation so far as (speaker, text) pairs ending with the trainee's turn.
 
-- `ScriptedEngine`: the scenario's persona facts played offline (persona/scripted.py), deterministic.
+- `ListeningEngine`: the offline client of a format-2 persona (persona/client.py): facts told
+  when their topic is reached, trust, the ending; deterministic.
 - `ChatEngine`: an OpenAI-compatible chat-completions endpoint (VOICETRAIN_LLM_*), prompted with
   persona/prompt.py. One request per reply and no retry loop here: the caller's declared policy
   retries (the activity's RetryPolicy, the agent's session)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,8 +17,9 @@ from core.contracts.base import Speaker
 from core.llm import ChatClient, LLMError
 from core.scenarios.schema import PersonaDef
 from core.settings import Settings
+from persona.client import reply as listening_reply
 from persona.prompt import chat_messages
-from persona.scripted import scripted_reply
+from persona.prompt import persona_prompt as build_prompt
 
 History = Sequence[tuple[Speaker, str]]
 
@@ -36,16 +38,30 @@ class PersonaEngine(Protocol):
     async def reply(self, history: History) -> str: ...
 
 
-class ScriptedEngine:
+class ListeningEngine:
     def __init__(self, persona: PersonaDef) -> None:
         self.persona = persona
 
     @property
     def model(self) -> str:
-        return "voicetrain-scripted-persona"
+        return "voicetrain-listening-persona"
 
     async def reply(self, history: History) -> str:
-        return scripted_reply(self.persona, history)
+        return listening_reply(self.persona, history).text
+
+
+def offline_source(definition: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the offline client plays from, out of a stored scenario definition: its persona
+    section. This is what travels as `offline_script` (ScenarioSnapshot, AgentBriefing)."""
+    section = definition.get("persona")
+    return dict(section) if isinstance(section, Mapping) else None
+
+
+def offline_engine(source: Mapping[str, Any] | None) -> ListeningEngine:
+    """The offline client for a scenario (`offline_source` of its definition)."""
+    if source is None:
+        raise ValueError("no LLM configured and the scenario has no offline persona")
+    return ListeningEngine(PersonaDef.model_validate(source))
 
 
 class ChatEngine:
@@ -107,18 +123,18 @@ def llm_endpoint(settings: Settings) -> LLMEndpoint | None:
 
 
 def make_engine(
-    *, persona_prompt: str, script: dict[str, Any] | None, llm: LLMEndpoint | None = None
+    *, persona_prompt: str, script: Mapping[str, Any] | None, llm: LLMEndpoint | None = None
 ) -> PersonaEngine:
-    """The LLM persona when an endpoint is configured, else the scenario's scripted persona
-    (`script` is the stored scenario's persona section)."""
+    """The LLM persona when an endpoint is configured, else the scenario's offline client.
+    `script` is the scenario's `offline_source`: a format-2 persona also gives the LLM its
+    prompt (the same facts and rules the offline client follows)."""
     if llm is not None:
+        persona = None if script is None else PersonaDef.model_validate(script)
         return ChatEngine(
             base_url=llm.base_url,
             model=llm.model,
             api_key=llm.api_key,
             timeout=llm.timeout,
-            persona_prompt=persona_prompt,
+            persona_prompt=persona_prompt if persona is None else build_prompt(persona),
         )
-    if script is None:
-        raise ValueError("no LLM configured and the scenario has no offline persona")
-    return ScriptedEngine(PersonaDef.model_validate(script))
+    return offline_engine(script)

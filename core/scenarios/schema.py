@@ -33,6 +33,12 @@ Difficulty = Literal["beginner", "intermediate", "advanced"]
 FactKind = Literal["context", "feeling", "risk", "means", "history", "protective", "support"]
 # What moves the client (read from the trainee's turn by the persona engine).
 Opener = Literal["reflection", "validation", "open_question", "affirmation", "summary"]
+# The forms of a trainee turn that may unlock a fact (the persona's rules): an open question,
+# an accurate reflection, a closed question asked directly, a proposal ("could we ...?"),
+# validation, a greeting.
+Unlock = Literal[
+    "open_question", "reflection", "closed_question", "proposal", "validation", "greeting"
+]
 Closer = Literal["lecture", "judgement", "advice", "reassurance", "stacked_questions", "rudeness"]
 
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -63,6 +69,11 @@ class PersonaFact(_Strict):
     needs_trust: bool = Field(False, description="only once the client has warmed up")
     after: list[str] = Field([], description="fact ids that must be disclosed first")
     means: str = Field("", max_length=200, description="for a means fact: what it is")
+    unlocked_by: list[Unlock] | None = Field(
+        None,
+        description="turn forms that unlock it; default: an open question, an accurate "
+        "reflection, and the forms of its own `asks` (closed asks: a direct question unlocks it)",
+    )
 
 
 class EmotionalState(_Strict):

@@ -6,19 +6,33 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from agent.persona import ScriptedPersona
+from core.contracts.base import Speaker
 from core.scenarios.library import persona_prompt
+from persona.client import reply as client_reply
+from persona.prompt import persona_prompt as build_prompt
 from tests.agent_helpers import LIBRARY
 
 
-def test_scripted_persona_plays_the_facts_and_falls_back() -> None:
+def test_the_offline_client_plays_the_scenario_facts() -> None:
     maya = LIBRARY["anxious-college-student"].persona
-    persona = ScriptedPersona(maya)
-    first = persona.reply("Hi Maya, welcome, and thanks for coming in.")
-    assert "never done this before" in first
-    # a turn that reaches no fact: a neutral line
-    assert persona.reply("The weather turned cold this week.") in maya.state.neutral
-    assert "Running" in persona.reply("What has helped you cope before?")
+    said: list[tuple[Speaker, str]] = [("client", maya.opening_line)]
+
+    def say(line: str) -> str:
+        said.append(("trainee", line))
+        text = client_reply(maya, said).text
+        said.append(("client", text))
+        return text
+
+    say("Hi Maya, welcome, and thanks for coming in.")
+    # a turn that reaches no fact tells nothing new
+    assert (
+        client_reply(
+            maya, [*said, ("trainee", "The weather turned cold this week.")]
+        ).disclosed_fact_ids
+        == ()
+    )
+    coping = say("What has helped you cope with stress before?")
+    assert coping not in [t for s, t in said[:-1] if s == "client"]
 
 
 def test_models_come_from_settings(tmp_path: Path) -> None:
@@ -60,5 +74,5 @@ def test_models_come_from_settings(tmp_path: Path) -> None:
     # the persona engine the text modality's activity uses, with the scenario's prompt
     assert isinstance(compatible, PersonaLLM)
     assert isinstance(compatible.engine, ChatEngine)
-    assert compatible.engine.persona_prompt == persona_prompt(scenario.persona)
+    assert compatible.engine.persona_prompt == build_prompt(scenario.persona)
     assert compatible.model == "local-model"

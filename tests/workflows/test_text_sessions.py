@@ -11,12 +11,14 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from core.contracts.base import Speaker
 from core.contracts.conversation import EndConversation
 from core.contracts.workflow import SessionLimits, SessionOutcome, TraineeMessage
 from core.db.engine import SessionMaker
-from core.scenarios.library import load_library, persona_prompt
+from core.scenarios.library import load_library
 from core.settings import load_settings
-from persona.scripted import ScriptedPersona
+from persona.client import reply as client_reply
+from persona.prompt import persona_prompt as build_prompt
 from tests.api_harness import Api, running_api
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import begin, db_turns, eventually, keep_history, scenario_by_slug
@@ -65,7 +67,7 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
     assert view["modality"] == "text"
 
     lines = scenario.demo.trainee_lines[:5]
-    expected = ScriptedPersona(scenario.persona)
+    conversation: list[tuple[Speaker, str]] = [("client", scenario.persona.opening_line)]
     for n, line in enumerate(lines):
         r = await api.http.post(
             f"/v1/sessions/{sid}/messages", json={"text": line}, headers=api.auth(user)
@@ -76,8 +78,11 @@ async def test_a_whole_text_session_through_rest(api: Api, client: Client) -> No
         assert reply["trainee_turn"]["text"] == line
         assert reply["client_turn"]["speaker"] == "client"
         assert reply["client_turn"]["seq"] == 2 + 2 * n
-        # the one persona engine: the same replies the scripted persona gives the voice agent
-        assert reply["client_turn"]["text"] == expected.reply(line)
+        # the one persona engine: the same replies the offline client gives the voice agent
+        conversation.append(("trainee", line))
+        expected = client_reply(scenario.persona, conversation).text
+        assert reply["client_turn"]["text"] == expected
+        conversation.append(("client", expected))
         # the transcript shows the conversation live: both turns are stored when the reply returns
         transcript = (
             await api.http.get(f"/v1/sessions/{sid}/transcript", headers=api.auth(user))
@@ -290,6 +295,6 @@ async def test_worker_killed_mid_reply_the_reply_still_arrives_once(
     assert stored[2].text == reply.client_turn.text
     assert len(llm.requests) == 2
     assert messages[0]["role"] == "system"
-    assert messages[0]["content"].startswith(persona_prompt(LIBRARY[SLUG].persona).strip()[:40])
+    assert messages[0]["content"].startswith(build_prompt(LIBRARY[SLUG].persona).strip()[:40])
     assert [m["role"] for m in messages[1:]] == ["assistant", "user"]
     assert await retried_after_heartbeat_timeout(handle, "client_reply")
