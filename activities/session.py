@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -59,10 +60,14 @@ class SessionActivities:
         sessionmaker: SessionMaker,
         livekit: LiveKitRooms | None,
         judge: LLMJudge | None = None,
+        *,
+        max_active_sessions: int | None = None,
     ) -> None:
         self.db = sessionmaker
         self.livekit = livekit
         self.judge = judge
+        # Settings.max_active_sessions_per_user; None (activity tests) caps nothing.
+        self.max_active_sessions = max_active_sessions
 
     # --- start ------------------------------------------------------------------------------
 
@@ -84,8 +89,15 @@ class SessionActivities:
                     session_id=existing.id, attempt=existing.attempt, room_name=existing.room_name,
                     scenario_id=existing.scenario_id, review_required=required,
                 )  # fmt: skip
-            if await db.get(User, start.user_id) is None:
+            # The per-trainee lock decides concurrent starts: the admission check before the
+            # workflow is check-then-insert, so a burst passes it together; here one start at a
+            # time counts the active sessions and inserts (attempt numbers are counted under it too).
+            user = await db.scalar(
+                select(User.id).where(User.id == start.user_id).with_for_update()
+            )
+            if user is None:
                 raise _business("NotFound", "unknown user")
+            await self._check_active_cap(db, start)
             if start.assignment_id is not None:
                 assignment = await db.get(Assignment, start.assignment_id)
                 if assignment is None:
@@ -147,6 +159,26 @@ class SessionActivities:
                 room_name=session.room_name,
                 scenario_id=scenario_id,
                 review_required=review_required,
+            )
+
+    async def _check_active_cap(self, db: AsyncSession, start: StartSession) -> None:
+        if self.max_active_sessions is None:
+            return
+        active = await db.scalar(
+            select(func.count())
+            .select_from(TrainingSession)
+            .where(
+                TrainingSession.user_id == start.user_id,
+                TrainingSession.status == "active",
+                # a retried create_session whose row a concurrent attempt wrote is not a new one
+                TrainingSession.id != start.session_id,
+            )
+        )
+        if (active or 0) >= self.max_active_sessions:
+            raise _business(
+                "TooManyActiveSessions",
+                f"you already have {active} active sessions (the limit is "
+                f"{self.max_active_sessions}); end one before starting another",
             )
 
     @activity.defn(name="load_scenario")

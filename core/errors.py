@@ -104,6 +104,7 @@ BUSINESS_ERRORS: dict[str, type[VoicetrainError]] = {
     "NotFound": NotFound,
     "AttemptsExhausted": AttemptsExhausted,
     "AssignmentClosed": AssignmentClosed,
+    "TooManyActiveSessions": TooManyActiveSessions,
 }
 
 # send_message's refusals (ApplicationError.type from the workflow) and their HTTP meaning.

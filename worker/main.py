@@ -94,7 +94,9 @@ def build_worker(
     persona_llm: LLMEndpoint | None = None,
 ) -> Worker:
     compile_workflow_modules()
-    acts = SessionActivities(sessionmaker, livekit, judge)
+    acts = SessionActivities(
+        sessionmaker, livekit, judge, max_active_sessions=settings.max_active_sessions_per_user
+    )
     persona = PersonaActivities(sessionmaker, persona_llm)
     review = ReviewActivities(sessionmaker)
     return Worker(

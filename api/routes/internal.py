@@ -17,7 +17,7 @@ from api.errors import responses
 from api.signals import signal_session
 from core.contracts.conversation import AgentBriefing, AgentJoined, EndConversation, TurnBatch
 from core.contracts.rest import Accepted
-from core.errors import Conflict, Unavailable
+from core.errors import BadRequest, Conflict, Unavailable
 from workflows import interface
 
 router = APIRouter(
@@ -48,6 +48,8 @@ async def agent_joined(
     "/{session_id}/turns", status_code=202, response_model=Accepted, responses=responses(409)
 )
 async def turns(session_id: uuid.UUID, body: TurnBatch, temporal: TemporalDep) -> Accepted:
+    if body.rejected:  # a malformed turn: the agent is told, and no part of its batch is kept
+        raise BadRequest("; ".join(rejected.reason for rejected in body.rejected))
     workflow_id = interface.workflow_id(session_id)
     if not await signal_session(temporal, workflow_id, interface.ADD_TURNS, body):
         raise Conflict("the session has already finished")

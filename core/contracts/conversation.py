@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from core.contracts.base import TURN_BATCH_MAX, Contract, Speaker, StorableText
 
@@ -23,8 +23,13 @@ EndReason = Literal[
 ]
 
 
+# The agent's payloads are strict where JSON has a type of its own: a number sent as a string or
+# a bool as an int is refused, not coerced (StrictInt per field: model-wide strict would refuse
+# the ISO strings the JSON converters send for datetimes and UUIDs).
+
+
 class Turn(Contract):
-    seq: int = Field(description="0-based, assigned by the agent; the workflow dedupes by it")
+    seq: StrictInt = Field(description="0-based, assigned by the agent; the workflow dedupes by it")
     speaker: Speaker
     text: StorableText
     started_at: AwareDatetime
@@ -32,14 +37,16 @@ class Turn(Contract):
 
 
 class RejectedTurn(Contract):
-    seq: int | None
+    seq: StrictInt | None
     reason: str
 
 
 class TurnBatch(Contract):
     """Signals are decoded whole: one malformed turn must not take the valid turns of its batch
     with it. Each turn is validated on its own; the ones that fail are kept in `rejected` (with
-    the reason) so the workflow counts them as dropped instead of losing the batch silently."""
+    the reason, which names the field path) so the workflow counts them as dropped instead of
+    losing the batch silently. The HTTP bridge can answer, so there a batch with any rejected
+    turn is refused whole (422) and nothing of it is signalled."""
 
     turns: Annotated[list[Turn], Field(max_length=TURN_BATCH_MAX)]
     rejected: list[RejectedTurn] = Field(default_factory=list)
@@ -51,7 +58,7 @@ class TurnBatch(Contract):
             return data
         valid: list[Any] = []
         rejected: list[Any] = list(data.get("rejected") or [])
-        for item in data["turns"]:
+        for index, item in enumerate(data["turns"]):
             if isinstance(item, Turn):
                 valid.append(item)
                 continue
@@ -60,10 +67,10 @@ class TurnBatch(Contract):
             except ValidationError as exc:
                 seq = item.get("seq") if isinstance(item, dict) else None
                 first = exc.errors()[0]
-                where = ".".join(str(p) for p in first.get("loc", ()))
+                where = ".".join(str(p) for p in ("turns", index, *first.get("loc", ())))
                 rejected.append(
                     RejectedTurn(
-                        seq=seq if isinstance(seq, int) else None,
+                        seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
                         reason=f"{where}: {first.get('msg', 'invalid')}",
                     )
                 )
@@ -72,7 +79,7 @@ class TurnBatch(Contract):
 
 class EndConversation(Contract):
     reason: EndReason
-    final_turn_count: int | None = Field(None, ge=0)
+    final_turn_count: StrictInt | None = Field(None, ge=0)
 
 
 class AgentJoined(Contract):

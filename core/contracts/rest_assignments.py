@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt
 
 from core.contracts.base import Contract, LineText
 
@@ -20,9 +20,10 @@ class AssignmentCreate(Contract):
     scenario_id: UUID
     trainee_id: LineText = Field(min_length=1, max_length=200)
     due_at: AwareDatetime | None = None
-    max_attempts: int = Field(3, ge=1, le=100)
-    min_score: float | None = Field(None, ge=0, le=100)
-    review_required: bool = False
+    # strict: a number as a string or a bool as an int is refused, not coerced
+    max_attempts: StrictInt = Field(3, ge=1, le=100)
+    min_score: StrictFloat | None = Field(None, ge=0, le=100)
+    review_required: StrictBool = False
     late_policy: LatePolicy = "allow"
 
 

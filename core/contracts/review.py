@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool
 
 from core.contracts.base import Contract, LineText, Rating, StorableText
 
@@ -29,7 +29,7 @@ class RedFlagDecision(Contract):
 class ReviewRequest(Contract):
     """POST /v1/sessions/{id}/review: the supervisor's verdict on the AI's evaluation."""
 
-    passed: bool = Field(description="the final pass/fail")
+    passed: StrictBool = Field(description="the final pass/fail")  # never "true" or 1
     comment: ReviewComment | None = None
     criteria: Annotated[list[CriterionOverride], Field(max_length=50)] = []
     red_flags: Annotated[list[RedFlagDecision], Field(max_length=50)] = []
