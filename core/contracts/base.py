@@ -63,3 +63,9 @@ LineText = Annotated[str, AfterValidator(_storable), AfterValidator(_no_controls
 
 class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+def require_one_target(scenario_id: object, assignment_id: object) -> None:
+    """A session starts from a scenario (practice) or an assignment (assessed), never both."""
+    if (scenario_id is None) == (assignment_id is None):
+        raise ValueError("give exactly one of scenario_id and assignment_id")

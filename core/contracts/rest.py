@@ -18,6 +18,7 @@ from core.contracts.base import (
     ReviewStatus,
     Role,
     SessionState,
+    require_one_target,
 )
 from core.contracts.conversation import Turn
 from core.contracts.workflow import ScenarioSummary
@@ -53,8 +54,7 @@ class CreateSessionRequest(Contract):
 
     @model_validator(mode="after")
     def _one_target(self) -> CreateSessionRequest:
-        if (self.scenario_id is None) == (self.assignment_id is None):
-            raise ValueError("give exactly one of scenario_id and assignment_id")
+        require_one_target(self.scenario_id, self.assignment_id)
         return self
 
 

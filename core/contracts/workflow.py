@@ -19,6 +19,7 @@ from core.contracts.base import (
     Phase,
     ReviewStatus,
     StorableText,
+    require_one_target,
 )
 from core.contracts.conversation import Turn
 
@@ -56,8 +57,7 @@ class StartSession(Contract):
 
     @model_validator(mode="after")
     def _one_target(self) -> StartSession:
-        if (self.scenario_id is None) == (self.assignment_id is None):
-            raise ValueError("exactly one of scenario_id and assignment_id is required")
+        require_one_target(self.scenario_id, self.assignment_id)
         return self
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,42 +10,21 @@ import yaml
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
-from core.scenarios.library import load_library
 from core.scenarios.schema import ScenarioDoc
-from evaluation.combine import combine
 from evaluation.metrics import compute_metrics
 from evaluation.skills import detect
+from tests.evaluation_helpers import LIBRARY, T0, score, turns
 from voicetrain.report import render_report
 
-LIBRARY = {s.slug: s for s in load_library()}
 TRANSCRIPTS = Path(__file__).parent.parent / "transcripts"
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def transcript(slug: str, kind: str) -> list[Turn]:
-    raw = yaml.safe_load((TRANSCRIPTS / f"{slug}.yaml").read_text())[kind]
-    return [
-        Turn(
-            seq=i,
-            speaker=speaker,
-            text=text,
-            started_at=T0 + timedelta(seconds=20 * i),
-            ended_at=T0 + timedelta(seconds=20 * i + 15),
-        )
-        for i, (speaker, text) in enumerate(raw)
-    ]
+    return turns(*yaml.safe_load((TRANSCRIPTS / f"{slug}.yaml").read_text())[kind])
 
 
-def run(scenario: ScenarioDoc, turns: list[Turn]) -> Evaluation:
-    return combine(
-        session_id=uuid.UUID(int=1),
-        turns=turns,
-        rubric=scenario.rubric,
-        scenario_id=uuid.UUID(int=2),
-        scenario_version=1,
-        created_at=T0,
-        facts=scenario.persona.facts,
-    )
+def run(scenario: ScenarioDoc, conversation: list[Turn]) -> Evaluation:
+    return score(scenario.slug, conversation)
 
 
 def test_every_scenario_has_hand_written_transcripts() -> None:
