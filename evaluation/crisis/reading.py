@@ -213,3 +213,22 @@ def arranges_follow_up(s: Said) -> bool:
 
 def refuses_follow_up(s: Said) -> bool:
     return bool(_NO_FOLLOW_UP.search(s.text))
+
+
+def assesses(s: Said, reading: CrisisReading) -> bool:
+    """The sentence does a step of the assessment: asks about suicide, means, intent, plan,
+    timing or history, explores what holds the client here, or plans their safety."""
+    return (
+        asks_directly(s)
+        or asks_about_means(s, reading)
+        or counsels_means(s, reading)
+        or asks_intent(s)
+        or explores_buffers(s)
+        or plans_safety(s)
+    )
+
+
+def assesses_risk(turn: Turn) -> bool:
+    """A trainee turn read on its own (no scenario's means): whether it assesses the risk."""
+    reading = CrisisReading([turn], CrisisProfile(), v.means_pattern(v.MEANS_WORDS))
+    return any(assesses(Said(turn, s.text), reading) for s in sentences(turn.text))
