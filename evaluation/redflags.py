@@ -73,7 +73,8 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
 
 _NO_INTENT = re.compile(
     r"\b(wouldn't|would not|won't|couldn't|could not) (do|act|go through|hurt)|\bno plan\b|"
-    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b",
+    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b|\bnot a plan\b|"
+    r"\bI (wouldn't|would not|won't|couldn't)\.",
     re.I,
 )
 

@@ -82,7 +82,7 @@ _BUFFER = re.compile(
     r"\b(reasons? (for|to) (living|live|stay)|kept you (going|alive|safe)|keeps you (going|here)|"
     r"hold(ing)? on|someone you trust|stopped you|in your corner|(anyone|someone) you (could|can) "
     r"(reach|call|talk|ring|turn)|(who|anyone|someone) (could|can|would) you (call|talk|reach|turn)"
-    r"|who (is|are) there for you|support|friends?|family|helped you (before|get through))\b",
+    r"|who (is|are) there for you|who('s| is| has) been (with|there for|around) you|support|friends?|family|helped you (before|get through))\b",
     re.I,
 )
 _SAFETY = re.compile(
