@@ -135,16 +135,24 @@ def _skill_moves(criterion: CriterionDef, resp: Responsiveness) -> list[tuple[Mo
     return moves
 
 
-def _follow_ups(criterion: CriterionDef, conv: Conversation, reading: CriterionReading) -> None:
+def _follow_ups(
+    criterion: CriterionDef,
+    conv: Conversation,
+    reading: CriterionReading,
+    shown: Sequence[tuple[Aspect, int]],
+) -> None:
     """The first time the client discloses `after`, one of the next `within` trainee turns
-    takes it up: it is near the take-up examples, or it picks up the disclosure's own words."""
+    takes it up: it is near the take-up examples, it picks up the disclosure's own words, or it
+    shows the criterion's key aspect or an aspect that answers that same disclosure (`shown`:
+    aspect and turn), since "take it up with the question" is met by the question in any words."""
     for rule in criterion.follow_up:
         d = conv.first_disclosure(rule.after)
         if d is None:
             continue
         wanted = of(rule.examples)
         later = [e for e in conv.exchanges if e.turn.seq > d.turn.seq][: rule.within]
-        took_up = any(
+        answering = {seq for a, seq in shown if a.key or a.after == rule.after}
+        took_up = any(e.turn.seq in answering for e in later) or any(
             find(wanted, s.text, d.quote) or len(overlap(s.text, d.quote)) >= 2
             for e in later
             for s in sentences(e.turn.text)
@@ -162,9 +170,12 @@ def read_criterion(
 ) -> CriterionReading:
     """`rubric_aspects`: every aspect of the rubric, each one's examples the others' rivals."""
     reading = CriterionReading()
+    shown: list[tuple[Aspect, int]] = []
     for aspect in criterion.aspects:
         rivals = [of(a.examples) for a in rubric_aspects if a is not aspect]
-        reading.candidates += _find_aspect(aspect, conv, resp, reading, rivals)
+        found = _find_aspect(aspect, conv, resp, reading, rivals)
+        reading.candidates += found
+        shown += [(aspect, c.seq) for c in found]
     by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):
         e = by_seq[move.seq]
@@ -174,7 +185,7 @@ def read_criterion(
         reading.candidates.append(
             Candidate(move.seq, move.sentence.text, weight, fit, nxt if asked else None)
         )
-    _follow_ups(criterion, conv, reading)
+    _follow_ups(criterion, conv, reading, shown)
     if {"reflection", "complex_reflection"} & set(criterion.skills):
         reading.roadblocks = resp.roadblocks
     return reading

@@ -11,6 +11,7 @@ from core.contracts.evaluation import RedFlag
 from core.scenarios.schema import RubricDef
 from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, find, flagged, of
 from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
@@ -72,7 +73,8 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
 
 _NO_INTENT = re.compile(
     r"\b(wouldn't|would not|won't|couldn't|could not) (do|act|go through|hurt)|\bno plan\b|"
-    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b",
+    r"\bnot (going to|planning to) (do|act)\b|\bnever (do|act on)\b|\bnot a plan\b|"
+    r"\bI (wouldn't|would not|won't|couldn't)\.",
     re.I,
 )
 
@@ -82,8 +84,11 @@ def _asks_key(e: Exchange, key: Sequence[ExampleSet]) -> bool:
 
 
 def _takes_up(e: Exchange, disclosure: str, key: Sequence[ExampleSet]) -> bool:
+    """Staying with a disclosure: any step of a risk assessment (means, intent, plan, history,
+    what holds them here, safety), the library's take-up language, or the disclosure's words."""
     return (
         bool(_TAKE_UP.search(e.turn.text))
+        or assesses_risk(e.turn)
         or any(p.search(e.turn.text) for p in LANGUAGE["take_up"].hints)
         or any(find(LANGUAGE["take_up"].examples, s.text) for s in sentences(e.turn.text))
         or _asks_key(e, key)

@@ -12,7 +12,13 @@ from core.contracts.conversation import Turn
 from core.contracts.evaluation import CrisisAssessment, RedFlag
 from evaluation.crisis.flags import CRISIS_FLAG_IDS, CRISIS_FLAGS, CrisisFlagDef
 from evaluation.crisis.harms import CrisisHit, detect_harms
-from evaluation.crisis.reading import CrisisProfile, crisis_profile, read_crisis
+from evaluation.crisis.reading import (
+    CrisisProfile,
+    CrisisReading,
+    assesses,
+    crisis_profile,
+    read_crisis,
+)
 from evaluation.crisis.steps import check_steps
 
 __all__ = [
@@ -25,23 +31,12 @@ __all__ = [
     "crisis_profile",
 ]
 
-# steps that take a risk disclosure up: the reply that asks one has not dismissed it
-_TAKE_UP = ("asked_directly", "means_capability", "intent_plan_timing", "safety_plan_or_referral")
-
 
 @dataclass(frozen=True)
 class CrisisResult:
     assessment: CrisisAssessment | None = None
     hits: list[CrisisHit] = field(default_factory=list)
-
-    @property
-    def took_up(self) -> frozenset[int]:
-        """Trainee turns that assess or manage the risk."""
-        if self.assessment is None:
-            return frozenset()
-        return frozenset(
-            s.seq for s in self.assessment.steps if s.id in _TAKE_UP and s.seq is not None
-        )
+    took_up: frozenset[int] = frozenset()  # trainee turns that assess or manage the risk
 
     def red_flags(self) -> list[RedFlag]:
         return [
@@ -59,4 +54,12 @@ def assess_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisResult
     hits = detect_harms(reading, assessment)
     if not reading.warning_signs and profile.risk_profile != "suicide":
         return CrisisResult(None, hits)  # a lethal means named outside a crisis: its use only
-    return CrisisResult(assessment, hits)
+    return CrisisResult(assessment, hits, _assessing_turns(reading))
+
+
+def _assessing_turns(reading: CrisisReading) -> frozenset[int]:
+    """Every trainee turn after the first warning sign that does a step of the assessment, not
+    only the first turn of each step: a second question about means, intent, history or the
+    people who hold the client takes the risk up as much as the first one did."""
+    start = reading.first_warning.seq if reading.first_warning else -1
+    return frozenset(s.seq for s in reading.trainee() if s.seq > start and assesses(s, reading))

@@ -82,7 +82,7 @@ _BUFFER = re.compile(
     r"\b(reasons? (for|to) (living|live|stay)|kept you (going|alive|safe)|keeps you (going|here)|"
     r"hold(ing)? on|someone you trust|stopped you|in your corner|(anyone|someone) you (could|can) "
     r"(reach|call|talk|ring|turn)|(who|anyone|someone) (could|can|would) you (call|talk|reach|turn)"
-    r"|who (is|are) there for you|support|friends?|family|helped you (before|get through))\b",
+    r"|who (is|are) there for you|who('s| is| has) been (with|there for|around) you|support|friends?|family|helped you (before|get through))\b",
     re.I,
 )
 _SAFETY = re.compile(
@@ -213,3 +213,22 @@ def arranges_follow_up(s: Said) -> bool:
 
 def refuses_follow_up(s: Said) -> bool:
     return bool(_NO_FOLLOW_UP.search(s.text))
+
+
+def assesses(s: Said, reading: CrisisReading) -> bool:
+    """The sentence does a step of the assessment: asks about suicide, means, intent, plan,
+    timing or history, explores what holds the client here, or plans their safety."""
+    return (
+        asks_directly(s)
+        or asks_about_means(s, reading)
+        or counsels_means(s, reading)
+        or asks_intent(s)
+        or explores_buffers(s)
+        or plans_safety(s)
+    )
+
+
+def assesses_risk(turn: Turn) -> bool:
+    """A trainee turn read on its own (no scenario's means): whether it assesses the risk."""
+    reading = CrisisReading([turn], CrisisProfile(), v.means_pattern(v.MEANS_WORDS))
+    return any(assesses(Said(turn, s.text), reading) for s in sentences(turn.text))
