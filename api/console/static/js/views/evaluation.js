@@ -143,14 +143,18 @@ export async function evaluationView({ main, params, signal }) {
           : 'The evaluation is being written. This page updates by itself.')),
     });
     const reviewNote = h('div');
-    const history = h('section', { 'aria-labelledby': 'rev-h' });
+    // named by its heading once the heading exists (a name pointing at nothing is an error)
+    const history = h('section');
     replace(body, reviewNote, evaluationReport(ev), history);
     settledSession(id, signal).then((latest) => {
       if (latest.phase === 'awaiting_review') {
         replace(reviewNote, notice(`Your supervisor reviews this attempt${latest.review_due_at ? ` (due ${formatDate(latest.review_due_at)})` : ''}: the result may still change.`, 'info'));
       }
     }).catch(() => {});
-    revisions(id, signal).then((r) => replace(history, r)).catch((err) => {
+    revisions(id, signal).then((r) => {
+      replace(history, r);
+      history.setAttribute('aria-labelledby', 'rev-h');
+    }).catch((err) => {
       if (err.name !== 'AbortError') replace(history, errorBox(err, 'The evaluation history could not be loaded.'));
     });
   } catch (err) {
