@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 from temporalio.client import Client
 
 from api.app import create_app
 from core.contracts.base import Role
 from core.db.engine import SessionMaker
+from core.db.models import TrainingSession
 from core.security import mint_jwt, session_bridge_token
 from core.settings import Settings, load_settings
 from worker.main import build_worker
@@ -36,6 +38,15 @@ class Api:
 
     def auth(self, sub: str, role: Role = "trainee") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(sub, role)}"}
+
+    async def sessions_of(self, user: str, *, active_only: bool = False) -> int:
+        """How many session rows this user has (only the active ones, with `active_only`)."""
+        query = select(func.count()).select_from(TrainingSession)
+        query = query.where(TrainingSession.user_id == user)
+        if active_only:
+            query = query.where(TrainingSession.status == "active")
+        async with self.sessionmaker() as db:
+            return int(await db.scalar(query) or 0)
 
     def bridge(self, session_id: object) -> dict[str, str]:
         """The HTTP bridge credential the agent of this one session gets in its job metadata."""

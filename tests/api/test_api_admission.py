@@ -10,25 +10,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
-from sqlalchemy import func, select
 from temporalio.client import Client
 
 from core.db.engine import SessionMaker
-from core.db.models import TrainingSession
 from tests.api_harness import Api, running_api
 from tests.helpers import scenario_by_slug
 
 
 async def _scenario_id(api: Api) -> str:
     return str((await scenario_by_slug(api.sessionmaker, "anxious-college-student")).id)
-
-
-async def _sessions_of(api: Api, user: str) -> int:
-    async with api.sessionmaker() as db:
-        count = await db.scalar(
-            select(func.count()).select_from(TrainingSession).where(TrainingSession.user_id == user)
-        )
-    return int(count or 0)
 
 
 async def test_a_burst_of_starts_over_the_rate_gets_429_and_starts_nothing(
@@ -51,7 +41,7 @@ async def test_a_burst_of_starts_over_the_rate_gets_429_and_starts_nothing(
         assert refused.json()["error"]["type"] == "rate_limited"
         assert refused.json()["error"]["retryable"] is True
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
-        assert await _sessions_of(api, user) == 3  # no workflow ran for the refused ones
+        assert await api.sessions_of(user) == 3  # no workflow ran for the refused ones
         other = f"u-{uuid.uuid4()}"  # the limit is per user
         assert (
             await api.http.post("/v1/sessions", json=body, headers=api.auth(other))

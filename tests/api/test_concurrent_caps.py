@@ -24,16 +24,6 @@ async def _body(api: Api) -> dict[str, str]:
     return {"scenario_id": str(scenario.id), "modality": "text"}
 
 
-async def _active_of(api: Api, user: str) -> int:
-    async with api.sessionmaker() as db:
-        count = await db.scalar(
-            select(func.count())
-            .select_from(TrainingSession)
-            .where(TrainingSession.user_id == user, TrainingSession.status == "active")
-        )
-    return int(count or 0)
-
-
 async def _burst(api: Api, user: str, body: dict[str, str]) -> list[httpx.Response]:
     await api.http.get("/v1/scenarios", headers=api.auth(user))  # provisioned before the burst
     return list(
@@ -73,7 +63,7 @@ async def test_a_concurrent_burst_of_starts_admits_exactly_the_active_cap(
             if r.status_code == 409:
                 assert r.json()["error"]["type"] == "too_many_active_sessions", r.text
                 assert r.json()["error"]["retryable"] is False
-        assert await _active_of(api, user) == 3
+        assert await api.sessions_of(user, active_only=True) == 3
         await _end_all(api, user, answers)
 
 
@@ -122,7 +112,7 @@ async def test_a_start_delivered_twice_at_once_counts_once_against_the_cap(
         )
         assert (first.status_code, second.status_code) == (201, 201), (first.text, second.text)
         assert first.json()["session_id"] == second.json()["session_id"]
-        assert await _active_of(api, user) == 1
+        assert await api.sessions_of(user, active_only=True) == 1
         # the repeated delivery took no slot: one more start fits, the one after does not
         other = await api.http.post("/v1/sessions", json=body, headers=api.auth(user))
         assert other.status_code == 201, other.text

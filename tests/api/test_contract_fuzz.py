@@ -10,11 +10,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 from temporalio.client import Client
 
 from core.db.engine import SessionMaker
-from core.db.models import TrainingSession
 from tests.api_harness import Api, running_api
 from tests.helpers import scenario_by_slug
 from tests.strict_helpers import finish, joined_voice_session, stored_turns, turns_json
@@ -67,14 +65,6 @@ def _session_body(scenario_id: str) -> st.SearchStrategy[Any]:
     )
 
 
-async def _rows_of(api: Api, user: str) -> int:
-    async with api.sessionmaker() as db:
-        count = await db.scalar(
-            select(func.count()).select_from(TrainingSession).where(TrainingSession.user_id == user)
-        )
-    return int(count or 0)
-
-
 async def test_session_starts_and_messages_never_5xx_and_refusals_write_nothing(
     client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
 ) -> None:
@@ -91,13 +81,13 @@ async def test_session_starts_and_messages_never_5xx_and_refusals_write_nothing(
         user = f"u-{uuid.uuid4()}"
         started: list[str] = []
         for body in _draw(_session_body(scenario)):
-            before = await _rows_of(api, user)
+            before = await api.sessions_of(user)
             r = await api.http.post("/v1/sessions", json=body, headers=api.auth(user))
             assert r.status_code < 500, (body, r.text)
             if r.status_code == 201:
                 started.append(r.json()["session_id"])
             else:
-                assert await _rows_of(api, user) == before, (body, r.text)
+                assert await api.sessions_of(user) == before, (body, r.text)
         r = await api.http.post(
             "/v1/sessions",
             json={"scenario_id": scenario, "modality": "text"},
