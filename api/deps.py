@@ -147,6 +147,9 @@ AdmissionDep = Annotated[Admission, Depends(get_admission)]
 
 
 # The one declaration of the Idempotency-Key header (same key + same user -> same effect).
+# Visible ASCII only: the key travels on as a storable one-line id (no tab, no space), and a
+# header the edge lets through (RFC 9110 allows tabs) must not reach the contract invalid (500).
 IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$"),
 ]

@@ -55,6 +55,15 @@ async def test_non_ascii_header_bytes_are_400_not_500(
                 .where(TrainingSession.user_id == user)
             )
         assert started == 0
+        # header text, but not a key: a tab or a space inside it is refused, never a 500
+        for key in ("zdO\t+", "two words"):
+            r = await api.http.post(
+                "/v1/sessions",
+                json={"scenario_id": str(scenario.id), "modality": "text"},
+                headers={**api.auth(user), "Idempotency-Key": key},
+            )
+            assert r.status_code == 422, (key, r.text)
+            assert "Idempotency-Key" in r.text
         # the same request with a plain key is served
         r = await api.http.post(
             "/v1/sessions",
