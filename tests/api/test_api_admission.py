@@ -10,8 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
+import pytest
+from limits import parse
 from temporalio.client import Client
 
+from api.admission import StartLog
 from core.db.engine import SessionMaker
 from tests.api_harness import Api, running_api
 from tests.helpers import scenario_by_slug
@@ -167,3 +170,15 @@ async def test_bad_input_is_4xx_never_5xx(
         assert "ZZQ123" not in metrics
         assert "FOO" not in metrics
         assert 'method="other"' in metrics
+
+
+def test_the_start_window_is_exact_at_its_edges() -> None:
+    """Three a minute means three in any 60 s: a window boundary admits no extra start (a sliding
+    window counter let a fourth through just after one, which a burst test met by chance)."""
+    log = StartLog(parse("3/minute"))
+    assert [log.hit("u", t) for t in (0.0, 1.0, 2.0)] == [0.0, 0.0, 0.0]
+    assert log.hit("u", 59.5) == pytest.approx(0.5)
+    assert log.hit("other", 59.5) == 0.0
+    assert log.hit("u", 60.0) == 0.0
+    assert log.hit("u", 60.5) == pytest.approx(0.5)
+    assert log.hit("u", 62.0) == 0.0
