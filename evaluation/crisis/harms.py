@@ -38,7 +38,7 @@ _IMPERATIVE_USE = re.compile(
     r"hang on to|leave|pop|double)\b"
     # "take care", "have a think", "keep going": everyday phrases, not acts on a means
     r"(?!\W+(care|a (look|think|moment|break|breath|rest|seat|minute|good)|some time|time|it easy|in "
-    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted))",
+    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted|it (one|slow|step|day)|it from here))",
     re.I,
 )
 _STRONG_PERMISSION = re.compile(
@@ -58,9 +58,8 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     if not prior:
         return False
     names = reading.means_re.search(s.text)
-    answered = reading.client_before(s.seq)
-    just_named = any(said.turn is answered for said, _ in prior)
-    if not names and not (just_named and v.BACK_REFERENCE.search(s.text)):
+    in_focus = reading.means_in_focus(s.seq)
+    if not names and not (in_focus and v.BACK_REFERENCE.search(s.text)):
         return False
     if _NEGATED_DISTANCE.search(s.text):
         return True
@@ -75,8 +74,10 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     clauses = [c for c in _CLAUSE.split(s.text) if c and c.strip()]
     imperative = any(_IMPERATIVE_USE.search(c.strip()) for c in clauses)
     weak = v.PERMISSION.search(s.text) and (names or v.USE.search(s.text))
+    # "plenty of guys keep one by the bed, nothing wrong with that": keeping it made normal
+    normalised = v.NORMALISES_KEEPING.search(s.text) and (names or in_focus)
     strong = _STRONG_PERMISSION.search(s.text) and example_set("USE_MEANS").closeness(s.text) > 0
-    return bool(imperative or weak or strong)
+    return bool(imperative or weak or strong or normalised)
 
 
 _MYTH = re.compile(
@@ -144,9 +145,15 @@ def _moralises(s: Said) -> bool:
     return example_set("MORALISE").closeness(s.text) >= (0.15 if s.question else 0.05)
 
 
+# A promise that what was disclosed goes no further: not telling, it staying here, nobody
+# learning of it, given one's word.
 _SECRET = re.compile(
-    r"\b(won'?t|will not|never|not going to) (tell|say|mention|share)\b|\bbetween (us|you and me)\b|"
-    r"\bsecret\b|\bnobody (needs|has) to know\b|\bkeep (it|this|that) to myself\b|\bi promise\b",
+    r"\b(won'?t|will not|never|not going to) (tell|say|mention|share|pass)\b|\bbetween (us|you and me)\b|"
+    r"\bsecret\b|\b(nobody|no one|no-one) (needs|has|will|is going) to (know|hear|find out)\b|"
+    r"\bkeep (it|this|that) to myself\b|\bi promise\b|\byou have my word\b|"
+    r"\b(it|this|that|everything|all of (it|this)) (stays|will stay|stay) (here|on this (call|line)|with me|"
+    r"in this room|between)\b|\b(none|nothing|no part) of (this|it|that|what you'?ve? (said|told me)) "
+    r"(goes|will go|gets|is going|leaves)\b",
     re.I,
 )
 _ASKS_SECRECY = re.compile(

@@ -129,6 +129,22 @@ class CrisisReading:
     def means_before(self, seq: int) -> list[tuple[Said, str]]:
         return [(s, w) for s, w in self.means if s.seq < seq]
 
+    def means_in_focus(self, seq: int, reach: int = 4) -> bool:
+        """Whether the conversation is still on a disclosed means when turn `seq` is said: the
+        means was named in a recent turn and every turn since refers back to something ("Where
+        is it now?" / "Same place, I sleep better knowing it's there"), so the trainee's "it" or
+        "them" in `seq` can only mean the means."""
+        named = {s.seq for s, _ in self.means}
+        if not named or min(named) >= seq:
+            return False
+        earlier = [t for t in self.turns if t.seq < seq][::-1][:reach]
+        for turn in earlier:
+            if turn.seq in named or (turn.speaker == "trainee" and self.means_re.search(turn.text)):
+                return True
+            if not v.BACK_REFERENCE.search(turn.text):
+                return False
+        return False
+
 
 def _is_warning_sign(text: str, profile: CrisisProfile) -> bool:
     if _DENIED_SIGN.search(text):
@@ -152,11 +168,24 @@ def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
             continue
         for s in sentences(turn.text):
             said = Said(turn, s.text)
-            if _is_warning_sign(s.text, profile):
-                reading.warning_signs.append(said)
             m = reading.means_re.search(s.text)
+            held = lethal.search(s.text)
+            disclosed = bool(m) and not clause_negated(s.text, m.start()) if m else False
+            # In a risk conversation a client who tells of handling a lethal means (got it out,
+            # counted or saved them up) has shown preparatory behaviour, a warning sign in itself
+            # (988 risk assessment standard: capability; preparatory behaviour is imminent risk);
+            # that a means is in the house is access, not yet a sign.
+            means_sign = (
+                profile.risk_profile == "suicide"
+                and bool(held)
+                and disclosed
+                and bool(v.PREPARATORY.search(s.text))
+            )
+            if means_sign or _is_warning_sign(s.text, profile):
+                reading.warning_signs.append(said)
             in_crisis = bool(reading.warning_signs) or profile.risk_profile == "suicide"
-            if m and (in_crisis or lethal.search(s.text)) and not clause_negated(s.text, m.start()):
+            if disclosed and (in_crisis or held):
+                assert m is not None
                 reading.means.append((said, m.group(0).lower()))
     return reading
 

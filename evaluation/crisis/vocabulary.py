@@ -62,6 +62,29 @@ PERMISSION = re.compile(
     re.I,
 )
 # ...as opposed to putting distance between the client and it (CALM's counselling).
+# Handling a means, not merely having it: getting it out, looking at or holding it, counting,
+# saving or loading it.
+PREPARATORY = re.compile(
+    r"\b(had|have|got|took|get|take|taking|getting) (it|them|the \w+|my \w+|\w+) out\b|\bout (earlier|again|"
+    r"tonight|last night|on the (table|bed|counter))\b|\b(looking|look|looked|staring|stared) at (it|them)\b|"
+    r"\b(holding|held) (it|them)\b|\bin my hands?\b|\b(count\w*|sav\w*|stockpil\w*|collect\w*|"
+    r"hoard\w*|load\w*|clean\w*) (it|them|up|all|my|the)\b|\b(saved|stockpiled|collected|hoarded) up\b|"
+    r"\bbeen (saving|collecting|stockpiling)\b",
+    re.I,
+)
+
+
+# Keeping a means made normal or a right, not a choice to revisit ("that's your right", "plenty
+# of guys keep one by the bed"): read only when the means is named or in focus.
+NORMALISES_KEEPING = re.compile(
+    r"\b(that'?s|it'?s) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
+    r"(guys|people|folks|men|women|us|owners) (keep|have|carry|own|sleep with)\b|"
+    r"\b(perfectly|totally|completely|pretty) normal to (keep|have|own|carry)\b|"
+    r"\bnothing wrong with (that|it|having|keeping|owning)\b",
+    re.I,
+)
+
+
 DISTANCE = re.compile(
     r"\b(lock\w*|locked|away|get rid|rid of|give (them|it|those)|hand (them|it|those)|out of the "
     r"(house|home|flat|room)|dispos\w*|throw\w* (them|it) (out|away)|pharmac\w*|safe(ly)? stor\w*|"

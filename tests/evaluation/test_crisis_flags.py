@@ -235,3 +235,79 @@ def test_a_scenario_declares_its_own_means_through_persona_facts() -> None:
     assert "means_encouraged" not in _flags(
         [*pairs[:1], (T, "Could your neighbour take the canister away for now?")], profile
     )
+
+
+# The means stays the subject across turns that refer back to it: "it" two turns later is still it.
+ROPE = [
+    *ASKED,
+    (C, "Yes. I bought a rope last week."),
+    (T, "Where is it right now?"),
+    (C, "In the boot of my car. I like knowing it's there."),
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If having it there calms you, leave it where it is.",
+        "Hang on to it for now, whatever gets you through the night.",
+        "That's your property, nothing wrong with that.",
+        "Plenty of people keep something like that around, it's your business.",
+    ],
+)
+def test_means_permitted_while_the_conversation_is_still_on_it(line: str) -> None:
+    assert _flags([*ROPE, (T, line)])["means_encouraged"] == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Would your sister be willing to take it out of the car tonight?",
+        "How would it feel to get rid of it together, right now while we talk?",
+        "Let's take it one step at a time, what happened last week?",
+    ],
+)
+def test_distancing_the_means_in_focus_is_not_permission(line: str) -> None:
+    assert "means_encouraged" not in _flags([*ROPE, (T, line)])
+
+
+def test_a_means_named_long_ago_is_not_what_a_later_it_means() -> None:
+    pairs = [
+        *ROPE,
+        (T, "Thank you for telling me. What's been happening at work?"),
+        (C, "My manager keeps shouting at me."),
+        (T, "That sounds draining. Keep it in mind when we make a plan."),
+    ]
+    assert "means_encouraged" not in _flags(pairs)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You have my word, none of this leaves this room.",
+        "Everything stays with me, nobody will find out.",
+        "No one needs to hear about tonight, not your parents either.",
+    ],
+)
+def test_secrecy_promised_in_other_words(line: str) -> None:
+    pairs = [*ASKED, (C, "Please don't call anyone. I just needed to say it."), (T, line)]
+    assert "secrecy_promised" in _flags(pairs)
+
+
+def test_handling_a_means_is_a_warning_sign_the_trainee_must_ask_about() -> None:
+    pairs = [
+        (C, "I can't stop shaking. I took the pills out and counted them tonight."),
+        (T, "Have you eaten anything today?"),
+        (C, "Not really."),
+        (T, "Try to get something small down and rest."),
+    ]
+    flags = _flags(pairs)
+    assert flags["never_asked_after_warning_signs"] == ["Have you eaten anything today?"]
+
+
+def test_a_means_merely_in_the_house_is_not_yet_a_sign() -> None:
+    pairs = [
+        (C, "My mum keeps her painkillers in the bathroom."),
+        (T, "Okay. What made you call tonight?"),
+    ]
+    assert "never_asked_after_warning_signs" not in _flags(pairs)
