@@ -29,7 +29,7 @@ from evaluation.meaning import find, of, rivalled, unnamed
 from evaluation.negation import clauses, has_negator, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.roadblocks import SAYS, roadblock
-from evaluation.text import sentences, short, words
+from evaluation.text import content_stems, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 SIMPLE_REFLECTION = 0.5
@@ -150,16 +150,37 @@ def _follow_ups(
         if d is None:
             continue
         wanted = of(rule.examples)
-        later = [e for e in conv.exchanges if e.turn.seq > d.turn.seq][: rule.within]
+        after = [e for e in conv.exchanges if e.turn.seq > d.turn.seq]
         answering = {seq for a, seq in shown if a.key or a.after == rule.after}
-        took_up = any(e.turn.seq in answering for e in later) or any(
-            find(wanted, s.text, d.quote) or len(overlap(s.text, d.quote)) >= 2
-            for e in later
-            for s in sentences(e.turn.text)
-        )
-        if later and not took_up:
+        asked_for = {seq for _, seq in shown}
+
+        def takes_up(e: Exchange) -> bool:
+            return _takes_up(e, answering, wanted, d.quote)  # noqa: B023 (called in this pass)
+
+        if not after or any(takes_up(e) for e in after[: rule.within]):
+            continue
+        # Come back to later: an answer to the trainee's own question of this criterion, taken
+        # up once the rest of the assessment is done, is the assessment's order, not neglect;
+        # any other disclosure answered late costs half; never answered, the whole item.
+        late = any(takes_up(e) for e in after[rule.within :])
+        asked = [e.turn.seq for e in conv.exchanges if e.turn.seq < d.turn.seq]
+        prompted = bool(asked) and asked[-1] in asked_for
+        reading.missed_items += 0.0 if (late and prompted) else 0.5 if late else 1.0
+        if not late:
             reading.missed.append((d.turn, d.quote))
-            reading.missed_items += 1
+
+
+def _takes_up(e: Exchange, answering: set[int], wanted: ExampleSet, quote: str) -> bool:
+    return e.turn.seq in answering or any(
+        find(wanted, s.text, quote) or _picks_up(s.text, quote) for s in sentences(e.turn.text)
+    )
+
+
+def _picks_up(sentence: str, disclosure: str) -> bool:
+    """The sentence names what the disclosure said: two of its content words, or, for a short
+    disclosure of at most three ("A box of old tablets."), one of them."""
+    shared = overlap(sentence, disclosure)
+    return len(shared) >= (1 if len(content_stems(disclosure)) <= 3 else 2)
 
 
 def read_criterion(

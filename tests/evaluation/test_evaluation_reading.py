@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.contracts.evaluation import CriterionResult
 from core.errors import ScenarioError
 from core.scenarios.library import load_scenario_file
 from evaluation.conversation import read_conversation, reply_quality
@@ -159,6 +160,40 @@ def test_unfollowed_disclosure_is_negative_evidence_and_anchors_the_better_alter
         "At turn 2, when Daniel said \"There's a bottle of sleeping pills"
     )
     assert "turn 2" in risk.feedback
+
+
+def test_an_answer_to_the_trainees_own_question_may_be_taken_up_after_the_assessment() -> None:
+    """The 988 order: ask about means, hear the answer, finish the assessment, then counsel on
+    the means. Coming back to it is not leaving it unanswered; never coming back is."""
+
+    def risk(*closing: tuple[str, str]) -> CriterionResult:
+        conversation = turns(
+            (C, "Some days everyone would be better off without me."),
+            (T, "Are you thinking about suicide?"),
+            (C, "Yes, most nights."),
+            (T, "Is there anything at home you've thought about using?"),
+            (C, "A bottle of sleeping tablets."),
+            (T, "Have you ever tried before?"),
+            (C, "No."),
+            (T, "How much have you been drinking?"),
+            (C, "Four beers a night."),
+            *closing,
+        )
+        return next(
+            c
+            for c in score("suicide-risk-assessment", conversation).criteria
+            if c.id == "risk_assessment"
+        )
+
+    came_back = risk(
+        (T, "Do you have a plan for how you'd do it?"),
+        (C, "Not really."),
+        (T, "Could the tablets go to someone you trust tonight?"),
+    )
+    never = risk((T, "Do you have a plan for how you'd do it?"), (C, "Not really."))
+    assert came_back.rating == "met"
+    assert "not taken up" not in came_back.feedback
+    assert 'said "A bottle of sleeping tablets." and it was not taken up' in never.feedback
 
 
 @pytest.mark.parametrize("path", sorted(CALIBRATION.rglob("*.yaml")), ids=lambda p: p.stem)
