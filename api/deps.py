@@ -130,11 +130,14 @@ async def require_bridge_credential(
     settings: SettingsDep,
     token: Annotated[str | None, Header(alias="X-Bridge-Token", include_in_schema=True)] = None,
 ) -> None:
-    """The agent's bridge credential is scoped to the one session in the path."""
-    key = settings.internal_service_key
-    if key is None or not secrets_equal(
-        token, session_bridge_token(key.get_secret_value(), session_id)
-    ):
+    """The agent's bridge credential is scoped to the one session in the path; during a key
+    rotation one derived from the previous key is accepted too (docs/security.md)."""
+    keys = [k for k in (settings.internal_service_key, settings.internal_service_key_previous) if k]
+    # every key is compared (no early exit), so timing does not tell which one matched
+    matches = [
+        secrets_equal(token, session_bridge_token(k.get_secret_value(), session_id)) for k in keys
+    ]
+    if settings.internal_service_key is None or not any(matches):
         raise Unauthorized("invalid bridge credentials for this session")
 
 

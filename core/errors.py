@@ -44,6 +44,13 @@ class AttemptsExhausted(Conflict):
     type = "attempts_exhausted"
 
 
+class AssessedSessionKept(Conflict):
+    """An assessed attempt is part of the training record its assignment and review refer to:
+    its trainee cannot delete it (an admin can)."""
+
+    type = "assessed_session"
+
+
 class AssignmentClosed(Conflict):
     type = "assignment_closed"
 

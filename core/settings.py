@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     max_long_polls_per_user: int = Field(5, ge=1)
 
     internal_service_key: SecretStr | None = None
+    # During a rotation the API also accepts bridge credentials derived from the previous key
+    # (agents dispatched before the worker got the new one); unset it once those have ended.
+    internal_service_key_previous: SecretStr | None = None
     jwt_secret: SecretStr | None = None
     jwt_jwks_url: str | None = None
     jwt_issuer: str = "voicetrain"

@@ -77,7 +77,7 @@ async def running_api(
         database_url=database_url,
         temporal_address=client.service_client.config.target_host,
         task_queue=task_queue,
-        internal_service_key=SERVICE_KEY,
+        internal_service_key=overrides.pop("internal_service_key", SERVICE_KEY),
         **extra,
         **overrides,
     )

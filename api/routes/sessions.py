@@ -19,6 +19,7 @@ from api.deps import (
     TemporalDep,
 )
 from api.errors import responses
+from api.services.session_delete import delete_session
 from api.services.session_messages import send_message
 from api.services.session_reads import evaluation_or_pending, session_page, session_view
 from api.services.session_start import start_session
@@ -138,6 +139,19 @@ async def end_session(
             EndConversation(reason="trainee_ended"),
         )  # fmt: skip
     return Accepted()
+
+
+@router.delete(
+    "/{session_id}",
+    status_code=204,
+    responses=responses(403, 409),
+    summary="Delete your practice attempt: transcript, evaluation and workflow history (idempotent)",
+)
+async def delete_practice_session(
+    session_id: uuid.UUID, user: CurrentUser, db: DbDep, temporal: TemporalDep
+) -> Response:
+    await delete_session(db, temporal, user, session_id)
+    return Response(status_code=204)
 
 
 @router.get(

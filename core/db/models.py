@@ -231,3 +231,16 @@ class TeamMember(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+
+
+class DeletedSession(Base):
+    """A tombstone: which session was deleted, by whom and when, so a repeated DELETE is answered
+    the same (204) and finishes what a crash interrupted (the Temporal history). No text."""
+
+    __tablename__ = "deleted_sessions"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), index=True)  # whose session it was
+    workflow_id: Mapped[str] = mapped_column(String(200))
+    deleted_by: Mapped[str] = mapped_column(String(200))
+    deleted_at: Mapped[datetime] = mapped_column(server_default=_now_default())

@@ -9,12 +9,16 @@ import hmac
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from temporalio.client import Client
 
-from tests.api_harness import SERVICE_KEY, Api
+from core.db.engine import SessionMaker
+from core.security import session_bridge_token
+from tests.api_harness import SERVICE_KEY, Api, running_api
 from tests.helpers import scenario_by_slug
 
 
@@ -139,3 +143,28 @@ async def test_bridge_credential_of_one_session_is_refused_on_another(api: Api) 
     for sid in (a, b):
         r = await api.http.post(f"/v1/sessions/{sid}/end", headers=api.auth(user))
         assert r.status_code == 202
+
+
+async def test_a_service_key_rotation_accepts_the_previous_key_until_it_is_unset(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    """Rotate without downtime: the API gets the new key with the old one as previous, so the
+    agents dispatched with the old key keep talking; once it is unset, the old key is refused."""
+    sid, new = uuid.uuid4(), "n" * 48
+    url = f"/internal/v1/sessions/{sid}/ended"
+    old_token = {"X-Bridge-Token": session_bridge_token(SERVICE_KEY, sid)}
+    new_token = {"X-Bridge-Token": session_bridge_token(new, sid)}
+    body = {"reason": "agent_shutdown"}
+    async with running_api(
+        client, sessionmaker, database_url, tmp_path,
+        internal_service_key=new, internal_service_key_previous=SERVICE_KEY,
+    ) as api:  # fmt: skip
+        assert (await api.http.post(url, json=body, headers=old_token)).status_code == 202
+        assert (await api.http.post(url, json=body, headers=new_token)).status_code == 202
+        wrong = {"X-Bridge-Token": session_bridge_token("w" * 48, sid)}
+        assert (await api.http.post(url, json=body, headers=wrong)).status_code == 401
+    async with running_api(
+        client, sessionmaker, database_url, tmp_path, internal_service_key=new
+    ) as api:
+        assert (await api.http.post(url, json=body, headers=old_token)).status_code == 401
+        assert (await api.http.post(url, json=body, headers=new_token)).status_code == 202
