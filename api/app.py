@@ -17,6 +17,7 @@ from api.limits import BodySizeLimit, HeaderText
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
     assignments,
+    audit,
     insights,
     internal,
     livekit_webhook,
@@ -79,7 +80,7 @@ def create_app(
     app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
-    for module in (sharing, reviews, teams, insights):  # issue 14
+    for module in (sharing, reviews, teams, insights, audit):  # issues 14, 24
         app.include_router(module.router)
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine

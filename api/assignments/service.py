@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.assignments.queries import assignments_for
+from api.audit.service import Auditor
 from api.teams.queries import leads_trainee
 from core.contracts.rest_assignments import AssignmentCreate, AssignmentView
 from core.db.models import Assignment, Scenario, User
@@ -28,7 +29,7 @@ def _view(a: Assignment, slug: str, used: int, status: Any, best: float | None) 
 
 
 async def create_assignment(
-    db: AsyncSession, user: Principal, body: AssignmentCreate
+    db: AsyncSession, user: Principal, body: AssignmentCreate, audit: Auditor
 ) -> AssignmentView:
     scenario = await db.get(Scenario, body.scenario_id)
     if scenario is None:
@@ -45,6 +46,8 @@ async def create_assignment(
         review_required=body.review_required, late_policy=body.late_policy,
     )  # fmt: skip
     db.add(assignment)
+    await db.flush()
+    audit.add("assignment.create", "assignment", assignment.id, subject_user_id=body.trainee_id)
     await db.commit()
     row = (await db.execute(assignments_for(user).where(Assignment.id == assignment.id))).one()
     return _view(*row)

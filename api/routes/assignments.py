@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.assignments import service
+from api.audit.service import AuditDep
 from api.deps import CurrentUser, DbDep, StaffUser
 from api.errors import responses
 from core.contracts.rest_assignments import AssignmentCreate, AssignmentPage, AssignmentView
@@ -20,8 +21,10 @@ router = APIRouter(prefix="/v1/assignments", tags=["assignments"], responses=res
     responses=responses(403, 404),
     summary="Assign a scenario (supervisors: to trainees of the teams they lead, else 403)",
 )
-async def create_assignment(body: AssignmentCreate, user: StaffUser, db: DbDep) -> AssignmentView:
-    return await service.create_assignment(db, user, body)
+async def create_assignment(
+    body: AssignmentCreate, user: StaffUser, db: DbDep, audit: AuditDep
+) -> AssignmentView:
+    return await service.create_assignment(db, user, body, audit)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.audit.service import AuditDep
 from api.deps import CurrentUser, DbDep, IdempotencyKey, TemporalDep
 from api.errors import responses
 from api.services.reviews import review_queue, submit_review
@@ -17,6 +18,7 @@ from core.contracts.evaluation import EvaluationRevisionPage
 from core.contracts.rest_reviews import ReviewQueuePage
 from core.contracts.review import ReviewRequest, ReviewResult
 from core.db.evaluations import list_revisions
+from core.db.models import TrainingSession
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=responses(401, 422))
 
@@ -36,9 +38,18 @@ async def post_review(
     user: CurrentUser,
     db: DbDep,
     temporal: TemporalDep,
+    audit: AuditDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ReviewResult:
-    return await submit_review(db, temporal, user, session_id, body, idempotency_key)
+    result = await submit_review(db, temporal, user, session_id, body, idempotency_key)
+    # the review itself is written by the workflow (record_review); its event follows it here
+    session = await db.get(TrainingSession, session_id)
+    audit.add(
+        "review.submit", "review", result.review_id, session_id=session_id,
+        subject_user_id=session.user_id if session else None,
+    )  # fmt: skip
+    await db.commit()
+    return result
 
 
 @router.get(
@@ -64,7 +75,9 @@ async def get_reviews(
     summary="Every revision of the evaluation, oldest first (the AI's first is revision 1)",
 )
 async def get_revisions(
-    session_id: uuid.UUID, user: CurrentUser, db: DbDep
+    session_id: uuid.UUID, user: CurrentUser, db: DbDep, audit: AuditDep
 ) -> EvaluationRevisionPage:
     session = await get_visible_session(db, user, session_id)
-    return EvaluationRevisionPage(items=await list_revisions(db, session.id))
+    items = await list_revisions(db, session.id)
+    await audit.read("revisions.read", session.id, session.user_id)
+    return EvaluationRevisionPage(items=items)

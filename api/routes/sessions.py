@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from api.audit.service import AuditDep
 from api.deps import (
     AdmissionDep,
     CurrentUser,
@@ -90,9 +91,12 @@ async def get_session(
     response_model=TranscriptView,
     summary="The transcript, ordered by seq",
 )
-async def get_transcript(session_id: uuid.UUID, user: CurrentUser, db: DbDep) -> TranscriptView:
+async def get_transcript(
+    session_id: uuid.UUID, user: CurrentUser, db: DbDep, audit: AuditDep
+) -> TranscriptView:
     session = await get_visible_session(db, user, session_id)
     rows = await queries.transcript(db, session.id)
+    await audit.read("transcript.read", session.id, session.user_id)
     return TranscriptView(session_id=session.id, turns=[row_to_turn(r) for r in rows])
 
 
@@ -148,9 +152,9 @@ async def end_session(
     summary="Delete your practice attempt: transcript, evaluation and workflow history (idempotent)",
 )
 async def delete_practice_session(
-    session_id: uuid.UUID, user: CurrentUser, db: DbDep, temporal: TemporalDep
+    session_id: uuid.UUID, user: CurrentUser, db: DbDep, temporal: TemporalDep, audit: AuditDep
 ) -> Response:
-    await delete_session(db, temporal, user, session_id)
+    await delete_session(db, temporal, audit, session_id)
     return Response(status_code=204)
 
 
@@ -172,11 +176,13 @@ async def get_evaluation(
     db: DbDep,
     temporal: TemporalDep,
     admission: AdmissionDep,
+    audit: AuditDep,
     wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
 ) -> Response:
     session = await get_visible_session(db, user, session_id)
     found = await evaluation_or_pending(db, temporal, admission, user, session, wait)
     if isinstance(found, Evaluation):
+        await audit.read("evaluation.read", session.id, session.user_id)
         return JSONResponse(found.model_dump(mode="json"))
     return JSONResponse(
         found.model_dump(mode="json"),

@@ -19,17 +19,18 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.audit.service import Auditor
 from api.visibility import get_visible_session
 from core.db.models import DeletedSession, TrainingSession
 from core.errors import AssessedSessionKept, Forbidden, NotFound
-from core.security import Principal
 
 _GONE = (RPCStatusCode.NOT_FOUND,)
 
 
 async def delete_session(
-    db: AsyncSession, temporal: Client, user: Principal, session_id: uuid.UUID
+    db: AsyncSession, temporal: Client, audit: Auditor, session_id: uuid.UUID
 ) -> None:
+    user = audit.user
     tombstone = await db.get(DeletedSession, session_id)
     if tombstone is not None:
         if tombstone.user_id != user.id and user.role != "admin":
@@ -53,6 +54,10 @@ async def delete_session(
             deleted_by=user.id,
         )
     )
+    audit.add(
+        "session.delete", "session", session.id, session_id=session.id,
+        subject_user_id=session.user_id,
+    )  # fmt: skip
     await db.commit()
     await _forget_history(temporal, session.workflow_id)
 

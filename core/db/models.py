@@ -9,12 +9,14 @@ from typing import Any, get_args
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -244,3 +246,23 @@ class DeletedSession(Base):
     workflow_id: Mapped[str] = mapped_column(String(200))
     deleted_by: Mapped[str] = mapped_column(String(200))
     deleted_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+
+
+class AuditEvent(Base):
+    """Who read or changed what, when, from where: append-only (a trigger refuses UPDATE and
+    DELETE, migration 0007). `subject_user_id` is whose practice it concerns, kept after the
+    session itself is deleted; no transcript text is ever stored here."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=_now_default(), index=True)
+    actor_id: Mapped[str] = mapped_column(String(200), index=True)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str] = mapped_column(String(200))
+    session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    subject_user_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
