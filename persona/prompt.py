@@ -30,6 +30,7 @@ _FORMS = {
     "proposal": "a suggestion they make with you",
     "validation": "validation of what you told",
     "greeting": "a greeting",
+    "statement": "saying something about it",
 }
 _MOVES = {
     "reflection": "accurate reflections",

@@ -48,6 +48,7 @@ _OPEN_START = re.compile(
     r"help me understand|i wonder|i'm wondering|i am wondering|"
     r"(could|can|would|will) you (tell|say|describe|talk|walk|share|help me understand))\b"
 )
+_WH_STATEMENT = re.compile(r"^(what|how|why|where|when|who|whom|which)\b")
 _CLOSED_START = re.compile(
     r"^(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|"
     r"any|anything|anyone|isn't|aren't|don't|didn't|haven't|wouldn't|won't)\b"
@@ -75,10 +76,12 @@ _CUES: dict[str, re.Pattern[str]] = {
         r"\bi suggest\b|\bi'd suggest\b|\bmy advice\b|\bif i were you\b|\bwhat you need is\b|"
         r"\bget some (sleep|rest)\b)",
         "judgement": r"\b(that's (so )?(stupid|selfish|silly|ridiculous|crazy|wrong|irresponsible|"
-        r"pathetic|weak)|how could you|what were you thinking|you're being|overreact|"
+        r"pathetic|weak)|how could you|what were you thinking|overreact|"
+        r"you're being (so |really |a bit )?(ridiculous|dramatic|silly|selfish|unreasonable|"
+        r"childish|difficult|irrational|too)|"
         r"your (own )?fault|be ashamed|that's not normal|grow up|get over it|man up|"
         r"stop being|too sensitive)",
-        "rudeness": r"(^whatever\b|\bwhatever[.!]|\b(shut up|idiot|stupid|moron|i don't care|who cares|boring|"
+        "rudeness": r"(^whatever\s*[.!,]|^whatever$|\bwhatever[.!]$|\b(shut up|idiot|stupid|moron|i don't care|who cares|boring|"
         r"get to the point|waste of (my )?time|fuck\w*|shit|pathetic|loser|hurry up)\b)",
         "reassurance": r"\b(it'll be (fine|ok|okay|alright|all right)|it will be (fine|ok|okay|"
         r"alright)|everything will|don't worry|you'll be (fine|ok|okay|alright)|so much to live|"
@@ -122,6 +125,7 @@ class TurnReading:
     questions: tuple[str, ...]
     repeated: bool  # a question asked before, in the same or nearly the same words
     by_statement: frozenset[str] = frozenset()  # reached only by what was said around a question
+    in_order: tuple[str, ...] = ()  # the reached facts by where the turn reaches them first
 
 
 def normalise(text: str) -> str:
@@ -143,9 +147,13 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _is_question(sentence: str) -> bool:
-    return sentence.endswith("?") or bool(
-        _OPEN_START.match(sentence) or _CLOSED_START.match(sentence)
-    )
+    """A question by its mark, or by how it starts when unpunctuated (a voice transcript); a
+    wh-word sentence with a full stop says something ("What you feel makes sense.")."""
+    if sentence.endswith("?"):
+        return True
+    if sentence.endswith((".", "!")) and _WH_STATEMENT.match(sentence):
+        return False
+    return bool(_OPEN_START.match(sentence) or _CLOSED_START.match(sentence))
 
 
 def _question_form(sentence: str) -> str:
@@ -190,7 +198,14 @@ def forms_of(text: str) -> frozenset[str]:
             forms.add(form)
     if any(_CUES["proposal"].search(s) for s in said):
         forms.add("proposal")
+    if any(_plain(s) for s in statements):
+        forms.add("statement")
     return frozenset(forms)
+
+
+def _plain(sentence: str) -> bool:
+    """A statement with none of the cues: it says something (condolence, giving time)."""
+    return bool(content_words(sentence)) and not any(c.search(sentence) for c in _CUES.values())
 
 
 def _reached_by(persona: PersonaDef, texts: Sequence[str]) -> list[tuple[str, float]]:
@@ -241,6 +256,8 @@ def read_turn(
             acts.discard("reflection")
             acts.discard("summary")
             acts.add("missed_reflection")
+    if any(_plain(s) for s in statements) and "missed_reflection" not in acts:
+        acts.add("statement")
     if questions:
         acts.discard("closing")  # "take care of yourself: who could you call?" goes on
     if acts & CLOSERS:
@@ -264,4 +281,5 @@ def read_turn(
         if not about_client and near < OFF_TOPIC:
             acts.add("off_topic")
     statement_only = frozenset(fid for fid, _ in by_statement if fid not in asked)
-    return TurnReading(frozenset(acts), reached, questions, repeated, statement_only)
+    in_order = tuple(dict.fromkeys(fid for s in said for fid, _ in _reached_by(persona, [s])))
+    return TurnReading(frozenset(acts), reached, questions, repeated, statement_only, in_order)

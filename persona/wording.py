@@ -79,6 +79,12 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Okay.",
         "I guess so.",
     ),
+    "agree": (
+        "Okay. Yeah.",
+        "Yeah, okay. That's fine.",
+        "Okay. I can do that.",
+        "Yeah. Go ahead.",
+    ),
     "closing": ("Okay. Thanks. Bye.",),
     "cut_short": ("Oh. Okay. I guess that's it, then.",),
     "ended": ("...", "I already said bye.", "I'm going now."),
