@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.base import Speaker
+from core.scenarios.forms import normalise, unlocks
 from core.scenarios.schema import PersonaDef, PersonaFact
-from persona.reading import CLOSERS, OPENERS, TurnReading, forms_of, normalise, read_turn
+from persona.reading import CLOSERS, OPENERS, TurnReading, read_turn
 from persona.wording import GENERIC, fresh, said_again
 
 TRUSTING = 2  # trust a `needs_trust` fact waits for (0 closed .. 3 open)
@@ -36,15 +37,6 @@ class PersonaReply:
     trust: int
     ended: bool
     all_disclosed: tuple[str, ...] = ()  # told so far, this reply included
-
-
-def unlocks(fact: PersonaFact) -> frozenset[str]:
-    """The turn forms that may unlock a fact: the author's list, else an open question, an
-    accurate reflection and whatever forms the fact's own example asks have (an author who
-    writes "Do you have pills at home?" as an ask means a direct question reaches it)."""
-    if fact.unlocked_by is not None:
-        return frozenset(fact.unlocked_by)
-    return frozenset({"open_question", "reflection"}).union(*(forms_of(a) for a in fact.asks))
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
-from persona.reading import normalise
+from core.scenarios.forms import normalise
 
 # Generic lines by the situation they answer. Authored lines (a fact's `guarded`, the state's
 # `withdrawn` and `warm`, the ending's lines) always come first.

@@ -15,10 +15,10 @@ from collections.abc import Collection
 import pytest
 
 from core.contracts.base import Speaker
+from core.scenarios.forms import normalise
 from core.scenarios.library import load_library
 from core.scenarios.schema import PersonaDef, PersonaFact, ScenarioDoc
 from persona.client import TRUSTING, PersonaReply, reply
-from persona.reading import normalise
 from persona.wording import GENERIC
 
 SCENARIOS: dict[str, ScenarioDoc] = {doc.slug: doc for doc in load_library()}
