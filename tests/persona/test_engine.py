@@ -14,7 +14,7 @@ from agent.persona import ScriptedLLM
 from core.contracts.base import Speaker
 from core.db.engine import SessionMaker
 from core.db.models import Scenario
-from core.scenarios.library import load_library
+from core.scenarios.library import content_hash, load_library
 from core.scenarios.prompt import persona_prompt
 from core.scenarios.schema import ScenarioDoc
 from persona.client import reply
@@ -101,11 +101,16 @@ async def test_the_stored_persona_prompt_is_the_prompt_the_llm_plays(
 ) -> None:
     """One builder: the `persona_prompt` column the voice agent is briefed with is the prompt
     the text persona sends an LLM, for every built-in scenario, rules of unlocking included."""
-    async with sessionmaker() as db:
-        stored = dict(
-            (await db.execute(select(Scenario.slug, Scenario.persona_prompt))).tuples().all()
+    library = load_library()
+    async with sessionmaker() as db:  # the rows the import stored for this content
+        rows = await db.execute(
+            select(Scenario.slug, Scenario.persona_prompt).where(
+                Scenario.content_hash.in_([content_hash(doc) for doc in library])
+            )
         )
-    for doc in load_library():
+    stored = {row.slug: row.persona_prompt for row in rows}
+    assert sorted(stored) == sorted(doc.slug for doc in library)
+    for doc in library:
         engine = make_engine(
             persona_prompt=stored[doc.slug],
             script=offline_source(doc.model_dump(mode="json")),
