@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.base import Speaker
+from core.scenarios.forms import normalise, unlocks
 from core.scenarios.schema import PersonaDef, PersonaFact
-from persona.reading import CLOSERS, OPENERS, TurnReading, forms_of, normalise, read_turn
+from persona.reading import CLOSERS, OPENERS, TurnReading, read_turn
 from persona.wording import GENERIC, fresh, said_again
 
 TRUSTING = 2  # trust a `needs_trust` fact waits for (0 closed .. 3 open)
@@ -36,15 +37,6 @@ class PersonaReply:
     trust: int
     ended: bool
     all_disclosed: tuple[str, ...] = ()  # told so far, this reply included
-
-
-def unlocks(fact: PersonaFact) -> frozenset[str]:
-    """The turn forms that may unlock a fact: the author's list, else an open question, an
-    accurate reflection and whatever forms the fact's own example asks have (an author who
-    writes "Do you have pills at home?" as an ask means a direct question reaches it)."""
-    if fact.unlocked_by is not None:
-        return frozenset(fact.unlocked_by)
-    return frozenset({"open_question", "reflection"}).union(*(forms_of(a) for a in fact.asks))
 
 
 @dataclass
@@ -62,7 +54,10 @@ class _Client:
         return {fact.id: fact for fact in self.persona.facts if fact.says}
 
     def answer(self, text: str, client_recent: Sequence[str]) -> PersonaReply:
-        reading = read_turn(self.persona, text, client_recent, self.asked)
+        # what the client has told is what an accurate reflection may say back, not only its
+        # last line ("earlier you said your heart pounds" is heard, not corrected)
+        heard = [w for fid in self.disclosed for w in self.facts[fid].says]
+        reading = read_turn(self.persona, text, [*client_recent, *heard], self.asked)
         told: list[str] = []
         line = self._respond(reading, told)
         self.said.append(line)
@@ -103,6 +98,7 @@ class _Client:
 
     def _forms(self, acts: frozenset[str]) -> set[str]:
         forms = {a for a in acts if a in ("open_question", "closed_question", "proposal")}
+        forms |= {"statement"} & acts  # unlocks only facts whose own asks are statements
         forms |= {"greeting"} & acts
         if acts & {"reflection", "summary"}:  # accurate ones only (the reading checked)
             forms.add("reflection")
@@ -139,14 +135,19 @@ class _Client:
                 told.append(fact.id)
         if told:
             lines: list[str] = []
-            for fid in sorted(told, key=lambda fid: fid not in reading.by_statement):
+            # what was said around the questions first, then the answers in the order asked
+            order = [*reading.in_order, *told]
+            for fid in sorted(told, key=lambda f: (f not in reading.by_statement, order.index(f))):
                 lines.append(fresh(facts[fid].says, [*self.said, *lines]))
             return " ".join(lines)
         if reached and reached[0].id in self.disclosed:
+            if "proposal" in reading.acts and not reading.repeated:
+                # asked to go on with what was agreed ("would it be okay if I ...?"): yes
+                return fresh(GENERIC["agree"], self.said)
             if reading.questions:
                 return self._again(reached[0], reading.repeated)
             return self._about_nothing(reading)  # a reflection of what was told: felt heard
-        if reached and forms:
+        if reached and forms - {"statement"}:  # a remark is not asked: no guarded answer
             fact = reached[0]
             why = self._blocked(fact, forms) or "guarded"
             if why == "withdrawn":

@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from core.contracts.base import Speaker
 from core.llm import ChatClient, LLMError
+from core.scenarios.prompt import persona_prompt as build_prompt
 from core.scenarios.schema import PersonaDef
 from core.settings import Settings
 from persona.client import reply as listening_reply
 from persona.prompt import chat_messages
-from persona.prompt import persona_prompt as build_prompt
 
 History = Sequence[tuple[Speaker, str]]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
-from persona.reading import normalise
+from core.scenarios.forms import normalise
 
 # Generic lines by the situation they answer. Authored lines (a fact's `guarded`, the state's
 # `withdrawn` and `warm`, the ending's lines) always come first.
@@ -78,6 +78,12 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Mm-hm.",
         "Okay.",
         "I guess so.",
+    ),
+    "agree": (
+        "Okay. Yeah.",
+        "Yeah, okay. That's fine.",
+        "Okay. I can do that.",
+        "Yeah. Go ahead.",
     ),
     "closing": ("Okay. Thanks. Bye.",),
     "cut_short": ("Oh. Okay. I guess that's it, then.",),

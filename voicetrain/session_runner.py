@@ -179,12 +179,19 @@ async def _chat(
     (await http.post(f"{base}/end")).raise_for_status()
 
 
-async def demo(settings: Settings, scenario_slug: str) -> int:
+def demo_script(scenario_slug: str) -> list[str] | None:
+    """The trainee's lines `demo` says, in order (the scenario's `demo` section); None when the
+    library has no such scenario."""
     scenario = {s.slug: s for s in load_library()}.get(scenario_slug)
-    if scenario is None:
+    return None if scenario is None else list(scenario.demo.trainee_lines)
+
+
+async def demo(settings: Settings, scenario_slug: str) -> int:
+    script = demo_script(scenario_slug)
+    if script is None:
         print(f"no scenario {scenario_slug!r} in the library")
         return 2
-    lines = iter(scenario.demo.trainee_lines)
+    lines = iter(script)
 
     async def next_line() -> str | None:
         await asyncio.sleep(0.15)  # readable pacing for a live transcript

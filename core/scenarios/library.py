@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.models import Scenario
 from core.errors import ScenarioError
 from core.scenarios.parse import parse_file
-from core.scenarios.schema import PersonaDef, ScenarioDoc
+from core.scenarios.prompt import persona_prompt
+from core.scenarios.schema import ScenarioDoc
 from core.scenarios.validate import publish_problems
 
 DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
@@ -24,23 +25,6 @@ DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
 def content_hash(doc: ScenarioDoc) -> str:
     canonical = json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def persona_prompt(persona: PersonaDef) -> str:
-    """The persona as prose for an LLM playing the client (the `persona_prompt` column)."""
-    parts = [persona.identity.strip()]
-    if persona.style:
-        parts.append(f"How you speak: {persona.style.strip()}")
-    if persona.facts:
-        lines = ["Things you tell only when the counselor's question reaches them:"]
-        for fact in persona.facts:
-            gate = " (only once you trust them)" if fact.needs_trust else ""
-            told = fact.says[0] if fact.says else ""
-            lines.append(f"- {fact.topic or fact.id}{gate}: {told}")
-        parts.append("\n".join(lines))
-    if persona.resistance:
-        parts.append(persona.resistance.strip())
-    return "\n\n".join(p for p in parts if p)
 
 
 def load_scenario_file(path: Path) -> ScenarioDoc:

@@ -35,9 +35,16 @@ FactKind = Literal["context", "feeling", "risk", "means", "history", "protective
 Opener = Literal["reflection", "validation", "open_question", "affirmation", "summary"]
 # The forms of a trainee turn that may unlock a fact (the persona's rules): an open question,
 # an accurate reflection, a closed question asked directly, a proposal ("could we ...?"),
-# validation, a greeting.
+# validation, a greeting, or a plain statement about it (condolence, "take all the time you
+# need": what an author's statement ask shows).
 Unlock = Literal[
-    "open_question", "reflection", "closed_question", "proposal", "validation", "greeting"
+    "open_question",
+    "reflection",
+    "closed_question",
+    "proposal",
+    "validation",
+    "greeting",
+    "statement",
 ]
 Closer = Literal["lecture", "judgement", "advice", "reassurance", "stacked_questions", "rudeness"]
 

@@ -12,7 +12,7 @@ from temporalio.client import Client
 from agent.bridge import HttpBridge, TemporalBridge
 from agent.text_mode import run_text_session
 from core.contracts.workflow import SessionOutcome
-from core.scenarios.library import persona_prompt
+from core.scenarios.prompt import persona_prompt
 from core.security import session_bridge_token
 from tests.agent_helpers import LIBRARY, lines_of, start_voice_session
 from tests.api_harness import SERVICE_KEY, Api

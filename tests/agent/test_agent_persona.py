@@ -7,9 +7,9 @@ import uuid
 from pathlib import Path
 
 from core.contracts.base import Speaker
-from core.scenarios.library import persona_prompt
+from core.scenarios.prompt import persona_prompt
+from core.scenarios.prompt import persona_prompt as build_prompt
 from persona.client import reply as client_reply
-from persona.prompt import persona_prompt as build_prompt
 from tests.agent_helpers import LIBRARY
 
 

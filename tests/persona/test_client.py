@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from core.contracts.base import Speaker
+from core.scenarios.forms import normalise
 from core.scenarios.schema import PersonaDef
 from persona.client import PersonaReply, reply
-from persona.reading import normalise
 from tests.persona.personas import CRISIS, GRIEF, PERSONAS, STUDENT, VARIED_LINES
 
 Conversation = list[tuple[Speaker, str]]

@@ -8,9 +8,14 @@ from typing import Any
 
 from livekit.agents import Agent, AgentSession, RunResult
 from livekit.agents.llm import ChatMessage
+from sqlalchemy import select
 
 from agent.persona import ScriptedLLM
 from core.contracts.base import Speaker
+from core.db.engine import SessionMaker
+from core.db.models import Scenario
+from core.scenarios.library import content_hash, load_library
+from core.scenarios.prompt import persona_prompt
 from core.scenarios.schema import ScenarioDoc
 from persona.client import reply
 from persona.engine import (
@@ -89,3 +94,30 @@ async def test_the_agents_text_mode_plays_the_listening_client() -> None:
             if isinstance(item, ChatMessage) and item.role == "assistant"
         ]
     assert said == [GRIEF.facts[0].says[0]]
+
+
+async def test_the_stored_persona_prompt_is_the_prompt_the_llm_plays(
+    sessionmaker: SessionMaker,
+) -> None:
+    """One builder: the `persona_prompt` column the voice agent is briefed with is the prompt
+    the text persona sends an LLM, for every built-in scenario, rules of unlocking included."""
+    library = load_library()
+    async with sessionmaker() as db:  # the rows the import stored for this content
+        rows = await db.execute(
+            select(Scenario.slug, Scenario.persona_prompt).where(
+                Scenario.content_hash.in_([content_hash(doc) for doc in library])
+            )
+        )
+    stored = {row.slug: row.persona_prompt for row in rows}
+    assert sorted(stored) == sorted(doc.slug for doc in library)
+    for doc in library:
+        engine = make_engine(
+            persona_prompt=stored[doc.slug],
+            script=offline_source(doc.model_dump(mode="json")),
+            llm=_LLM,
+        )
+        assert isinstance(engine, ChatEngine)
+        assert engine.persona_prompt == stored[doc.slug] == persona_prompt(doc.persona)
+        for fact in doc.persona.facts:
+            assert f"({fact.id})" in stored[doc.slug]
+        assert "tell it only when the counselor reaches it by" in stored[doc.slug]

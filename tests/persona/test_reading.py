@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from persona.reading import forms_of, read_turn
+from core.scenarios.forms import forms_of
+from persona.reading import read_turn
 from tests.persona.personas import CRISIS, STUDENT
 
 _DISCLOSED = (

@@ -16,9 +16,9 @@ from core.contracts.conversation import EndConversation
 from core.contracts.workflow import SessionLimits, SessionOutcome, TraineeMessage
 from core.db.engine import SessionMaker
 from core.scenarios.library import load_library
+from core.scenarios.prompt import persona_prompt as build_prompt
 from core.settings import load_settings
 from persona.client import reply as client_reply
-from persona.prompt import persona_prompt as build_prompt
 from tests.api_harness import Api, running_api
 from tests.fake_llm_server import Behaviour, fake_llm
 from tests.helpers import begin, db_turns, eventually, keep_history, scenario_by_slug
