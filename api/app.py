@@ -21,6 +21,7 @@ from api.routes import (
     insights,
     internal,
     livekit_webhook,
+    me,
     ops,
     reviews,
     scenarios,
@@ -80,7 +81,7 @@ def create_app(
     app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
-    for module in (sharing, reviews, teams, insights, audit):  # issues 14, 24
+    for module in (sharing, reviews, teams, insights, audit, me):  # issues 14, 24
         app.include_router(module.router)
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=responses(401, 
 EXPORT_LIMIT = 100_000
 
 
-def _view(e: AuditEvent) -> AuditEventView:
+def audit_view(e: AuditEvent) -> AuditEventView:
     return AuditEventView(
         id=e.id, at=e.at, actor_id=e.actor_id, actor_role=e.actor_role, action=e.action,
         object_type=e.object_type, object_id=e.object_id, session_id=e.session_id,
@@ -52,7 +52,7 @@ async def get_audit(
     query = _visible(user, session_id)
     if before is not None:
         query = query.where(AuditEvent.id < before)
-    items = [_view(e) for e in await db.scalars(query.limit(limit + 1))]
+    items = [audit_view(e) for e in await db.scalars(query.limit(limit + 1))]
     return AuditPage(
         items=items[:limit], next_before=items[limit - 1].id if len(items) > limit else None
     )
@@ -70,7 +70,7 @@ async def export_audit(
     format: Annotated[Literal["json", "csv"], Query()] = "json",
     session_id: uuid.UUID | None = None,
 ) -> Response:
-    rows = [_view(e) for e in await db.scalars(_visible(user, session_id).limit(EXPORT_LIMIT))]
+    rows = [audit_view(e) for e in await db.scalars(_visible(user, session_id).limit(EXPORT_LIMIT))]
     if format == "json":
         body = "[" + ",".join(r.model_dump_json() for r in rows) + "]"
         return Response(body, media_type="application/json")

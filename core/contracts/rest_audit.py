@@ -7,6 +7,8 @@ from typing import Literal
 from uuid import UUID
 
 from core.contracts.base import Contract
+from core.contracts.conversation import Turn
+from core.contracts.evaluation import Evaluation, EvaluationRevisionView
 
 AuditAction = Literal[
     "transcript.read",
@@ -16,6 +18,7 @@ AuditAction = Literal[
     "review.submit",
     "assignment.create",
     "session.delete",
+    "me.export",
 ]
 
 
@@ -36,3 +39,30 @@ class AuditEventView(Contract):
 class AuditPage(Contract):
     items: list[AuditEventView]
     next_before: int | None  # pass as ?before= for the next (older) page
+
+
+class ExportedSession(Contract):
+    id: UUID
+    scenario_slug: str
+    scenario_version: int
+    assignment_id: UUID | None
+    status: str
+    phase: str
+    created_at: datetime
+    ended_at: datetime | None
+    shared_at: datetime | None
+    turns: list[Turn]
+    evaluation: Evaluation | None
+    revisions: list[EvaluationRevisionView]
+
+
+class MyExport(Contract):
+    """Everything voicetrain holds about the caller (GET /v1/me/export)."""
+
+    user_id: str
+    role: str
+    email: str | None
+    name: str | None
+    exported_at: datetime
+    sessions: list[ExportedSession]
+    audit_events: list[AuditEventView]
