@@ -33,6 +33,7 @@ from core.contracts.activities import (
     ScenarioSnapshot,
 )
 from core.contracts.workflow import StartSession
+from core.db import queries
 from core.db.engine import SessionMaker
 from core.db.models import (
     Assignment,
@@ -117,12 +118,15 @@ class SessionActivities:
                     raise _business(
                         "AssignmentClosed", "this assignment was due and takes no late attempts"
                     )
-                scenario_id, attempt = assignment.scenario_id, (used or 0) + 1
+                current = await queries.latest_published(db, assignment.scenario_id)
+                if current is None:
+                    raise _business("NotFound", "this assignment's scenario is not published")
+                scenario_id, attempt = current.id, (used or 0) + 1
                 review_required = assignment.review_required
             else:
                 assert start.scenario_id is not None
                 scenario = await db.get(Scenario, start.scenario_id)
-                if scenario is None:
+                if scenario is None or scenario.status != "published":
                     raise _business("NotFound", "scenario not found")
                 used = await db.scalar(
                     select(func.count())
@@ -186,9 +190,11 @@ class SessionActivities:
         async with self.db() as db:
             scenario_id = request.scenario_id
             if request.assignment_id is not None:
-                scenario_id = await db.scalar(
+                assigned = await db.scalar(
                     select(Assignment.scenario_id).where(Assignment.id == request.assignment_id)
                 )
+                current = await queries.latest_published(db, assigned) if assigned else None
+                scenario_id = current.id if current else None
             scenario = await db.get(Scenario, scenario_id) if scenario_id else None
             if scenario is None:
                 raise _business("NotFound", "scenario not found")

@@ -48,6 +48,7 @@ class Principal:
     role: Role
     email: str | None
     name: str | None
+    org: str = "default"  # the organisation whose scenarios they see and author
 
 
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
@@ -85,7 +86,9 @@ def verify_jwt(token: str, settings: Settings) -> Principal:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InvalidToken(f"invalid {'.'.join(map(str, first['loc']))} claim") from exc
-    return Principal(id=user.sub, role=user.role, email=user.email, name=user.name)
+    return Principal(
+        id=user.sub, role=user.role, email=user.email, name=user.name, org=user.org or "default"
+    )
 
 
 def _mapped_role(claims: dict[str, Any], path: str) -> object:
@@ -100,7 +103,7 @@ def _mapped_role(claims: dict[str, Any], path: str) -> object:
 
 def mint_jwt(
     settings: Settings, *, sub: str, role: Role, email: str | None = None, name: str | None = None,
-    ttl: timedelta = timedelta(hours=12),
+    ttl: timedelta = timedelta(hours=12), org: str | None = None,
 ) -> str:  # fmt: skip
     """Dev/test tokens signed with the HS256 secret (production tokens come from your IdP)."""
     if settings.jwt_secret is None:
@@ -110,6 +113,8 @@ def mint_jwt(
         "sub": sub, "role": role, "email": email, "name": name, "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience, "iat": now, "exp": now + ttl,
     }  # fmt: skip
+    if org is not None:
+        claims["org"] = org
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
 
 

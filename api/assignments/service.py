@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.assignments.queries import assignments_for
 from api.audit.service import Auditor
+from api.scenarios.service import readable_version
 from api.teams.queries import leads_trainee
 from core.contracts.rest_assignments import AssignmentCreate, AssignmentView
-from core.db.models import Assignment, Scenario, User
+from core.db.models import Assignment, User
+from core.db.queries import latest_published
 from core.errors import Forbidden, NotFound
 from core.security import Principal
 
@@ -31,9 +33,9 @@ def _view(a: Assignment, slug: str, used: int, status: Any, best: float | None) 
 async def create_assignment(
     db: AsyncSession, user: Principal, body: AssignmentCreate, audit: Auditor
 ) -> AssignmentView:
-    scenario = await db.get(Scenario, body.scenario_id)
-    if scenario is None:
-        raise NotFound("scenario not found")
+    scenario = await readable_version(db, user, body.scenario_id)
+    if await latest_published(db, scenario.id) is None:
+        raise NotFound("scenario not found (publish it before assigning it)")
     if user.role != "admin" and not await leads_trainee(db, user.id, body.trainee_id):
         raise Forbidden("you can assign only to trainees of the teams you lead")
     # A trainee who has not signed in yet is provisioned now; their token fills in the profile.

@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 
 from api.admission import Admission
 from api.metrics import Metrics
+from api.scenarios.service import readable_version
 from core.contracts.base import Modality
 from core.contracts.rest import CreateSessionRequest, CreateSessionResponse, LiveKitAccess
 from core.contracts.workflow import SessionReady, StartSession
@@ -119,6 +120,8 @@ async def start_session(
         session_id = uuid.uuid4()
     if existing is None:  # a repeat is free; a new session is admitted or refused first
         await admission.admit_start(db, user.id)
+        if body.scenario_id is not None:  # another organisation's scenario is not found
+            await readable_version(db, user, body.scenario_id)
     start = StartSession(
         session_id=session_id,
         user_id=user.id,

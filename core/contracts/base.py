@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 Speaker = Literal["trainee", "client"]
 Role = Literal["trainee", "supervisor", "admin"]
+ScenarioStatus = Literal["draft", "published", "archived"]
 Phase = Literal[
     "starting",
     "waiting_for_agent",
@@ -39,7 +40,7 @@ PERSIST_TURN_OVERHEAD_CHARS = 200
 TRAINEE_MESSAGE_MAX_CHARS = 2000
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """Postgres text cannot hold NUL, and UTF-8 cannot encode lone surrogates: such text is
     refused here, at the contract, so it never reaches a database write that would fail forever."""
     if "\x00" in text:
@@ -56,9 +57,9 @@ def _no_controls(text: str) -> str:
 
 
 # Every text field that crosses a process boundary and may be stored uses this type.
-StorableText = Annotated[str, AfterValidator(_storable)]
+StorableText = Annotated[str, AfterValidator(storable)]
 # Identifiers and one-line names (user ids, emails, display names): storable and single-line.
-LineText = Annotated[str, AfterValidator(_storable), AfterValidator(_no_controls)]
+LineText = Annotated[str, AfterValidator(storable), AfterValidator(_no_controls)]
 
 
 class Contract(BaseModel):

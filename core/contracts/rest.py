@@ -4,10 +4,10 @@ the JWT a caller presents."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from core.contracts.base import (
     Contract,
@@ -17,6 +17,7 @@ from core.contracts.base import (
     Phase,
     ReviewStatus,
     Role,
+    ScenarioStatus,
     SessionState,
     require_one_target,
 )
@@ -33,6 +34,7 @@ class TokenClaims(Contract):
     role: Role
     email: LineText | None = Field(None, max_length=320)
     name: LineText | None = Field(None, max_length=200)
+    org: LineText | None = Field(None, max_length=100)
 
 
 class ErrorDetail(Contract):
@@ -144,8 +146,16 @@ class ScenarioView(Contract):
     difficulty: str
     summary: str
     briefing: str
+    status: ScenarioStatus = "published"
+    built_in: bool = True  # a built-in is read-only: it is edited as a copy
+    updated_at: AwareDatetime | None = None
 
 
 class ScenarioDetail(ScenarioView):
     pass_mark: float
     criteria: list[RubricCriterionView]
+    definition: dict[str, Any] | None = Field(
+        None,
+        description="the whole format-2 document (core/scenarios/schema.py), for its authors "
+        "(supervisors and admins); absent for trainees, whose client keeps its facts to itself",
+    )

@@ -19,6 +19,10 @@ AuditAction = Literal[
     "assignment.create",
     "session.delete",
     "me.export",
+    "scenario.create",
+    "scenario.edit",
+    "scenario.publish",
+    "scenario.archive",
 ]
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from core.contracts.base import Phase, ReviewStatus, SessionState, Speaker
+from core.contracts.base import Phase, ReviewStatus, ScenarioStatus, SessionState, Speaker
 from core.contracts.rest_assignments import LatePolicy
 from core.contracts.rest_teams import TeamRole
 
@@ -74,6 +74,7 @@ class Scenario(Base):
     __table_args__ = (
         UniqueConstraint("slug", "version"),
         UniqueConstraint("slug", "content_hash"),
+        CheckConstraint(one_of("status", ScenarioStatus), name="status"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -90,6 +91,12 @@ class Scenario(Base):
     definition: Mapped[dict[str, Any]] = mapped_column()  # the whole validated YAML document
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+    # authoring (migration 0008): a built-in has no organisation and is read-only (edited as a
+    # copy); an authored version is a draft until published, and archiving retires the slug
+    status: Mapped[str] = mapped_column(String(10), server_default=sql_text("'published'"))
+    org_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class Assignment(Base):

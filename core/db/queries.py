@@ -66,3 +66,15 @@ def sessions_with_scenario() -> Select[TrainingSession, Scenario, bool]:
     return select(TrainingSession, Scenario, evaluated.label("evaluated")).join(
         Scenario, Scenario.id == TrainingSession.scenario_id
     )
+
+
+async def latest_published(db: AsyncSession, scenario_id: uuid.UUID) -> Scenario | None:
+    """The newest published version of the scenario `scenario_id` is a version of (same slug):
+    what an assignment's next attempt practises. None when no version of it is published."""
+    slug = select(Scenario.slug).where(Scenario.id == scenario_id).scalar_subquery()
+    return await db.scalar(
+        select(Scenario)
+        .where(Scenario.slug == slug, Scenario.status == "published")
+        .order_by(Scenario.version.desc())
+        .limit(1)
+    )

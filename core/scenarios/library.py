@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,23 @@ DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
 def content_hash(doc: ScenarioDoc) -> str:
     canonical = json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def row_values(doc: ScenarioDoc) -> dict[str, Any]:
+    """The columns of a scenario version row derived from its document (import and authoring)."""
+    return {
+        "slug": doc.slug,
+        "title": doc.title,
+        "difficulty": doc.difficulty,
+        "summary": doc.summary,
+        "briefing": doc.briefing,
+        "persona_prompt": persona_prompt(doc.persona),
+        "opening_line": doc.persona.opening_line,
+        "pass_mark": doc.rubric.pass_mark,
+        "rubric": doc.rubric.model_dump(mode="json"),
+        "definition": doc.model_dump(mode="json"),
+        "content_hash": content_hash(doc),
+    }
 
 
 def load_scenario_file(path: Path) -> ScenarioDoc:
@@ -80,22 +98,7 @@ async def import_scenarios(db: AsyncSession, scenarios: list[ScenarioDoc]) -> li
             select(func.max(Scenario.version)).where(Scenario.slug == doc.slug)
         )
         version = (latest or 0) + 1
-        db.add(
-            Scenario(
-                slug=doc.slug,
-                version=version,
-                title=doc.title,
-                difficulty=doc.difficulty,
-                summary=doc.summary,
-                briefing=doc.briefing,
-                persona_prompt=persona_prompt(doc.persona),
-                opening_line=doc.persona.opening_line,
-                pass_mark=doc.rubric.pass_mark,
-                rubric=doc.rubric.model_dump(mode="json"),
-                definition=doc.model_dump(mode="json"),
-                content_hash=digest,
-            )
-        )
+        db.add(Scenario(version=version, **row_values(doc)))
         await db.flush()
         results.append(ImportResult(doc.slug, version, created=True))
     return results

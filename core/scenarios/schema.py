@@ -9,9 +9,12 @@ bodies, YAML files, the console's form)."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.contracts.base import storable
+from core.scenarios.redflag_ids import BUILTIN_RED_FLAG_IDS
 
 Slug = str
 SkillName = Literal[
@@ -53,8 +56,24 @@ _TEXT = 2000  # one authored field (a line, a description)
 _LONG = 8000  # a briefing or an identity
 
 
+def _storable_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list | tuple):
+        for item in value:
+            _storable_strings(item)
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    # A scenario arrives as a REST body too: text Postgres cannot store (NUL, lone surrogates)
+    # is refused here, naming the field, as every contract does (core/contracts/base.py).
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return _storable_strings(value)
 
 
 class Examples(_Strict):
@@ -176,6 +195,15 @@ class RubricDef(_Strict):
     pass_mark: float = Field(65, ge=0, le=100)
     criteria: list[CriterionDef] = Field([], max_length=20)
     red_flags: list[str] = Field([], description="ids chosen from the built-in library")
+
+    @field_validator("red_flags", mode="after")
+    @classmethod
+    def _known(cls, ids: list[str]) -> list[str]:
+        unknown = [i for i in ids if i not in BUILTIN_RED_FLAG_IDS]
+        if unknown:  # a typo is not an incomplete draft: refused even there
+            raise ValueError(f"not in the built-in red flag library: {', '.join(unknown)}")
+        return ids
+
     custom_red_flags: list[CustomRedFlag] = Field([], max_length=20)
 
 
