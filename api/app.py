@@ -21,6 +21,7 @@ from api.routes import (
     internal,
     livekit_webhook,
     ops,
+    red_flags,
     reviews,
     scenarios,
     sessions,
@@ -78,6 +79,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
+        app.include_router(module.router)
+    for module in (red_flags,):  # issue 26
         app.include_router(module.router)
     for module in (sharing, reviews, teams, insights):  # issue 14
         app.include_router(module.router)

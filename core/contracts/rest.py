@@ -149,3 +149,9 @@ class ScenarioView(Contract):
 class ScenarioDetail(ScenarioView):
     pass_mark: float
     criteria: list[RubricCriterionView]
+
+
+class RedFlagLibrary(Contract):
+    """The ids of the built-in red flags, the values a scenario's `rubric.red_flags` accepts."""
+
+    ids: list[str]
