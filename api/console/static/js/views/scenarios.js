@@ -2,7 +2,7 @@
 // archived, each with its version), and the editor that writes a scenario's document (format 2,
 // core/scenarios/schema.py) in plain language: no YAML, no patterns. The server validates; its
 // 422 problems name a field path, shown next to the field that has it.
-import { api, get } from '../api.js';
+import { api, get, newIdempotencyKey } from '../api.js';
 import { announce, badge, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
 import { navigate } from '../router.js';
 
@@ -57,7 +57,7 @@ export async function scenariosView({ main, signal }) {
     try {
       const detail = await get(`/v1/scenarios/${enc(s.id)}`, { signal });
       const doc = { ...docOf(detail), slug: slugFrom(s.title), title: `${s.title} (copy)` };
-      const created = (await api('POST', '/v1/scenarios', { body: doc })).data;
+      const created = (await api('POST', '/v1/scenarios', { body: doc, headers: { 'Idempotency-Key': newIdempotencyKey() } })).data;
       announce(`Copied ${s.title}.`);
       navigate(`#/scenarios/${enc(created.id)}`);
     } catch (err) {
@@ -253,6 +253,7 @@ export async function scenarioEditorView({ main, params, signal }) {
 
   const status = h('div', { class: 'stack' });
   const summary = h('div');
+  let slug = doc.slug || null; // made once, from the title, on the first save of a new scenario
 
   const collect = () => {
     const factIds = new Set(facts.entries.map((e) => e.item.id).filter(Boolean));
@@ -288,7 +289,7 @@ export async function scenarioEditorView({ main, params, signal }) {
     const passMark = Number(value(form, 'rubric.pass_mark'));
     return {
       ...doc,
-      slug: doc.slug || slugFrom(value(form, 'title')),
+      slug: (slug = slug || slugFrom(value(form, 'title'))),
       title: value(form, 'title'), summary: value(form, 'summary'), difficulty: value(form, 'difficulty'),
       briefing: value(form, 'briefing'), risk_profile: value(form, 'risk_profile'),
       persona: { ...persona, name: value(form, 'persona.name'), identity: value(form, 'persona.identity'), style: value(form, 'persona.style'),
@@ -343,18 +344,21 @@ export async function scenarioEditorView({ main, params, signal }) {
   };
 
   let current = detail;
+  // One Idempotency-Key per click: a request retried after 429/503 cannot create a second draft.
   const save = async () => {
     const body = collect();
     const res = current
       ? await api('PUT', `/v1/scenarios/${enc(current.id)}`, { body })
-      : await api('POST', '/v1/scenarios', { body });
+      : await api('POST', '/v1/scenarios', { body, headers: { 'Idempotency-Key': newIdempotencyKey() } });
+    current = res.data; // a failed publish after this leaves a draft to edit, never a second one
+    renderMeta();
     return res.data;
   };
+  // The page is read again from the server after each change: what it shows is what is stored
+  // (status, version, the buttons that apply), with the outcome above the buttons.
   const after = (saved, text) => {
     announce(text);
-    if (!current || saved.id !== current.id) { navigate(`#/scenarios/${enc(saved.id)}?saved=${enc(text)}`); return; }
-    current = saved;
-    replace(status, notice(text, 'success'));
+    navigate(`#/scenarios/${enc(saved.id)}?saved=${enc(text)}`);
   };
   const busy = (fn) => async (event) => {
     const button = event.currentTarget;
@@ -381,9 +385,7 @@ export async function scenarioEditorView({ main, params, signal }) {
     replace(status); clearProblems();
     try {
       const archived = (await api('POST', `/v1/scenarios/${enc(current.id)}/archive`)).data;
-      current = { ...current, ...archived };
-      replace(status, notice('Archived: trainees no longer see it; past attempts keep it.', 'success'));
-      renderMeta();
+      after({ ...current, ...archived }, 'Archived: trainees no longer see it; past attempts keep theirs.');
     } catch (err) { failed(err, 'Not archived.'); }
   });
 
