@@ -23,6 +23,7 @@ from api.routes import (
     livekit_webhook,
     me,
     ops,
+    red_flags,
     reviews,
     scenarios,
     sessions,
@@ -80,6 +81,8 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
+        app.include_router(module.router)
+    for module in (red_flags,):  # issue 26
         app.include_router(module.router)
     for module in (sharing, reviews, teams, insights, audit, me):  # issues 14, 24
         app.include_router(module.router)

@@ -159,3 +159,9 @@ class ScenarioDetail(ScenarioView):
         description="the whole format-2 document (core/scenarios/schema.py), for its authors "
         "(supervisors and admins); absent for trainees, whose client keeps its facts to itself",
     )
+
+
+class RedFlagLibrary(Contract):
+    """The ids of the built-in red flags, the values a scenario's `rubric.red_flags` accepts."""
+
+    ids: list[str]

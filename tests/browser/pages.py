@@ -86,7 +86,19 @@ async def chat(page: Page, lines: list[str]) -> None:
         await expect(page.get_by_role("button", name="Send")).to_be_enabled()
 
 
-async def start_text(page: Page, within: Any = None) -> str:
-    await (within or page).get_by_role("button", name=f"Practise {SCENARIO} by text").click()
-    await expect(page.get_by_role("heading", level=1, name=SCENARIO)).to_be_visible()
+async def start_text(page: Page, within: Any = None, scenario: str = SCENARIO) -> str:
+    await (within or page).get_by_role("button", name=f"Practise {scenario} by text").click()
+    await expect(page.get_by_role("heading", level=1, name=scenario)).to_be_visible()
     return session_id_of(page)
+
+
+async def team_via_api(stack: Stack, lead: str, trainee: str) -> None:
+    """An admin (through the API) makes a team that `lead` leads and `trainee` belongs to."""
+    admin = stack.auth(unique_user("admin"), "admin")
+    team = await stack.http.post("/v1/teams", json={"name": unique_user("team")}, headers=admin)
+    assert team.status_code == 201, team.text
+    for user_id, role in ((lead, "lead"), (trainee, "member")):
+        put = await stack.http.put(
+            f"/v1/teams/{team.json()['id']}/members/{user_id}", json={"role": role}, headers=admin
+        )
+        assert put.status_code == 200, put.text

@@ -73,10 +73,20 @@ async def test_every_staff_page_passes_axe(pages: Pages, stack: Stack) -> None:
         ("Sessions", "Sessions"),
         ("Progress", "Progress"),
         ("Agreement", "Agreement"),
+        ("Scenarios", "Scenarios"),
+        ("New scenario", "New scenario"),
         ("Teams", "Teams"),
         ("Library", "Scenario library"),
     ):
         await page.get_by_role("link", name=link).click()
         await _visit(page, heading, seen)
+    # the editor with a fact, a criterion and a custom red flag open, and a 422 shown
+    await page.goto(f"{stack.url}/#/scenarios/new")
+    await _visit(page, "New scenario", seen)
+    for noun in ("fact", "criterion", "red flag"):
+        await page.get_by_role("button", name=f"Add {noun}").click()
+    await page.get_by_role("button", name="Publish").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    seen["scenario editor with problems"] = await serious_violations(page)
     assert {name: found for name, found in seen.items() if found} == {}
     assert failed == []

@@ -7,19 +7,16 @@ import re
 
 from playwright.async_api import expect
 
-from tests.browser.pages import LINES, SCENARIO, Pages, chat, start_text, unique_user
+from tests.browser.pages import (
+    LINES,
+    SCENARIO,
+    Pages,
+    chat,
+    start_text,
+    team_via_api,
+    unique_user,
+)
 from tests.browser.stack import Stack
-
-
-async def _team_via_api(stack: Stack, lead: str, trainee: str) -> None:
-    admin = stack.auth(unique_user("admin"), "admin")
-    team = await stack.http.post("/v1/teams", json={"name": unique_user("team")}, headers=admin)
-    assert team.status_code == 201, team.text
-    for user_id, role in ((lead, "lead"), (trainee, "member")):
-        put = await stack.http.put(
-            f"/v1/teams/{team.json()['id']}/members/{user_id}", json={"role": role}, headers=admin
-        )
-        assert put.status_code == 200, put.text
 
 
 async def test_supervisor_assigns_reviews_and_follows_progress(pages: Pages, stack: Stack) -> None:
@@ -143,7 +140,7 @@ async def test_sharing_makes_a_practice_session_visible_to_the_supervisor(
     pages: Pages, stack: Stack
 ) -> None:
     lead, trainee = unique_user("lead"), unique_user("sharer")
-    await _team_via_api(stack, lead, trainee)
+    await team_via_api(stack, lead, trainee)
     page = await pages.signed_in(trainee)
     session_id = await start_text(page)
     await chat(page, LINES[:1])

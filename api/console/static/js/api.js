@@ -4,11 +4,12 @@ import { authHeader, secondsLeft, signOut } from './auth.js';
 import { renew, renewable, renewBeforeSeconds } from './oidc.js';
 
 export class ApiError extends Error {
-  constructor(status, type, message, retryable) {
+  constructor(status, type, message, retryable, detail = null) {
     super(message);
     this.status = status;
     this.type = type;
     this.retryable = retryable;
+    this.detail = detail; // the contract's whole error object (e.g. a 422's field problems)
   }
 }
 
@@ -37,7 +38,7 @@ async function readBody(res) {
 
 function toError(res, body) {
   const e = body && body.error;
-  if (e && typeof e.message === 'string') return new ApiError(res.status, e.type, e.message, Boolean(e.retryable));
+  if (e && typeof e.message === 'string') return new ApiError(res.status, e.type, e.message, Boolean(e.retryable), e);
   return new ApiError(res.status, 'http_error', `The server answered with status ${res.status}.`, res.status >= 500);
 }
 
@@ -80,6 +81,7 @@ export async function api(method, path, { body, signal, headers = {} } = {}) {
 
 export const get = (path, opts) => api('GET', path, opts).then((r) => r.data);
 export const post = (path, body, opts = {}) => api('POST', path, { ...opts, body }).then((r) => r.data);
+export const put = (path, body, opts = {}) => api('PUT', path, { ...opts, body }).then((r) => r.data);
 
 // 200 → the evaluation. 202 → onPending({status, phase}), wait Retry-After, then long-poll with
 // `wait`. 409 no_evaluation (permanent) and other errors are thrown to the caller.

@@ -11,6 +11,7 @@ import { evaluationView } from './views/evaluation.js';
 import { libraryView } from './views/library.js';
 import { progressView } from './views/progress.js';
 import { reviewQueueView, reviewView } from './views/reviews.js';
+import { scenarioEditorView, scenariosView } from './views/scenarios.js';
 import { sessionsView } from './views/sessions.js';
 import { signInView } from './views/signin.js';
 import { teamsView } from './views/teams.js';
@@ -21,8 +22,8 @@ let signInError = null;
 
 const NAV = {
   trainee: [['#/library', 'Library'], ['#/sessions', 'My sessions'], ['#/progress', 'Progress']],
-  supervisor: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/library', 'Library']],
-  admin: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/teams', 'Teams'], ['#/library', 'Library']],
+  supervisor: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/scenarios', 'Scenarios'], ['#/library', 'Library']],
+  admin: [['#/assign', 'Assign'], ['#/reviews', 'Reviews'], ['#/sessions', 'Sessions'], ['#/progress', 'Progress'], ['#/agreement', 'Agreement'], ['#/scenarios', 'Scenarios'], ['#/teams', 'Teams'], ['#/library', 'Library']],
 };
 
 function home(u) {
@@ -57,6 +58,9 @@ route('/reviews', reviewQueueView, { staff: true });
 route('/reviews/:id', reviewView, { staff: true });
 route('/agreement', agreementView, { staff: true });
 route('/teams', teamsView, { staff: true });
+route('/scenarios', scenariosView, { staff: true });
+route('/scenarios/new', scenarioEditorView, { staff: true });
+route('/scenarios/:id', scenarioEditorView, { staff: true });
 
 async function render(path, signal) {
   const u = user();

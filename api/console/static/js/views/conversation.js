@@ -214,7 +214,8 @@ export async function conversationView({ main, params, signal, user }) {
   replace(main,
     pageHeader(session.scenario.title, live),
     h('details', {}, h('summary', {}, 'Briefing'), h('p', { class: 'prewrap' }, session.scenario.briefing)),
-    !isOwner ? h('p', { class: 'muted' }, `Trainee ${session.user_id} · attempt ${session.attempt}${session.assignment_id ? ' · assessed' : ' · practice'}`) : null,
+    h('p', { class: 'muted' }, !isOwner ? `Trainee ${session.user_id} · attempt ${session.attempt}${session.assignment_id ? ' · assessed' : ' · practice'} · ` : '',
+      `Scenario version ${session.scenario_version}`),
     h('div', { class: 'conversation' }, transcript, controls));
   renderMeta();
   renderControls();

@@ -131,7 +131,7 @@ export async function evaluationView({ main, params, signal }) {
   }
   const body = h('div', { class: 'stack' });
   replace(main,
-    pageHeader('Evaluation', h('p', { class: 'muted' }, session.scenario.title, ' · ', h('a', { href: `#/sessions/${id}` }, 'Back to the conversation'))),
+    pageHeader('Evaluation', h('p', { class: 'muted' }, session.scenario.title, ` · scenario version ${session.scenario_version} · `, h('a', { href: `#/sessions/${id}` }, 'Back to the conversation'))),
     body);
   try {
     const ev = await waitForEvaluation(id, {

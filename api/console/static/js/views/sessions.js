@@ -14,7 +14,7 @@ export function phaseBadge(phase) {
 
 function row(s, showTrainee) {
   return h('tr', {},
-    h('td', {}, h('a', { href: `#/sessions/${s.session_id}` }, s.scenario.title)),
+    h('td', {}, h('a', { href: `#/sessions/${s.session_id}` }, s.scenario.title), h('span', { class: 'muted small' }, ` version ${s.scenario_version}`)),
     showTrainee ? h('td', {}, s.user_id) : null,
     h('td', {}, formatDate(s.created_at)),
     h('td', {}, phaseBadge(s.phase),
