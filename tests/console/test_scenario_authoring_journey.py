@@ -20,13 +20,18 @@ TRAINEE = [
 ]
 
 
+def _notice(page: Page, text: str | re.Pattern[str]) -> Locator:
+    """The visible notice (the screen reader's announcer repeats it, hidden)."""
+    return page.get_by_role("status").filter(has_text=text)
+
+
 async def _fill(scope: Page | Locator, values: dict[str, str]) -> None:
     for label, text in values.items():
         await scope.get_by_label(label, exact=True).fill(text)
 
 
 async def _author(sup: Page, title: str) -> None:
-    await sup.get_by_role("link", name="Scenarios").click()
+    await sup.get_by_role("link", name="Scenarios", exact=True).click()
     await expect(sup.get_by_role("heading", level=1, name="Scenarios")).to_be_visible()
     await sup.get_by_role("link", name="New scenario").click()
     await expect(sup.get_by_role("heading", level=1, name="New scenario")).to_be_visible()
@@ -35,7 +40,7 @@ async def _author(sup: Page, title: str) -> None:
 
     # A draft saves incomplete; publishing it names each missing field next to that field.
     await sup.get_by_role("button", name="Save draft").click()
-    await expect(sup.get_by_text(re.compile(r"Draft saved \(version 1\)"))).to_be_visible()
+    await expect(_notice(sup, re.compile(r"Draft saved \(version 1\)"))).to_be_visible()
     await sup.get_by_role("button", name="Publish").click()
     await expect(sup.get_by_role("alert")).to_contain_text("Not published.")
     opening = sup.get_by_label("Opening line", exact=True)
@@ -96,7 +101,7 @@ async def _author(sup: Page, title: str) -> None:
     )
     await rubric.get_by_label("Question stacking").check()
     await sup.get_by_role("button", name="Publish").click()
-    await expect(sup.get_by_text("Published version 1.")).to_be_visible()
+    await expect(_notice(sup, "Published version 1.")).to_be_visible()
 
 
 async def test_a_supervisor_authors_publishes_assigns_and_edits_a_scenario(
@@ -127,18 +132,18 @@ async def test_a_supervisor_authors_publishes_assigns_and_edits_a_scenario(
     )
     await expect(card.locator("blockquote")).to_contain_text(TRAINEE[0])
     score = await page.locator(".score .big").inner_text()
-    report = await page.get_by_role("region", name="Criteria").inner_text()
+    report = await page.get_by_role("region", name="Criteria").text_content() or ""
 
     # The supervisor edits the published scenario: a new version.
-    await sup.get_by_role("link", name="Scenarios").click()
+    await sup.get_by_role("link", name="Scenarios", exact=True).click()
     await sup.get_by_role("link", name=title).click()
     await expect(sup.get_by_role("heading", level=1, name=f"Edit: {title}")).to_be_visible()
     await sup.get_by_label("Opening line", exact=True).fill("Hello. I'm calling about my father.")
     criterion = sup.get_by_role("group", name="Criterion 1")
     await criterion.get_by_label("Weight", exact=True).fill("30")
     await sup.get_by_role("button", name="Publish").click()
-    await expect(sup.get_by_text("Published version 2.")).to_be_visible()
-    await sup.get_by_role("link", name="Scenarios").click()
+    await expect(_notice(sup, "Published version 2.")).to_be_visible()
+    await sup.get_by_role("link", name="Scenarios", exact=True).click()
     row = sup.get_by_role("row").filter(has=sup.get_by_role("link", name=title))
     await expect(row.get_by_role("cell").nth(2)).to_have_text("2")
 
