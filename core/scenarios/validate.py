@@ -129,10 +129,7 @@ def _criteria(doc: ScenarioDoc, flag_ids: set[str]) -> list[Problem]:
 
 def _red_flags(doc: ScenarioDoc) -> list[Problem]:
     rubric = doc.rubric
-    problems = []
-    for j, flag in enumerate(rubric.red_flags):
-        if flag not in BUILTIN_RED_FLAG_IDS:
-            problems.append(Problem(f"rubric.red_flags.{j}", f"no built-in red flag {flag!r}"))
+    problems = []  # an unknown library id never parses (schema.RubricDef)
     ids = [*rubric.red_flags, *(f.id for f in rubric.custom_red_flags)]
     problems += [Problem("rubric", f"red flag {d!r} is listed twice") for d in _dupes(ids)]
     for j, custom in enumerate(rubric.custom_red_flags):

@@ -66,7 +66,7 @@ export async function scenariosView({ main, signal }) {
     }
   };
   const rows = items.map((s) => h('tr', {},
-    h('td', {}, s.builtin ? s.title : h('a', { href: `#/scenarios/${enc(s.id)}` }, s.title),
+    h('td', {}, s.builtin ? s.title : h('a', { href: `#/scenarios/${enc(s.id)}` }, s.title || `Untitled (${s.slug})`),
       s.builtin ? h('span', { class: 'muted small' }, ' (built-in)') : null),
     h('td', {}, badge(s.status || 'published', STATUS_KIND[s.status || 'published'])),
     h('td', { class: 'num' }, s.version),
