@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("directory", nargs="?", type=Path)
     scen_sub.add_parser("validate", help="validate the library without a database")
+    lint = scen_sub.add_parser(
+        "lint", help="check scenario files (format 2): every problem with its field path"
+    )
+    lint.add_argument("files", nargs="+", type=Path, metavar="FILE")
     sub.add_parser("worker", help="run the Temporal worker")
     sub.add_parser("api", help="run the REST API (uvicorn)")
     agent = sub.add_parser("agent", help="run the LiveKit agent (needs LiveKit configured)")
@@ -212,8 +216,19 @@ def _migrate(settings: Settings, down: str | None) -> int:
 
 def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
     from core.errors import ScenarioError
-    from core.scenarios.library import DEFAULT_LIBRARY, load_library
+    from core.scenarios.library import DEFAULT_LIBRARY, load_library, load_scenario_file
 
+    if args.action == "lint":
+        failed = 0
+        for path in args.files:
+            try:
+                doc = load_scenario_file(path)
+            except (ScenarioError, OSError) as exc:
+                failed += 1
+                print(exc, file=sys.stderr)
+            else:
+                print(f"ok  {path}  ({doc.slug})")
+        return 1 if failed else 0
     directory = getattr(args, "directory", None) or DEFAULT_LIBRARY
     try:
         library = load_library(directory)
