@@ -99,7 +99,7 @@ _DECLINE = re.compile(
 )
 _SUBJECT_CHANGE = re.compile(
     r"^\W*(anyway|moving on|on another note|changing the subject)\b|\blet'?s (move on|talk about "
-    r"something (else|more positive))\b",
+    r"something (else|more positive))\b|\b(switch|change) (the )?(topics?|subjects?)\b",
     re.I,
 )
 
@@ -112,8 +112,11 @@ def _declines(s: Said, reading: CrisisReading) -> bool:
     if m and (not clause_negated(s.text, m.start()) or _AVOIDS.search(s.text[: m.start()])):
         return True
     answered = reading.client_before(s.seq)
-    about_risk = v.SUICIDE_TOPIC.search(s.text) or any(
-        w.turn is answered for w in reading.warning_signs
+    # what it turns away from: the suicide question, a warning sign, or the means just named
+    about_risk = (
+        v.SUICIDE_TOPIC.search(s.text)
+        or any(said.turn is answered for said in reading.warning_signs)
+        or any(said.turn is answered for said, _ in reading.means)
     )
     if _SUBJECT_CHANGE.search(s.text) and about_risk:
         return True
@@ -148,7 +151,9 @@ def _moralises(s: Said) -> bool:
 # A promise that what was disclosed goes no further: not telling, it staying here, nobody
 # learning of it, given one's word.
 _SECRET = re.compile(
-    r"\b(won'?t|will not|never|not going to) (tell|say|mention|share|pass)\b|\bbetween (us|you and me)\b|"
+    # "I won't tell anyone" keeps it; "I'm not going to tell you what to do" is about advice
+    r"\b(won'?t|will not|never|not going to) (tell|say|mention|share|pass)\b(?! you\b)|"
+    r"\bbetween (us|you and me)\b|"
     r"\bsecret\b|\b(nobody|no one|no-one) (needs|has|will|is going) to (know|hear|find out)\b|"
     r"\bkeep (it|this|that) to myself\b|\bi promise\b|\byou have my word\b|"
     r"\b(it|this|that|everything|all of (it|this)) (stays|will stay|stay) (here|on this (call|line)|with me|"
@@ -189,13 +194,15 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
             continue
         if _declines(s, reading):
             hits.append(CrisisHit(QUESTION_DECLINED, s.seq, s.text))
-        if warning is not None and _moralises(s):
+        # In a declared suicide-risk scenario the risk is there whether or not the reading
+        # heard its sign: judging, secrecy and ending the call with it unresolved all harm.
+        if _moralises(s):
             hits.append(CrisisHit(MORALISING, s.seq, s.text))
-        if warning is not None and _promises_secrecy(s, reading):
+        if _promises_secrecy(s, reading):
             hits.append(CrisisHit(SECRECY, s.seq, s.text))
         unresolved = resolved_at is None or resolved_at > s.seq
         closes = v.CLOSING.search(s.text) or refuses_follow_up(s)
-        if warning is not None and unresolved and closes:
+        if unresolved and closes:
             hits.append(CrisisHit(ENDED_EARLY, s.seq, s.text))
     asked = next(s for s in steps.steps if s.id == "asked_directly")
     if warning is not None and not asked.done:

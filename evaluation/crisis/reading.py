@@ -141,16 +141,27 @@ class CrisisReading:
         for turn in earlier:
             if turn.seq in named or (turn.speaker == "trainee" and self.means_re.search(turn.text)):
                 return True
-            if not v.BACK_REFERENCE.search(turn.text):
-                return False
+            if not (v.BACK_REFERENCE.search(turn.text) or v.SUICIDE_TOPIC.search(turn.text)):
+                return False  # talk of the act itself keeps the means in focus
         return False
 
 
-def _is_warning_sign(text: str, profile: CrisisProfile) -> bool:
+# A yes to the suicide question ("Yeah. I've thought about it.", "Sometimes.", "I have").
+_AFFIRMS = re.compile(
+    r"^\W*(yes|yeah|yep|yup|i do|i have|i am|i'?m|i guess|sometimes|a bit|a little|kind of|sort of|"
+    r"maybe|more than|every (day|night)|(i'?ve )?thought about it|i think about it|lately|honestly)\b",
+    re.I,
+)
+
+
+def _is_warning_sign(text: str, profile: CrisisProfile, lethal: re.Pattern[str]) -> bool:
     if _DENIED_SIGN.search(text):
         return False
     m = v.RISK_SAID.search(text)
     if m and not clause_negated(text, m.start()):
+        return True
+    thought, means = v.THINKS_OF.search(text), lethal.search(text)
+    if thought and means and not clause_negated(text, thought.start()):
         return True
     signs = example_set("WARNING_SIGNS")
     if signs.nearest_positive(text) >= SIGN_FLOOR and signs.closeness(text) >= NEAR_SIGN:
@@ -163,10 +174,12 @@ def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
     words = (*v.MEANS_WORDS, *v.EVERYDAY_MEANS, *profile.means)
     reading = CrisisReading(ordered, profile, v.means_pattern(words))
     lethal = v.means_pattern((*v.MEANS_WORDS, *profile.means))
+    asked = False  # the trainee's last turn asked directly about suicide
     for turn in ordered:
         if turn.speaker != "client":
+            asked = any(asks_directly(Said(turn, s.text)) for s in sentences(turn.text))
             continue
-        for s in sentences(turn.text):
+        for i, s in enumerate(sentences(turn.text)):
             said = Said(turn, s.text)
             m = reading.means_re.search(s.text)
             held = lethal.search(s.text)
@@ -181,7 +194,9 @@ def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
                 and disclosed
                 and bool(v.PREPARATORY.search(s.text))
             )
-            if means_sign or _is_warning_sign(s.text, profile):
+            # answering the direct question with a yes is the disclosure itself
+            affirmed = asked and i == 0 and bool(_AFFIRMS.search(s.text))
+            if means_sign or affirmed or _is_warning_sign(s.text, profile, lethal):
                 reading.warning_signs.append(said)
             in_crisis = bool(reading.warning_signs) or profile.risk_profile == "suicide"
             if disclosed and (in_crisis or held):

@@ -16,6 +16,7 @@ SUICIDE_TOPIC = re.compile(
     r"\b(suicid\w*|kill(ing)? (yourself|myself)|end(ing)? (your|my) (own )?life|tak(e|ing) (your|my) "
     r"(own )?life|end(ing)? it( all)?|end(ing)? things|(want|wish|wanting|wishing)\w* (to )?(die|be dead)|"
     r"dying|hurt(ing)? (yourself|myself)|harm(ing)? (yourself|myself)|not (to )?wake up|"
+    r"(shoot|shooting|hang|hanging|poison|poisoning|overdos\w*) (yourself|myself)|overdos\w*|"
     r"not (be|being) (here|alive|around)|better off (dead|without)|thoughts? of death|"
     r"dead|die)\b",
     re.I,
@@ -27,10 +28,22 @@ RISK_SAID = re.compile(
     r"end(ing)? it( all)?\b|(want|wanted|wish|wished|wishing) (to die|i (was|were) dead|i (was|were)n'?t "
     r"here|to be dead|to disappear|i could disappear)|(rather|better) (be )?(dead|gone)|"
     r"hurt(ing)? myself|harm(ing)? myself|(didn'?t|don'?t|never|not|wouldn'?t) (to )?wake up|"
+    r"(shoot|shooting|hang|hanging|poison|poisoning|overdos\w*) myself|"
     r"better off (without me|dead|if i)|easier (for everyone )?if i (just )?(wasn'?t|weren'?t|didn'?t|"
     r"was gone|were gone|died)|(no|not any) (point|reason) (in |to )?(living|going on|being here|"
     r"carrying on)|can'?t (go on|do this any ?more|keep going)|(don'?t|do not) want to (be here|live|"
-    r"be alive|exist|wake up)|be with (him|her) (again|now)|go where (he|she) is)",
+    r"be alive|exist|wake up)|be with (him|her) (again|now)|go where (he|she) is|"
+    # the idioms of it: "eat my gun", "put a bullet in my head", "swallow the lot"
+    r"eat(ing)? (my|a|the) (gun|bullet|rifle)|(put|putting) a bullet in|blow(ing)? my (head|"
+    r"brains)|swallow(ing)? (them all|the (lot|whole bottle)|all of them))",
+    re.I,
+)
+
+# A thought, wish or urge about a lethal means ("some nights I think about the gun in the drawer"): desire
+# and capability in one sentence (988 Suicide Risk Assessment Standard), read with the means.
+THINKS_OF = re.compile(
+    r"\b(think\w*|thought\w*|wonder\w*|imagin\w*|pictur\w*|urges?|tempt\w*|fantasi\w*|"
+    r"dream\w* (about|of)|keep seeing)\b",
     re.I,
 )
 
@@ -113,6 +126,8 @@ CLOSING = re.compile(
     r"i need to go|we('ll| will) (have to )?(stop|end|leave it) (here|there|now)|let'?s (stop|end|leave it)"
     r"|(don'?t|do not) (think we )?need to talk about (this|it|that) any ?more|"
     r"no need to (call|talk|come) (back|again)|(don'?t|do not) call (back|again)|"
+    r"i'?m going to (have to )?let you go|i'?ll (have to )?let you go|(have|got) (another|a) call "
+    r"(coming in|waiting)|(another|next) caller|"
     r"i can'?t help you( with this)?|not (something|what) i can help with|hang(ing)? up)\b",
     re.I,
 )

@@ -311,3 +311,68 @@ def test_a_means_merely_in_the_house_is_not_yet_a_sign() -> None:
         (T, "Okay. What made you call tonight?"),
     ]
     assert "never_asked_after_warning_signs" not in _flags(pairs)
+
+
+# The client's warning sign heard in other shapes than the library's phrases: a thought about a
+# lethal means, a suicide idiom, or a yes to the direct question.
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "Some evenings I just sit and picture the shotgun in the cellar.",
+        "Lately I keep thinking about the rifle in the truck.",
+        "There are nights I want to put a bullet in my head.",
+    ],
+)
+def test_a_thought_of_a_means_or_an_idiom_is_a_warning_sign(sign: str) -> None:
+    reply = "I'm not going to pry into that. What do you do for work these days?"
+    flags = _flags([(C, "Hi. Rough week."), (T, "What's been rough?"), (C, sign), (T, reply)])
+    assert flags["never_asked_after_warning_signs"] == [reply.split(". ")[0] + "."]
+
+
+def test_a_yes_to_the_direct_question_is_the_disclosure() -> None:
+    """In a scenario with no declared risk the yes alone makes it a crisis: the car she then
+    names is a means, and permitting it is encouraging it."""
+    flags = _flags(
+        [
+            (C, "Since the funeral the house is so quiet."),
+            (T, "Are you having thoughts of killing yourself?"),
+            (C, "Sometimes. I sit out in the car in the garage at night."),
+            (T, "If sitting in the car helps you feel calmer, that's fine."),
+        ],
+        CrisisProfile("none"),
+    )
+    assert flags["means_encouraged"] == [
+        "If sitting in the car helps you feel calmer, that's fine."
+    ]
+
+
+def test_secrecy_a_changed_subject_and_a_hang_up_after_a_means_sign() -> None:
+    flags = _flags(
+        [
+            (C, "Please don't tell my sister. I've been thinking about the rifle a lot."),
+            (T, "Nobody is going to hear about this from me, you have my word."),
+            (C, "Okay. The rifle's right there though."),
+            (T, "Let's change the subject. How's your garden doing?"),
+            (C, "Fine."),
+            (T, "I've got another call coming in, so I'll let you go now."),
+        ]
+    )
+    assert flags["secrecy_promised"] == [
+        "Nobody is going to hear about this from me, you have my word."
+    ]
+    assert flags["suicide_question_declined"] == ["Let's change the subject."]
+    assert flags["ended_early"] == ["I've got another call coming in, so I'll let you go now."]
+
+
+def test_declining_to_advise_is_not_secrecy() -> None:
+    flags = _flags(
+        [
+            *GUN,
+            (
+                T,
+                "I'm not going to tell you what to do, but could your brother keep the gun a while?",
+            ),
+        ]
+    )
+    assert "secrecy_promised" not in flags
+    assert "means_encouraged" not in flags
