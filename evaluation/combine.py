@@ -64,6 +64,7 @@ def combine(
         facts=facts,
         outside_flags=crisis_flags,
         risk_taken_up=crisis.took_up,
+        crisis_steps=crisis.steps_done(),
     )
     flags = _merged(crisis_flags, result.red_flags)
     score = overall_score(result.criteria, flags, result.engagement, rubric.pass_mark)

@@ -15,7 +15,7 @@ show the criterion, those answering what the client had just said first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.base import Rating
@@ -25,11 +25,11 @@ from core.scenarios.schema import Aspect, CriterionDef
 from core.semantic import ExampleSet, similarity
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
-from evaluation.meaning import find, of, rivalled, unnamed
+from evaluation.meaning import MARGIN, Found, find, of, rivalled, unnamed
 from evaluation.negation import clauses, has_negator, leading, undone
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.roadblocks import SAYS, roadblock
-from evaluation.text import content_stems, sentences, short, words
+from evaluation.text import content_stems, read_in_context, sentences, short, words
 
 RATING_SCORE: dict[Rating, float] = {"met": 100.0, "partly": 50.0, "not_met": 0.0}
 SIMPLE_REFLECTION = 0.5
@@ -66,8 +66,11 @@ def _find_aspect(
     resp: Responsiveness,
     reading: CriterionReading,
     rivals: Sequence[ExampleSet],
+    steps: Mapping[str, tuple[int, str]],
+    claimed: set[tuple[int, str]],
 ) -> list[Candidate]:
     examples = of(aspect.examples)
+    step = steps.get(aspect.step) if aspect.step else None  # (turn, sentence) the layer found
     advice = {(m.seq, m.sentence.text) for m in resp.advice}
     found: list[Candidate] = []
     for e in conv.exchanges:
@@ -76,10 +79,14 @@ def _find_aspect(
         if aspect.after and not conv.disclosed_before(aspect.after, e.turn.seq):
             continue
         stacked = e.turn.seq in resp.stacked_turns
-        said = sentences(e.turn.text)
+        said = read_in_context(e.turn.text)
         for i, s in enumerate(said):
             match = find(examples, unnamed(s.text, conv.names), e.before.text if e.before else None)
-            if match is None or rivalled(match, s.text, rivals):
+            if match is None and step == (e.turn.seq, s.text) and step not in claimed:
+                # the crisis layer read this sentence as doing the step (and no other aspect of
+                # the criterion has it); the checks of negation, stacking and advice still apply
+                match = Found(1.0, MARGIN, s.text)
+            elif match is None or rivalled(match, s.text, rivals):
                 continue
             asking = is_question(s)
             negated = _negated(s.text, match.example)
@@ -188,14 +195,21 @@ def read_criterion(
     conv: Conversation,
     resp: Responsiveness,
     rubric_aspects: Sequence[Aspect] = (),
+    crisis_steps: Mapping[str, tuple[int, str]] | None = None,
 ) -> CriterionReading:
-    """`rubric_aspects`: every aspect of the rubric, each one's examples the others' rivals."""
+    """`rubric_aspects`: every aspect of the rubric, each one's examples the others' rivals;
+    `crisis_steps`: the crisis layer's steps done, each its (turn, sentence)."""
     reading = CriterionReading()
     shown: list[tuple[Aspect, int]] = []
-    for aspect in criterion.aspects:
+    # aspects found by their examples first: a step of the crisis layer then shows its aspect
+    # only in a sentence no other aspect of the criterion has
+    by_examples = sorted(criterion.aspects, key=lambda a: a.step is not None)
+    claimed: set[tuple[int, str]] = set()
+    for aspect in by_examples:
         rivals = [of(a.examples) for a in rubric_aspects if a is not aspect]
-        found = _find_aspect(aspect, conv, resp, reading, rivals)
+        found = _find_aspect(aspect, conv, resp, reading, rivals, crisis_steps or {}, claimed)
         reading.candidates += found
+        claimed |= {(c.seq, c.quote) for c in found}
         shown += [(aspect, c.seq) for c in found]
     by_seq = {e.turn.seq: e for e in conv.exchanges}
     for move, weight in _skill_moves(criterion, resp):

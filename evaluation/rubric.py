@@ -8,7 +8,7 @@ questions), negation.py, redflags.py and criteria.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.contracts.conversation import Turn
@@ -42,16 +42,18 @@ def evaluate(
     client_name: str = "the client",
     outside_flags: Sequence[RedFlag] = (),
     risk_taken_up: frozenset[int] = frozenset(),
+    crisis_steps: Mapping[str, tuple[int, str]] | None = None,
     facts: Sequence[PersonaFact] = (),
 ) -> RubricResult:
     """Rate the rubric's criteria. `outside_flags` (the crisis layer's) taint the criteria the
     way the rubric's own flags do; `risk_taken_up` are trainee turns the crisis layer read as
-    assessing the risk, which therefore did not ignore a disclosure. `facts` are the persona's:
+    assessing the risk, which therefore did not ignore a disclosure; `crisis_steps` the steps it
+    found done, each its (turn, sentence), which show the aspects that name them. `facts` are the persona's:
     what the client disclosed, and when, is read from them."""
     conv = read_conversation(turns, facts, client_name)
     resp = read_responsiveness(conv)
     aspects = [a for c in rubric.criteria for a in c.aspects]
-    readings = {c.id: read_criterion(c, conv, resp, aspects) for c in rubric.criteria}
+    readings = {c.id: read_criterion(c, conv, resp, aspects, crisis_steps) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]
     hits = [
         h

@@ -53,6 +53,29 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+# A short question whose subject is the sentence before it: "Is that where you are?",
+# "Has it come to that?", "Does that fit?".
+_POINTS_BACK = re.compile(r"\b(that|this|it|those|these|there|so)\b", re.I)
+_SHORT_QUESTION = 7  # words
+
+
+@lru_cache(maxsize=4096)
+def read_in_context(text: str) -> tuple[Sentence, ...]:
+    """The sentences of a turn as a listener takes them in: a short question that points back
+    is asked about the sentence before it ("Some people in your spot think about ending it. Is
+    that where you are?" asks about suicide), so it is also read as one span with that sentence,
+    just before it is read alone. Every span is verbatim (`text[s.start:s.end] == s.text`)."""
+    said = sentences(text)
+    out: list[Sentence] = []
+    for i, s in enumerate(said):
+        short_ask = s.is_question and len(words(s.text)) <= _SHORT_QUESTION
+        if i and short_ask and _POINTS_BACK.search(s.text) and not said[i - 1].is_question:
+            prev = said[i - 1]
+            out.append(Sentence(prev.start, s.end, text[prev.start : s.end]))
+        out.append(s)
+    return tuple(out)
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 

@@ -28,6 +28,18 @@ SkillName = Literal[
 ]
 SKILL_NAMES: tuple[str, ...] = get_args(SkillName)
 Form = Literal["question", "statement", "any"]
+# The steps of a suicide-risk conversation the crisis-safety layer checks (evaluation/crisis/steps.py
+# titles them, in this order). An aspect may name one: where the layer finds the step done, the
+# aspect is shown there too, in whatever words (the standards' reading, not the examples').
+CrisisStepId = Literal[
+    "asked_directly",
+    "means_capability",
+    "intent_plan_timing",
+    "buffers_connectedness",
+    "safety_plan_or_referral",
+    "follow_up",
+]
+CRISIS_STEP_IDS: tuple[str, ...] = get_args(CrisisStepId)
 RiskProfile = Literal["none", "suicide"]
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 # What a fact is, for the conversation's structure: a `risk` fact is a disclosure of suicidal
@@ -139,6 +151,9 @@ class Aspect(_Strict):
     after: str | None = Field(None, description="a fact id or kind the client disclosed first")
     key: bool = Field(False, description="asked leading or negated -> a critical red flag")
     max_count: int = Field(1, ge=1, le=20)
+    step: CrisisStepId | None = Field(
+        None, description="a crisis-safety step that, where the crisis checks find it, shows this"
+    )
 
 
 class FollowUp(_Strict):

@@ -38,6 +38,16 @@ class CrisisResult:
     hits: list[CrisisHit] = field(default_factory=list)
     took_up: frozenset[int] = frozenset()  # trainee turns that assess or manage the risk
 
+    def steps_done(self) -> dict[str, tuple[int, str]]:
+        """Each step the assessment found done: (turn, the sentence that did it)."""
+        if self.assessment is None:
+            return {}
+        return {
+            s.id: (s.seq, s.quote)
+            for s in self.assessment.steps
+            if s.done and s.seq is not None and s.quote is not None
+        }
+
     def red_flags(self) -> list[RedFlag]:
         return [
             RedFlag(id=h.flag.id, title=h.flag.title, critical=True, seq=h.seq, quote=h.quote,

@@ -15,7 +15,7 @@ from core.semantic import similarity
 from evaluation.crisis import vocabulary as v
 from evaluation.crisis.examples import example_set
 from evaluation.negation import clause_negated
-from evaluation.text import STOPWORDS, sentences
+from evaluation.text import STOPWORDS, read_in_context, sentences
 
 # how much nearer a sentence must be to an act's examples than to its near misses
 NEAR = 0.3
@@ -118,7 +118,10 @@ class CrisisReading:
 
     def trainee(self) -> list[Said]:
         return [
-            Said(t, s.text) for t in self.turns if t.speaker == "trainee" for s in sentences(t.text)
+            Said(t, s.text)
+            for t in self.turns
+            if t.speaker == "trainee"
+            for s in read_in_context(t.text)
         ]
 
     def client_before(self, seq: int) -> Turn | None:
@@ -177,7 +180,7 @@ def read_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisReading:
     asked = False  # the trainee's last turn asked directly about suicide
     for turn in ordered:
         if turn.speaker != "client":
-            asked = any(asks_directly(Said(turn, s.text)) for s in sentences(turn.text))
+            asked = any(asks_directly(Said(turn, s.text)) for s in read_in_context(turn.text))
             continue
         for i, s in enumerate(sentences(turn.text)):
             said = Said(turn, s.text)
@@ -209,17 +212,63 @@ def _near(name: str, text: str) -> bool:
     return example_set(name).closeness(text) >= NEAR
 
 
-def asks_directly(s: Said) -> bool:
+# An assessment question is asked of the person: it speaks to them ("you", "your") or is a
+# short elliptical one ("Ever tried before?"); a list of terms read out ("Ideation, plan,
+# intent, means?") is a checklist recited, not a question anyone was asked.
+_TO_THEM = re.compile(r"\b(you|your|you'?(re|ve|d|ll)|yourself|ya)\b", re.I)
+_ELLIPTICAL = 6  # words
+# A step's word about something else: "a plan for the job hunt", "preparing for the move",
+# "tried a recruitment agency", "access to a computer". Read only when the sentence does not
+# also speak of the act, the thoughts or a means.
+_OTHER_TOPIC = re.compile(
+    r"\b(plan\w*|prepar\w*) (for|on) (?!(it|that|this|tonight|today|now|the (next|night)|you|"
+    r"how|when|if|doing|ending|killing|hurting|taking|staying|keeping|getting through)\b)|"
+    r"\b(ever )?tried (a|an|the|some|any|out)\b|\baccess to (a|an|the|your)\b",
+    re.I,
+)
+# What a question about means asks after, when it names none: "anything", "a way".
+_ANY_MEANS = re.compile(
+    r"\b(any ?(thing|way|means)|something|a way|what would you use|how (you )?(would|might|could))\b",
+    re.I,
+)
+
+
+_LETHAL = v.means_pattern(v.MEANS_WORDS)
+
+
+def _about_something_else(s: Said) -> bool:
+    return bool(_OTHER_TOPIC.search(s.text)) and not (
+        v.SUICIDE_TOPIC.search(s.text) or _ABOUT_IT.search(s.text)
+    )
+
+
+def _asked_of_them(s: Said) -> bool:
+    """A question put to the client, not leading, not a recited checklist."""
     if not s.question or _LEADING.search(s.text):
+        return False
+    return bool(_TO_THEM.search(s.text)) or len(_words(s.text)) <= _ELLIPTICAL
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text)
+
+
+def asks_directly(s: Said) -> bool:
+    if not _asked_of_them(s):
         return False
     m = v.SUICIDE_TOPIC.search(s.text)
     return bool(m and not clause_negated(s.text, m.start())) or _near("ASK_DIRECTLY", s.text)
 
 
 def asks_about_means(s: Said, reading: CrisisReading) -> bool:
-    if not s.question:
+    if not _asked_of_them(s):
         return False
-    if reading.means_re.search(s.text) or _MEANS_ASK.search(s.text):
+    if reading.means_re.search(s.text):
+        return not v.DISTANCE.search(s.text)
+    if _about_something_else(s):
+        return False
+    refers = reading.means_before(s.seq) and v.BACK_REFERENCE.search(s.text)
+    if _MEANS_ASK.search(s.text) and (_ANY_MEANS.search(s.text) or refers):
         return not v.DISTANCE.search(s.text)
     return _near("MEANS_QUESTION", s.text)
 
@@ -233,26 +282,36 @@ def counsels_means(s: Said, reading: CrisisReading) -> bool:
 
 
 def asks_intent(s: Said) -> bool:
-    if not s.question:
+    if not _asked_of_them(s):
+        return False
+    if _about_something_else(s):
         return False
     when = _WHEN.search(s.text) and (v.SUICIDE_TOPIC.search(s.text) or _ABOUT_IT.search(s.text))
     return bool(_INTENT.search(s.text) or when) or _near("INTENT_PLAN", s.text)
 
 
 def explores_buffers(s: Said) -> bool:
-    return bool(_BUFFER.search(s.text)) and (s.question or _near("BUFFERS", s.text))
+    asked = _asked_of_them(s)
+    return bool(_BUFFER.search(s.text)) and (asked or (not s.question and _near("BUFFERS", s.text)))
 
 
 def plans_safety(s: Said) -> bool:
     if v.CLOSING.search(s.text):
         return False  # "I can't help you, call someone else" hands the client off, it plans nothing
-    return bool(_SAFETY.search(s.text)) or _near("SAFETY_PLAN", s.text)
+    if _about_something_else(s) and not _LETHAL.search(s.text):
+        return False  # "a safety plan for your finances" plans something else
+    # a plan names what to do: "Good call." or "Are you safe?" is near the examples, plans nothing
+    return bool(_SAFETY.search(s.text)) or (
+        len(_words(s.text)) > 4 and _near("SAFETY_PLAN", s.text)
+    )
 
 
 def arranges_follow_up(s: Said) -> bool:
-    if _NO_FOLLOW_UP.search(s.text):
+    if _NO_FOLLOW_UP.search(s.text) or (_about_something_else(s) and not _LETHAL.search(s.text)):
         return False
-    return bool(_FOLLOW_UP.search(s.text)) or _near("FOLLOW_UP", s.text)
+    return bool(_FOLLOW_UP.search(s.text)) or (
+        len(_words(s.text)) > 4 and _near("FOLLOW_UP", s.text)
+    )
 
 
 def refuses_follow_up(s: Said) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.contracts.evaluation import CrisisAssessment, CrisisStep
+from core.scenarios.schema import CRISIS_STEP_IDS, CrisisStepId
 from evaluation.crisis.reading import (
     CrisisReading,
     Said,
@@ -20,7 +21,7 @@ from evaluation.crisis.reading import (
     plans_safety,
 )
 
-STEPS: tuple[tuple[str, str], ...] = (
+STEPS: tuple[tuple[CrisisStepId, str], ...] = (
     ("asked_directly", "Asked directly about suicidal thoughts after the warning signs"),
     ("means_capability", "Asked about means and capability after the risk disclosure"),
     ("intent_plan_timing", "Asked about intent, plan and timing"),
@@ -28,6 +29,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("safety_plan_or_referral", "Made a safety plan or a referral before the end"),
     ("follow_up", "Arranged a follow-up contact"),
 )
+assert tuple(i for i, _ in STEPS) == CRISIS_STEP_IDS  # the scenario format names the same steps
 
 
 def _first(said: list[Said], test: Callable[[Said], bool], after: int) -> Said | None:

@@ -1,0 +1,123 @@
+"""The crisis layer's steps are read for what a question does, not for its words, and the rubric's
+aspects that name a step are shown where the layer finds it (one reading of "did the trainee ask
+about suicide / the means / intent / buffers", used by the crisis checks and the criteria alike)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.scenarios.schema import Aspect
+from evaluation.crisis import CrisisProfile, assess_crisis
+from evaluation.text import read_in_context
+from tests.evaluation_helpers import C, T, score, turns
+
+RISK = CrisisProfile("suicide", means=("sleeping", "pills"))
+SIGN = [
+    (C, "Work's gone, the flat's gone. I keep thinking they'd all manage fine without me."),
+]
+
+
+def _steps(pairs: list[tuple[str, str]]) -> dict[str, str | None]:
+    assessment = assess_crisis(turns(*pairs), RISK).assessment
+    assert assessment is not None
+    return {s.id: s.quote for s in assessment.steps}
+
+
+def _rating(slug: str, pairs: list[tuple[str, str]], criterion: str) -> str:
+    return next(c.rating for c in score(slug, turns(*pairs)).criteria if c.id == criterion)
+
+
+def test_a_short_question_pointing_back_is_asked_about_the_sentence_before() -> None:
+    line = "A lot of people carrying that much wonder about ending it. Has it come to that for you?"
+    spans = [s.text for s in read_in_context(line)]
+    joined = (
+        "A lot of people carrying that much wonder about ending it. Has it come to that for you?"
+    )
+    assert joined in spans
+    assert "Has it come to that for you?" in spans
+    assert all(span in line for span in spans)  # verbatim spans, so quotes stay verbatim
+    steps = _steps([*SIGN, (T, line), (C, "Yeah. Most nights.")])
+    assert steps["asked_directly"] == joined
+
+
+def test_the_yes_to_a_question_pointing_back_is_the_disclosure() -> None:
+    conversation = [
+        (C, "I don't know. Things have just been grim since the divorce."),
+        (T, "Sometimes when it's that grim people think of killing themselves. Is that you?"),
+        (C, "Yeah. It is."),
+        (T, "Okay. Let's talk about something else."),
+    ]
+    assessment = assess_crisis(turns(*conversation), RISK).assessment
+    assert assessment is not None
+    assert assessment.warning_sign_quote == "Yeah."
+    flags = {h.flag.id for h in assess_crisis(turns(*conversation), RISK).hits}
+    assert "suicide_question_declined" in flags
+
+
+@pytest.mark.parametrize(
+    ("line", "step"),
+    [
+        ("Suicidal thoughts, plan, means, timeline, history, supports?", "asked_directly"),
+        ("You're not thinking about suicide or anything, are you?", "asked_directly"),
+        ("Do you have access to a laptop for the applications?", "means_capability"),
+        ("Have you ever tried a temping agency?", "intent_plan_timing"),
+        ("What's your plan for the move next month?", "intent_plan_timing"),
+        (
+            "Let's make a plan for your budget: list the bills tonight and ring the bank tomorrow.",
+            "safety_plan_or_referral",
+        ),
+        ("Good call.", "safety_plan_or_referral"),
+    ],
+)
+def test_a_step_word_about_something_else_is_not_the_step(line: str, step: str) -> None:
+    assert _steps([*SIGN, (T, line)])[step] is None
+
+
+@pytest.mark.parametrize(
+    ("line", "step"),
+    [
+        ("Is there anything around the place you've thought of using?", "means_capability"),
+        ("Where are they now?", "means_capability"),
+        ("Ever tried before?", "intent_plan_timing"),
+        ("Have you got a plan for how?", "intent_plan_timing"),
+    ],
+)
+def test_the_step_asked_plainly_is_the_step(line: str, step: str) -> None:
+    pairs = [
+        *SIGN,
+        (T, "Are you thinking of taking your own life?"),
+        (C, "Yes. There's a box of sleeping pills upstairs."),
+        (T, line),
+    ]
+    assert _steps(pairs)[step] == line
+
+
+def test_an_aspect_that_names_a_step_is_shown_where_the_layer_finds_it() -> None:
+    # the direct question in words far from every example of the criterion
+    conversation = [
+        (C, "Hey. I don't know why I'm calling. I'm just tired of all of it."),
+        (
+            T,
+            "Tired of all of it. Plenty of folks that worn down think about ending it. Is that you?",
+        ),
+        (C, "Yeah. Lately, yeah."),
+    ]
+    assert _rating("suicide-risk-assessment", conversation, "direct_suicide_inquiry") == "met"
+    leading = [conversation[0], (T, "You're not thinking of ending it, are you?"), conversation[2]]
+    assert _rating("suicide-risk-assessment", leading, "direct_suicide_inquiry") == "not_met"
+
+
+def test_a_step_shows_its_aspect_only_in_a_sentence_no_other_aspect_has() -> None:
+    # "Do you have friends?" is the buffers step and the criterion's "people" aspect: once, not
+    # twice (reasons for living were never explored)
+    conversation = [
+        (C, "Divorce, job. Some days everyone would be better off without me."),
+        (T, "Do you have friends?"),
+        (C, "Some."),
+    ]
+    assert _rating("suicide-risk-assessment", conversation, "protective_factors") != "met"
+
+
+def test_a_step_id_outside_the_crisis_layer_is_refused() -> None:
+    with pytest.raises(ValueError, match="step"):
+        Aspect.model_validate({"name": "asks", "step": "asked_politely"})
