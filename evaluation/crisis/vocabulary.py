@@ -18,6 +18,12 @@ SUICIDE_TOPIC = re.compile(
     r"dying|hurt(ing)? (yourself|myself)|harm(ing)? (yourself|myself)|not (to )?wake up|"
     r"(shoot|shooting|hang|hanging|poison|poisoning|overdos\w*) (yourself|myself)|overdos\w*|"
     r"not (be|being) (here|alive|around)|better off (dead|without)|thoughts? of death|"
+    # passive ideation in the screening's own words (C-SSRS: "wished you were dead or wished you
+    # could go to sleep and not wake up"): not wanting to go on, to live, to be here
+    r"not (wanting|want(ed)?) to (go on|live|be (here|alive|around)|carry on|keep going)|"
+    r"(don'?t|do not|didn'?t) want to (go on|live|be (here|alive|around)|carry on|keep going)|"
+    r"(wish|wished|wishing) (you|i) (were|was|weren'?t|wasn'?t) (dead|here|alive|around|gone)|"
+    r"(reason|point) (to|in) (live|living|going on)|"
     r"dead|die)\b",
     re.I,
 )

@@ -121,3 +121,25 @@ def test_a_step_shows_its_aspect_only_in_a_sentence_no_other_aspect_has() -> Non
 def test_a_step_id_outside_the_crisis_layer_is_refused() -> None:
     with pytest.raises(ValueError, match="step"):
         Aspect.model_validate({"name": "asks", "step": "asked_politely"})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Have there been times lately you didn't want to go on?",
+        "Some folks this low find themselves not wanting to live. Is that true for you?",
+        "Do you ever wish you weren't around?",
+    ],
+)
+def test_asking_about_passive_ideation_in_the_screening_words_is_asking(question: str) -> None:
+    # asked before the disclosure it draws out, outside a declared risk scenario: not "never asked"
+    conversation = [
+        (C, "Since the funeral I barely sleep. Nothing feels like anything."),
+        (T, question),
+        (C, "Sometimes I'd rather just not wake up. I wouldn't do anything though."),
+        (T, "Thank you for telling me. Who's around you at the moment?"),
+    ]
+    result = assess_crisis(turns(*conversation), CrisisProfile())
+    assert result.assessment is not None
+    assert "never_asked_after_warning_signs" not in {h.flag.id for h in result.hits}
+    assert next(s for s in result.assessment.steps if s.id == "asked_directly").done
