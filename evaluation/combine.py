@@ -65,6 +65,7 @@ def combine(
         outside_flags=crisis_flags,
         risk_taken_up=crisis.took_up,
         crisis_steps=crisis.steps_done(),
+        risk_said=crisis.warning_signs,
     )
     flags = _merged(crisis_flags, result.red_flags)
     score = overall_score(result.criteria, flags, result.engagement, rubric.pass_mark)

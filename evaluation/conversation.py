@@ -9,14 +9,16 @@ LLM client that says it in its own words is still heard."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.conversation import Turn
 from core.scenarios.schema import PersonaFact
 from core.semantic import similarity
+from evaluation.crisis.vocabulary import MEANS_WORDS, means_pattern
 from evaluation.meaning import LANGUAGE, SAYS, flagged
-from evaluation.text import content_stems, first_match, sentences, words
+from evaluation.text import STOPWORDS, content_stems, first_match, sentences, words
 
 _WITHDRAWN = re.compile(
     r"^\W*(yeah|yes|no|ok(ay)?|sure|fine|maybe|right|whatever|mhm+|mm+|if you say so|i don't know"
@@ -70,17 +72,29 @@ class Conversation:
     disclosures: list[Disclosure]
     engagement: Engagement
     names: tuple[str, ...] = ()  # the client's and the people's they speak of
+    # risk facts, and a means fact that is the persona's only one: id -> kind. Told in the
+    # client's own words (not the persona's), its kind heard is the fact disclosed.
+    sole: dict[str, str] = field(default_factory=dict)
+    # the client turns the crisis layer heard a warning sign in: risk is out from then on (an
+    # aspect that waits for it counts), whatever the words; they are not disclosures to answer
+    # here (the crisis layer judges what the trainee did with them)
+    risk_signs: tuple[int, ...] = ()
 
     @property
     def trainee(self) -> list[Turn]:
         return [e.turn for e in self.exchanges]
 
+    def _is(self, d: Disclosure, what: str) -> bool:
+        return what in (d.kind, d.fact) or (d.fact is None and self.sole.get(what) == d.kind)
+
     def disclosed_before(self, what: str, seq: int) -> bool:
         """Whether fact id or kind `what` was disclosed before turn `seq`."""
-        return any(what in (d.kind, d.fact) and d.turn.seq < seq for d in self.disclosures)
+        if "risk" in (what, self.sole.get(what)) and any(s < seq for s in self.risk_signs):
+            return True
+        return any(self._is(d, what) and d.turn.seq < seq for d in self.disclosures)
 
     def first_disclosure(self, what: str) -> Disclosure | None:
-        return next((d for d in self.disclosures if what in (d.kind, d.fact)), None)
+        return next((d for d in self.disclosures if self._is(d, what)), None)
 
     def client_before(self, seq: int) -> list[Turn]:
         return [t for t in self.turns if t.speaker == "client" and t.seq < seq]
@@ -130,14 +144,18 @@ def _fact_disclosures(turn: Turn, facts: Sequence[PersonaFact]) -> list[Disclosu
     return found
 
 
-def _crisis_disclosures(turn: Turn, known: set[str]) -> list[Disclosure]:
+def _crisis_disclosures(
+    turn: Turn, known: set[str], means: re.Pattern[str] | None
+) -> list[Disclosure]:
     found = []
     for kind, language in LANGUAGE.items():
         if kind in known or not language.disclosure:
             continue
         for s in sentences(turn.text):
-            # a disclosure can raise a critical flag: by example it needs a near match
+            # a disclosure can raise a critical flag: by example it needs a near match; a means
+            # is also heard when the client names it ("my .45", the scenario's own words)
             heard = first_match(language.hints, s.text) or flagged(language.examples, s.text)
+            heard = heard or (kind == "means" and means is not None and bool(means.search(s.text)))
             if heard and not _denied(s.text):
                 found.append(Disclosure(kind, turn, s.text))
                 break
@@ -158,8 +176,13 @@ def proper_names(facts: Sequence[PersonaFact]) -> set[str]:
 
 
 def read_conversation(
-    turns: Sequence[Turn], facts: Sequence[PersonaFact] = (), client_name: str = ""
+    turns: Sequence[Turn],
+    facts: Sequence[PersonaFact] = (),
+    client_name: str = "",
+    risk_said: Sequence[tuple[int, str]] = (),
 ) -> Conversation:
+    """`risk_said`: the crisis layer's warning signs (client turn, sentence), the owner of "the
+    client disclosed risk": what waits for a risk disclosure counts after them."""
     ordered = sorted(turns, key=lambda t: t.seq)
     exchanges: list[Exchange] = []
     last_client: Turn | None = None
@@ -170,14 +193,32 @@ def read_conversation(
         after = next((t for t in ordered[i + 1 :] if t.speaker == "client"), None)
         exchanges.append(Exchange(turn, len(exchanges), last_client, after))
     disclosures: list[Disclosure] = []
+    # a persona with a means fact: its means, or any lethal one, named in the client's words
+    own_means = [w for f in facts for w in _means_words(f)]
+    means = means_pattern((*MEANS_WORDS, *own_means)) if own_means else None
     for turn in ordered:
         if turn.speaker != "client":
             continue
         own = _fact_disclosures(turn, facts)
         disclosures += own
-        disclosures += _crisis_disclosures(turn, {d.kind for d in own})
+        disclosures += _crisis_disclosures(turn, {d.kind for d in own}, means)
     names = tuple(sorted({client_name, *proper_names(facts)} - {""}))
-    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges), names)
+    kinds = Counter(f.kind for f in facts)
+    # a risk fact's id gates on any risk heard (a question about a plan counts once suicidal
+    # thoughts are out, in whatever words); a means fact's on a means heard when it is the only one
+    sole: dict[str, str] = {
+        f.id: f.kind
+        for f in facts
+        if f.kind == "risk" or (f.kind == "means" and kinds[f.kind] == 1)
+    }
+    signs = tuple(seq for seq, _ in risk_said)
+    return Conversation(ordered, exchanges, disclosures, _engagement(exchanges), names, sole, signs)
+
+
+def _means_words(fact: PersonaFact) -> list[str]:
+    if fact.kind != "means" or not fact.means:
+        return []
+    return [w for w in words(fact.means) if len(w) > 2 and w not in STOPWORDS]
 
 
 # "No guns." / "I don't have anything like that" is an answer, not a disclosure of means.

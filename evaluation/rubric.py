@@ -43,14 +43,16 @@ def evaluate(
     outside_flags: Sequence[RedFlag] = (),
     risk_taken_up: frozenset[int] = frozenset(),
     crisis_steps: Mapping[str, tuple[int, str]] | None = None,
+    risk_said: Sequence[tuple[int, str]] = (),
     facts: Sequence[PersonaFact] = (),
 ) -> RubricResult:
     """Rate the rubric's criteria. `outside_flags` (the crisis layer's) taint the criteria the
     way the rubric's own flags do; `risk_taken_up` are trainee turns the crisis layer read as
     assessing the risk, which therefore did not ignore a disclosure; `crisis_steps` the steps it
-    found done, each its (turn, sentence), which show the aspects that name them. `facts` are the persona's:
+    found done, each its (turn, sentence), which show the aspects that name them; `risk_said` its
+    warning signs (client turn, sentence): the client disclosing risk, in any words. `facts` are the persona's:
     what the client disclosed, and when, is read from them."""
-    conv = read_conversation(turns, facts, client_name)
+    conv = read_conversation(turns, facts, client_name, risk_said)
     resp = read_responsiveness(conv)
     aspects = [a for c in rubric.criteria for a in c.aspects]
     readings = {c.id: read_criterion(c, conv, resp, aspects, crisis_steps) for c in rubric.criteria}

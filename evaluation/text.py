@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SENTENCE_END = re.compile(r"[^.!?]+(?:[.!?]+[\"')\]]*|$)")
+# a period before a digit (".45", "3.5 km", "9.30") does not end the sentence
+_SENTENCE_END = re.compile(r"(?:[^.!?]|\.(?=\d))+(?:[.!?]+[\"')\]]*|$)")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 LEAD_IN = re.compile(
     r"^(?:(?:so|and|but|okay|ok|well|now|alright|right|yeah|mm+|hm+|i see|and so)[,\s-]+)+", re.I

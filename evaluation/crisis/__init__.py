@@ -37,6 +37,7 @@ class CrisisResult:
     assessment: CrisisAssessment | None = None
     hits: list[CrisisHit] = field(default_factory=list)
     took_up: frozenset[int] = frozenset()  # trainee turns that assess or manage the risk
+    warning_signs: tuple[tuple[int, str], ...] = ()  # (client turn, sentence) of each sign
 
     def steps_done(self) -> dict[str, tuple[int, str]]:
         """Each step the assessment found done: (turn, the sentence that did it)."""
@@ -64,7 +65,8 @@ def assess_crisis(turns: Sequence[Turn], profile: CrisisProfile) -> CrisisResult
     hits = detect_harms(reading, assessment)
     if not reading.warning_signs and profile.risk_profile != "suicide":
         return CrisisResult(None, hits)  # a lethal means named outside a crisis: its use only
-    return CrisisResult(assessment, hits, _assessing_turns(reading))
+    signs = tuple((s.seq, s.text) for s in reading.warning_signs)
+    return CrisisResult(assessment, hits, _assessing_turns(reading), signs)
 
 
 def _assessing_turns(reading: CrisisReading) -> frozenset[int]:

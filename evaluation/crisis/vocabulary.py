@@ -157,6 +157,11 @@ REPORTED = re.compile(
 )
 
 
+# A firearm named by its calibre: "my .45", "the 9mm", "a .38".
+_CALIBRE = r"(?<![\w.])\.(22|38|357|380|40|44|45)\b|\b(9|10) ?mm\b"
+
+
 def means_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in alternatives) + r")\b", re.I)
+    named = r"\b(" + "|".join(re.escape(w) for w in alternatives) + r")\b"
+    return re.compile(f"{named}|{_CALIBRE}", re.I)

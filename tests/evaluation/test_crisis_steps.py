@@ -143,3 +143,38 @@ def test_asking_about_passive_ideation_in_the_screening_words_is_asking(question
     assert result.assessment is not None
     assert "never_asked_after_warning_signs" not in {h.flag.id for h in result.hits}
     assert next(s for s in result.assessment.steps if s.id == "asked_directly").done
+
+
+def test_a_calibre_is_a_firearm_and_its_period_ends_no_sentence() -> None:
+    from evaluation.crisis import vocabulary as v
+    from evaluation.text import sentences
+
+    lethal = v.means_pattern(v.MEANS_WORDS)
+    assert [bool(lethal.search(t)) for t in ("my .45", "a 9mm", "at 3.45 today")] == [
+        True,
+        True,
+        False,
+    ]
+    said = "Plan for tonight: your brother takes the .38, no more beer. Okay?"
+    assert [s.text for s in sentences(said)] == [
+        "Plan for tonight: your brother takes the .38, no more beer.",
+        "Okay?",
+    ]
+
+
+def test_what_waits_for_the_disclosure_counts_once_it_is_told_in_the_clients_own_words() -> None:
+    # the veteran names neither his persona's words nor "Glock": "my .38"; the yes to the
+    # direct question is the risk disclosure. The questions that wait for them now count.
+    conversation = [
+        (C, "Can't sleep. Nothing left since I got out."),
+        (T, "Nothing left. Are you thinking about killing yourself tonight?"),
+        (C, "Yeah. I've got my .38 on the counter."),
+        (T, "Have you made up your mind to use it tonight?"),
+        (C, "Not decided. Part of me doesn't want to."),
+        (T, "Could a buddy take the .38 and the rounds for a few weeks, just while things settle?"),
+        (C, "Maybe my brother."),
+    ]
+    evaluation = score("veteran-firearm-crisis", turns(*conversation))
+    ratings = {c.id: c.rating for c in evaluation.criteria}
+    assert ratings["lethal_means"] != "not_met"
+    assert ratings["risk_assessment"] != "not_met"
