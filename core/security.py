@@ -81,6 +81,11 @@ def verify_jwt(token: str, settings: Settings) -> Principal:
         raise InvalidToken(str(exc)) from exc
     if settings.jwt_role_claim != "role":
         claims = {**claims, "role": _mapped_role(claims, settings.jwt_role_claim)}
+    if settings.jwt_org_claim != "org":
+        org = _at_path(claims, settings.jwt_org_claim)
+        if not isinstance(org, str) or not org:
+            raise InvalidToken(f"invalid {settings.jwt_org_claim} claim")
+        claims = {**claims, "org": org}
     try:
         user = TokenClaims.model_validate(claims, strict=True)
     except ValidationError as exc:
@@ -91,11 +96,17 @@ def verify_jwt(token: str, settings: Settings) -> Principal:
     )
 
 
-def _mapped_role(claims: dict[str, Any], path: str) -> object:
-    """The role at `path` as TokenClaims expects it; a missing or unknown one stays invalid."""
+def _at_path(claims: dict[str, Any], path: str) -> object:
+    """The claim at a dotted path ("realm_access.roles"), None where it is missing."""
     value: object = claims
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _mapped_role(claims: dict[str, Any], path: str) -> object:
+    """The role at `path` as TokenClaims expects it; a missing or unknown one stays invalid."""
+    value = _at_path(claims, path)
     if isinstance(value, list):
         return next((role for role in _ROLES_BY_PRIVILEGE if role in value), None)
     return value

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     # (Keycloak: "realm_access.roles"). A string, or a list of which the most privileged
     # voicetrain role counts (Entra ID app roles: "roles"); other values are ignored.
     jwt_role_claim: str = Field("role", pattern=r"^[A-Za-z0-9_:/.-]+$")
+    # Where the token carries the user's organisation (scenarios, teams and visibility are per
+    # organisation): a claim name or dotted path (Okta: a custom "org"; Entra ID: "tid"). With
+    # the default "org", a token without it belongs to the "default" organisation (one-tenant
+    # installs); with any other path configured, a token without a string there is refused.
+    jwt_org_claim: str = Field("org", pattern=r"^[A-Za-z0-9_:/.-]+$")
 
     # The web console signs users in outside dev with OIDC authorization code + PKCE (a public
     # client: no secret in the browser). The IdP's access token must satisfy the JWT settings
