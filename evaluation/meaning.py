@@ -18,7 +18,7 @@ import yaml
 from core.scenarios.schema import Examples
 from core.semantic import ExampleSet, similarity
 
-SIMILAR = 0.5  # nearest example at least this close (0.6 until evaluator 7)
+SIMILAR = 0.6  # nearest example at least this close (0.5 let a set-6 gaming file pass)
 MARGIN = 0.04  # and this much closer than the nearest near miss
 FLAG_SIMILAR = 0.7  # a red flag (or a disclosure that can raise one) needs a near match
 RIVAL = 0.1  # another aspect of the rubric this much nearer takes the sentence
