@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.contracts.rest import ErrorBody, ErrorDetail
+from core.contracts.rest import ErrorBody, ErrorDetail, Problem
 from core.errors import VoicetrainError
 
 log = logging.getLogger(__name__)
@@ -23,11 +23,15 @@ def error_response(
     message: str,
     retryable: bool = False,
     headers: dict[str, str] | None = None,
+    problems: list[tuple[str, str]] | None = None,
 ) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(type=type_, message=message, retryable=retryable))
+    listed = [Problem(path=path, message=why) for path, why in (problems or [])[:MAX_PROBLEMS]]
+    detail = ErrorDetail(type=type_, message=message, retryable=retryable, problems=listed)
+    body = ErrorBody(error=detail)
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+MAX_PROBLEMS = 50  # a body can be wrong in many places; the answer stays small
 _HTTP_TYPES = {
     401: "unauthorized",
     403: "forbidden",
@@ -43,15 +47,20 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
         if exc.retry_after is not None:
             headers["Retry-After"] = str(exc.retry_after)
-        return error_response(exc.status_code, exc.type, exc.message, exc.retryable, headers)
+        return error_response(
+            exc.status_code, exc.type, exc.message, exc.retryable, headers, exc.problems
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = []
-        for err in exc.errors()[:5]:
+        problems = []
+        for err in exc.errors()[:MAX_PROBLEMS]:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-            parts.append(f"{where}: {err.get('msg', 'invalid')}")
-        return error_response(422, "invalid_request", "; ".join(parts) or "invalid request")
+            problems.append((where, str(err.get("msg", "invalid"))))
+        message = "; ".join(f"{where}: {why}" for where, why in problems[:5])
+        return error_response(
+            422, "invalid_request", message or "invalid request", problems=problems
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

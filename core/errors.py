@@ -9,10 +9,17 @@ class VoicetrainError(Exception):
     type = "internal_error"
     retryable = False
 
-    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        problems: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after  # seconds, sent as the Retry-After header
+        self.problems = problems or []  # (field path, why) of each invalid field
 
 
 class BadRequest(VoicetrainError):

@@ -112,7 +112,10 @@ async def publish(db: AsyncSession, audit: Auditor, scenario_id: uuid.UUID) -> S
         raise ScenarioLocked("this scenario is archived")
     problems = publish_problems(ScenarioDoc.model_validate(scenario.definition))
     if problems:
-        raise BadRequest("; ".join(f"{p.path}: {p.message}" for p in problems))
+        raise BadRequest(
+            "; ".join(f"{p.path}: {p.message}" for p in problems),
+            problems=[(p.path, p.message) for p in problems],
+        )
     scenario.status = "published"
     scenario.updated_at = datetime.now(UTC)
     audit.add("scenario.publish", "scenario", scenario.id)

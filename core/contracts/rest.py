@@ -37,10 +37,20 @@ class TokenClaims(Contract):
     org: LineText | None = Field(None, max_length=100)
 
 
+class Problem(Contract):
+    """One invalid field of a request: where (dotted, as in `rubric.criteria.1.weight`) and why."""
+
+    path: str
+    message: str
+
+
 class ErrorDetail(Contract):
     type: str
     message: str
     retryable: bool
+    problems: list[Problem] = Field(
+        [], description="for a 422: every invalid field, path and reason (a form shows each)"
+    )
 
 
 class ErrorBody(Contract):

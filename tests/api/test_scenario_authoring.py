@@ -49,6 +49,11 @@ async def test_draft_publish_edit_versions_archive(api: Api) -> None:
     r = await api.http.post(f"/v1/scenarios/{draft['id']}/publish", headers=sup)
     assert r.status_code == 422
     assert "persona.opening_line" in r.json()["error"]["message"]
+    # every missing field listed on its own, path and reason, for a form to show each
+    problems = r.json()["error"]["problems"]
+    paths = {p["path"] for p in problems}
+    assert {"persona.opening_line", "briefing"} <= paths, problems
+    assert all(p["message"] for p in problems)
     assert (await api.http.get(f"/v1/scenarios/{draft['id']}", headers=sup)).json()[
         "status"
     ] == "draft"
@@ -154,6 +159,7 @@ async def test_bad_documents_are_refused_with_the_field_named_and_nothing_saved(
         r = await api.http.post("/v1/scenarios", json=body, headers=sup)
         assert r.status_code == 422, (field, r.text)
         assert field in r.json()["error"]["message"], (field, r.text)
+        assert any(p["path"].startswith(field) for p in r.json()["error"]["problems"]), r.text
     assert await _count(api, good["slug"]) == 0
 
 
