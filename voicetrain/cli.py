@@ -43,7 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     imp = scen_sub.add_parser(
         "import", help="import scenarios (idempotent; changed content -> new version)"
     )
-    imp.add_argument("directory", nargs="?", type=Path)
+    imp.add_argument(
+        "directory", nargs="?", type=Path, metavar="PATH", help="a scenario file or a folder"
+    )
+    exp = scen_sub.add_parser(
+        "export", help="a stored scenario as a library file (export -> import is identity)"
+    )
+    exp.add_argument("slug")
+    exp.add_argument("--version", type=int, help="that version (default: newest published)")
+    exp.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
     scen_sub.add_parser("validate", help="validate the library without a database")
     lint = scen_sub.add_parser(
         "lint", help="check scenario files (format 2): every problem with its field path"
@@ -216,7 +224,7 @@ def _migrate(settings: Settings, down: str | None) -> int:
 
 def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
     from core.errors import ScenarioError
-    from core.scenarios.library import DEFAULT_LIBRARY, load_library, load_scenario_file
+    from core.scenarios.library import DEFAULT_LIBRARY, load_scenario_file, load_scenarios
 
     if args.action == "lint":
         failed = 0
@@ -229,9 +237,11 @@ def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 print(f"ok  {path}  ({doc.slug})")
         return 1 if failed else 0
+    if args.action == "export":
+        return asyncio.run(_export(settings, args))
     directory = getattr(args, "directory", None) or DEFAULT_LIBRARY
     try:
-        library = load_library(directory)
+        library = load_scenarios(directory)
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -256,6 +266,28 @@ def _scenarios(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from core.db.engine import make_engine, make_sessionmaker
+    from core.scenarios.library import stored_scenario, to_yaml
+
+    engine = make_engine(_need_db(settings), pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as db:
+            doc = await stored_scenario(db, args.slug, args.version)
+    finally:
+        await engine.dispose()
+    if doc is None:
+        which = f"version {args.version}" if args.version else "a published version"
+        print(f"no scenario {args.slug!r} with {which}", file=sys.stderr)
+        return 1
+    text = to_yaml(doc)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
 
 
 def _evaluation_command(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+import yaml
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Scenario
 from core.errors import ScenarioError
-from core.scenarios.parse import parse_file
+from core.scenarios.parse import parse_file, parse_mapping
 from core.scenarios.prompt import persona_prompt
 from core.scenarios.schema import ScenarioDoc
 from core.scenarios.validate import publish_problems
@@ -81,8 +82,33 @@ class ImportResult:
     created: bool
 
 
+def to_yaml(doc: ScenarioDoc) -> str:
+    """The scenario as a library file: every field in the format's order, so export -> import ->
+    export gives the same bytes."""
+    dumped: str = yaml.safe_dump(
+        doc.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
+    )
+    return dumped
+
+
+def load_scenarios(path: Path) -> list[ScenarioDoc]:
+    """One scenario file, or every file of a library folder."""
+    return [load_scenario_file(path)] if path.is_file() else load_library(path)
+
+
+async def stored_scenario(
+    db: AsyncSession, slug: str, version: int | None = None
+) -> ScenarioDoc | None:
+    """A stored version as its document: `version`, or the newest published one."""
+    q = select(Scenario).where(Scenario.slug == slug)
+    q = q.where(Scenario.version == version) if version else q.where(Scenario.status == "published")
+    row = await db.scalar(q.order_by(Scenario.version.desc()).limit(1))
+    return parse_mapping(row.definition, f"{slug} v{row.version}") if row else None
+
+
 async def import_scenarios(db: AsyncSession, scenarios: list[ScenarioDoc]) -> list[ImportResult]:
-    """Insert new versions only for changed content; the caller commits."""
+    """Insert new versions only for changed content; the caller commits. A new version of an
+    organisation's scenario stays that organisation's (a slug never changes owner)."""
     results: list[ImportResult] = []
     for doc in scenarios:
         digest = content_hash(doc)
@@ -94,11 +120,17 @@ async def import_scenarios(db: AsyncSession, scenarios: list[ScenarioDoc]) -> li
         if existing is not None:
             results.append(ImportResult(doc.slug, existing, created=False))
             continue
-        latest = await db.scalar(
-            select(func.max(Scenario.version)).where(Scenario.slug == doc.slug)
-        )
-        version = (latest or 0) + 1
-        db.add(Scenario(version=version, **row_values(doc)))
+        latest = (
+            await db.execute(
+                select(Scenario.version, Scenario.org_id)
+                .where(Scenario.slug == doc.slug)
+                .order_by(Scenario.version.desc())
+                .limit(1)
+            )
+        ).first()
+        version = (latest.version if latest else 0) + 1
+        org = latest.org_id if latest else None
+        db.add(Scenario(version=version, org_id=org, **row_values(doc)))
         await db.flush()
         results.append(ImportResult(doc.slug, version, created=True))
     return results
