@@ -228,6 +228,13 @@ class Settings(BaseSettings):
             problems.append(
                 _secret_problem("VOICETRAIN_INTERNAL_SERVICE_KEY", self.internal_service_key)
             )
+            if self.internal_service_key_previous is not None:  # accepted as much as the key
+                problems.append(
+                    _secret_problem(
+                        "VOICETRAIN_INTERNAL_SERVICE_KEY_PREVIOUS",
+                        self.internal_service_key_previous,
+                    )
+                )
         problems = [p for p in problems if p]
         if problems:
             raise SettingsError("invalid voicetrain configuration:\n  - " + "\n  - ".join(problems))

@@ -61,11 +61,16 @@ async def post_review(
 async def get_reviews(
     user: CurrentUser,
     db: DbDep,
+    audit: AuditDep,
     status: ReviewStatus = "pending",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
 ) -> ReviewQueuePage:
-    return await review_queue(db, user, status, limit, cursor)
+    page = await review_queue(db, user, status, limit, cursor)
+    # the queue names trainees and their scores: who looked at it is on the trail (admins see it)
+    audit.add("reviews.list", "review_queue", status)
+    await db.commit()
+    return page
 
 
 @router.get(

@@ -14,6 +14,7 @@ AuditAction = Literal[
     "transcript.read",
     "evaluation.read",
     "reviews.read",
+    "reviews.list",
     "revisions.read",
     "review.submit",
     "assignment.create",

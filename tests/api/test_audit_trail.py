@@ -95,6 +95,7 @@ async def test_the_trail_is_append_only_and_admins_export_it(api: Api) -> None:
         for statement in (
             "UPDATE audit_events SET actor_id = 'someone-else'",
             "DELETE FROM audit_events",
+            "TRUNCATE audit_events",
         ):
             with pytest.raises(DBAPIError, match="append-only"):
                 await db.execute(text(statement))
@@ -120,3 +121,18 @@ async def test_the_trail_is_append_only_and_admins_export_it(api: Api) -> None:
         "/v1/audit", params={"limit": 1, "before": first["next_before"]}, headers=admin
     )
     assert older.json()["items"][0]["id"] < first["items"][0]["id"]
+
+
+async def test_looking_at_the_review_queue_is_on_the_trail(api: Api) -> None:
+    lead = user_ids(1)[0]
+    r = await api.http.get("/v1/reviews", headers=api.auth(lead, "supervisor"))
+    assert r.status_code == 200, r.text
+    events = [e for e in await _trail(api, "root", "admin", limit=500) if e["actor_id"] == lead]
+    assert [(e["action"], e["object_type"], e["object_id"]) for e in events] == [
+        ("reviews.list", "review_queue", "pending")
+    ]
+    # a trainee asking for it is refused before anything is read, and nothing is recorded
+    trainee = user_ids(1)[0]
+    assert (await api.http.get("/v1/reviews", headers=api.auth(trainee))).status_code == 403
+    everything = await _trail(api, "root", "admin", limit=500)
+    assert not [e for e in everything if e["actor_id"] == trainee]

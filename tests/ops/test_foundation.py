@@ -47,12 +47,23 @@ def test_production_settings_fail_fast_naming_each_problem() -> None:
             jwt_secret="changeme",
             internal_service_key=STRONG,
         )
+    # the previous service key (rotation) is accepted like the key: it must be as strong
+    with pytest.raises(SettingsError, match="INTERNAL_SERVICE_KEY_PREVIOUS is too weak"):
+        load_settings(
+            env="production",
+            database_url="postgresql://x/y",
+            temporal_address="t:7233",
+            jwt_secret=STRONG,
+            internal_service_key=STRONG[::-1],
+            internal_service_key_previous="password",
+        )
     ok = load_settings(
         env="production",
         database_url="postgresql://x/y",
         temporal_address="t:7233",
         jwt_secret=STRONG,
         internal_service_key=STRONG[::-1],
+        internal_service_key_previous=STRONG.upper(),
     )
     assert ok.jwt_algorithms == ["HS256"]
     with pytest.raises(SettingsError, match="LIVEKIT"):
