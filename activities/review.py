@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -15,7 +15,7 @@ from core.contracts.evaluation import Evaluation
 from core.contracts.review import ReviewResult
 from core.db.engine import SessionMaker
 from core.db.evaluations import latest_ai_revision, lock_current, replace_current, review_revision
-from core.db.models import TrainingSession
+from core.db.models import AuditEvent, TrainingSession
 from evaluation.review import apply_review
 
 
@@ -47,6 +47,23 @@ class ReviewActivities:
                 .where(TrainingSession.id == request.session_id)
                 .values(review_status="done")
             )
+            if review.audit is not None:  # in the review's own transaction: both or neither
+                trainee = await db.scalar(
+                    select(TrainingSession.user_id).where(TrainingSession.id == request.session_id)
+                )
+                db.add(
+                    AuditEvent(
+                        actor_id=review.reviewer,
+                        actor_role=review.audit.actor_role,
+                        action="review.submit",
+                        object_type="review",
+                        object_id=str(review.review_id),
+                        session_id=request.session_id,
+                        subject_user_id=trainee,
+                        client_ip=review.audit.client_ip,
+                        user_agent=review.audit.user_agent,
+                    )
+                )
             await db.commit()
         return _result(request, revision, reviewed)
 

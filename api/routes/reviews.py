@@ -16,9 +16,8 @@ from api.visibility import get_visible_session
 from core.contracts.base import ReviewStatus
 from core.contracts.evaluation import EvaluationRevisionPage
 from core.contracts.rest_reviews import ReviewQueuePage
-from core.contracts.review import ReviewRequest, ReviewResult
+from core.contracts.review import ReviewAudit, ReviewRequest, ReviewResult
 from core.db.evaluations import list_revisions
-from core.db.models import TrainingSession
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=responses(401, 422))
 
@@ -41,15 +40,10 @@ async def post_review(
     audit: AuditDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ReviewResult:
-    result = await submit_review(db, temporal, user, session_id, body, idempotency_key)
-    # the review itself is written by the workflow (record_review); its event follows it here
-    session = await db.get(TrainingSession, session_id)
-    audit.add(
-        "review.submit", "review", result.review_id, session_id=session_id,
-        subject_user_id=session.user_id if session else None,
-    )  # fmt: skip
-    await db.commit()
-    return result
+    # the review is written by the workflow (record_review), its audit event in the same
+    # transaction: a review recorded is a review on the trail, once however often it is sent
+    who = ReviewAudit(actor_role=user.role, client_ip=audit.client_ip, user_agent=audit.user_agent)
+    return await submit_review(db, temporal, user, session_id, body, idempotency_key, who)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from api.teams.queries import leads_trainee
 from api.visibility import get_visible_session
 from core.contracts.base import ReviewStatus
 from core.contracts.rest_reviews import ReviewQueueItem, ReviewQueuePage
-from core.contracts.review import Review, ReviewRequest, ReviewResult
+from core.contracts.review import Review, ReviewAudit, ReviewRequest, ReviewResult
 from core.db import queries
 from core.db.convert import scenario_summary
 from core.db.models import EvaluationRow, Scenario, TrainingSession
@@ -37,6 +37,7 @@ async def submit_review(
     session_id: uuid.UUID,
     body: ReviewRequest,
     idempotency_key: str | None,
+    audit: ReviewAudit | None = None,
 ) -> ReviewResult:
     """Only a supervisor leading a team of the trainee, or an admin, reviews; the workflow
     decides whether the session takes a review now. The same Idempotency-Key is the same review
@@ -51,7 +52,7 @@ async def submit_review(
         if idempotency_key
         else uuid.uuid4()
     )
-    review = Review(**body.model_dump(), review_id=review_id, reviewer=user.id)
+    review = Review(**body.model_dump(), review_id=review_id, reviewer=user.id, audit=audit)
     await db.close()  # the update may take a moment: hold no connection meanwhile
     handle = temporal.get_workflow_handle(session.workflow_id)
     try:

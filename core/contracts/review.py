@@ -35,12 +35,21 @@ class ReviewRequest(Contract):
     red_flags: Annotated[list[RedFlagDecision], Field(max_length=50)] = []
 
 
+class ReviewAudit(Contract):
+    """Who sent a review and from where: its audit event is written with the review itself."""
+
+    actor_role: LineText = Field(min_length=1, max_length=20)
+    client_ip: LineText | None = Field(None, max_length=64)
+    user_agent: LineText | None = Field(None, max_length=300)
+
+
 class Review(ReviewRequest):
     """The submit_review update's payload: the request plus who sent it, under an id that makes
     a redelivery one revision."""
 
     review_id: UUID
     reviewer: LineText = Field(min_length=1, max_length=200)
+    audit: ReviewAudit | None = None
 
 
 class ReviewResult(Contract):

@@ -85,6 +85,12 @@ async def test_review_through_the_api(api: Api) -> None:
     assert (first.status_code, again.status_code) == (200, 200), first.text
     assert first.json() == again.json()
     assert (first.json()["revision"], first.json()["passed"]) == (2, False)
+    # the review's audit event is written with the review: once, for both deliveries
+    trail = (await api.http.get("/v1/audit", headers=api.auth("root", "admin"))).json()["items"]
+    submitted = [e for e in trail if e["action"] == "review.submit" and e["session_id"] == sid]
+    assert [(e["actor_id"], e["actor_role"], e["subject_user_id"]) for e in submitted] == [
+        (lead, "supervisor", trainee)
+    ]
     await until_status(api, trainee, assignment, "failed")  # one attempt, failed on review
 
     final = (await api.http.get(f"/v1/sessions/{sid}/evaluation", headers=api.auth(trainee))).json()
