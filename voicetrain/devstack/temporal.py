@@ -24,6 +24,18 @@ UNTHROTTLED_DEV_SERVER_ARGS: tuple[str, ...] = tuple(
         "history.visibilityProcessorMaxPollRPS",
     )
     for arg in ("--dynamic-config-value", f"{key}=10000")
+) + (
+    # Deleting a workflow execution (a trainee deletes an attempt) waits until the run's close
+    # task is acknowledged, and the queues acknowledge every 30 s by default: a history then
+    # stays 30-80 s after the DELETE. Acknowledged every second, it is gone in seconds.
+    *(
+        arg
+        for key in (
+            "history.transferProcessorUpdateAckInterval",
+            "history.visibilityProcessorUpdateAckInterval",
+        )
+        for arg in ("--dynamic-config-value", f'{key}="1s"')
+    ),
 )
 
 
