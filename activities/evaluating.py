@@ -4,6 +4,8 @@ the one current evaluation row. Pass ids through Temporal, never transcripts."""
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from temporalio import activity
@@ -11,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.judging import LLMJudge
 from core.contracts.activities import EvaluateSession, EvaluationSummary
+from core.contracts.conversation import Turn
 from core.contracts.evaluation import Evaluation
 from core.db import queries
 from core.db.convert import row_to_turn
@@ -21,7 +24,7 @@ from core.scenarios.parse import stored_facts
 from core.scenarios.schema import RubricDef
 from evaluation.combine import combine
 from evaluation.crisis import crisis_profile
-from evaluation.judge import JudgeError
+from evaluation.judge import JudgeError, Judgment
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +58,39 @@ async def evaluate_and_store(
             log.warning("LLM judge failed on attempt %d, using the rubric: %s", attempt, exc.reason)
             fallback_reason = exc.reason
     # The deterministic evaluation always runs: it is the result, or the judge's cross-check.
-    evaluation = combine(
-        session_id=session.id,
+    evaluation = evaluate_stored(
+        scenario, session.id, turns, judgment=judgment, judge_failure=fallback_reason
+    )
+    async with sessionmaker() as db:
+        stored = await insert_first_evaluation(db, evaluation)
+        await db.commit()
+    return _summary(stored)
+
+
+def evaluate_stored(
+    scenario: Scenario,
+    session_id: uuid.UUID,
+    turns: Sequence[Turn],
+    *,
+    judgment: Judgment | None = None,
+    judge_failure: str | None = None,
+) -> Evaluation:
+    """The evaluation of `turns` against a stored scenario version: the one place a stored
+    version's rubric, persona, facts and crisis profile are handed to the engine (the session's
+    evaluation, a re-score, a scenario's calibration)."""
+    return combine(
+        session_id=session_id,
         turns=turns,
-        rubric=rubric,
+        rubric=RubricDef.model_validate(scenario.rubric),
         scenario_id=scenario.id,
         scenario_version=scenario.version,
         created_at=datetime.now(UTC),
         client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
         crisis_profile=crisis_profile(scenario.definition),
         judgment=judgment,
-        judge_failure=fallback_reason,
+        judge_failure=judge_failure,
         facts=stored_facts(scenario.definition),
     )
-    async with sessionmaker() as db:
-        stored = await insert_first_evaluation(db, evaluation)
-        await db.commit()
-    return _summary(stored)
 
 
 def _summary(evaluation: Evaluation) -> EvaluationSummary:

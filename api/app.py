@@ -18,6 +18,7 @@ from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
     assignments,
     audit,
+    calibration,
     insights,
     internal,
     livekit_webhook,
@@ -82,7 +83,7 @@ def create_app(
     app.add_middleware(HeaderText)
     for module in (sessions, scenarios, assignments, internal, livekit_webhook, ops):
         app.include_router(module.router)
-    for module in (red_flags,):  # issue 26
+    for module in (red_flags, calibration):  # issue 26
         app.include_router(module.router)
     for module in (sharing, reviews, teams, insights, audit, me):  # issues 14, 24
         app.include_router(module.router)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from core.contracts.evaluation import Evaluation
-from evaluation.labelled import TranscriptFile
+from evaluation.labelled import Labels
 
 SEPARATION = 10.0
 _ORDER = {"not_met": 0, "partly": 1, "met": 2}
@@ -16,7 +16,7 @@ _ORDER = {"not_met": 0, "partly": 1, "met": 2}
 @dataclass(frozen=True)
 class Scored:
     name: str
-    labels: TranscriptFile
+    labels: Labels
     evaluation: Evaluation
 
 

@@ -26,17 +26,23 @@ class TranscriptFileError(Exception):
     pass
 
 
-class TranscriptFile(BaseModel):
+class Labels(BaseModel):
+    """A supervisor's reading of one attempt: what calibration compares the evaluator with (a
+    transcript file's labels, or a label given in the console to a stored session)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    scenario: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,80}$")
-    turns: list[tuple[Speaker, str]] = Field(min_length=2)
     kind: Kind | None = None
     expert_score: float | None = Field(None, ge=0, le=100)
     expert_passed: bool | None = None
     criteria: dict[str, Rating] = {}
     split: Split | None = None
     harmful_acts: list[str] = []
+
+
+class TranscriptFile(Labels):
+    scenario: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,80}$")
+    turns: list[tuple[Speaker, str]] = Field(min_length=2)
     note: str | None = Field(None, alias="notes")
 
     @field_validator("turns")

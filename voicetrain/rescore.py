@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.evaluating import evaluate_stored
 from core.contracts.evaluation import Evaluation
 from core.db.convert import row_to_turn
 from core.db.engine import SessionMaker
 from core.db.evaluations import current_evaluation, replace_current
 from core.db.models import EvaluationRow, Scenario, TrainingSession, TranscriptTurn
-from core.scenarios.parse import stored_facts
-from core.scenarios.schema import RubricDef
-from evaluation.combine import combine
-from evaluation.crisis import crisis_profile
 
 
 @dataclass(frozen=True)
@@ -57,17 +53,7 @@ async def rescore_session(sm: SessionMaker, session_id: uuid.UUID) -> Rescored |
             .order_by(TranscriptTurn.seq)
         )
         turns = [row_to_turn(r) for r in rows]
-        after = combine(
-            session_id=session_id,
-            turns=turns,
-            rubric=RubricDef.model_validate(scenario.rubric),
-            scenario_id=scenario.id,
-            scenario_version=scenario.version,
-            created_at=datetime.now(UTC),
-            client_name=str(scenario.definition.get("persona", {}).get("name", "the client")),
-            crisis_profile=crisis_profile(scenario.definition),
-            facts=stored_facts(scenario.definition),
-        )
+        after = evaluate_stored(scenario, session_id, turns)
         revision = await replace_current(db, after, "rescore")
         await db.commit()
     return Rescored(session_id, revision, before, after)

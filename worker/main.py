@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows
+from activities.calibrating import CalibrationActivities
 from activities.judging import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.persona import PersonaActivities
@@ -24,6 +25,7 @@ from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
 from persona.engine import LLMEndpoint, llm_endpoint
+from workflows.calibration import ScenarioCalibrationWorkflow
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
@@ -99,10 +101,11 @@ def build_worker(
     )
     persona = PersonaActivities(sessionmaker, persona_llm)
     review = ReviewActivities(sessionmaker)
+    calibration = CalibrationActivities(sessionmaker)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
-        workflows=[TrainingSessionWorkflow],
+        workflows=[TrainingSessionWorkflow, ScenarioCalibrationWorkflow],
         activities=[
             acts.create_session,
             acts.load_scenario,
@@ -114,6 +117,7 @@ def build_worker(
             persona.client_reply,
             review.record_review,
             review.mark_review,
+            calibration.calibrate_scenario,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,

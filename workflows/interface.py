@@ -18,6 +18,7 @@ from uuid import UUID
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
+from core.contracts.calibration import CalibrateScenario, CalibrationReport
 from core.contracts.conversation import AgentBriefing, AgentJoined, EndConversation, TurnBatch
 from core.contracts.review import Review, ReviewResult
 from core.contracts.workflow import (
@@ -134,3 +135,28 @@ def start_operation(
         task_timeout=WORKFLOW_TASK_TIMEOUT,
         result_type=SessionOutcome,
     )
+
+
+# A scenario's calibration (workflows/calibration.py): started and awaited by the API.
+CALIBRATION_WORKFLOW_TYPE = "ScenarioCalibration"
+CALIBRATION_TIMEOUT = timedelta(minutes=3)
+
+
+async def run_calibration(
+    client: Client, request: CalibrateScenario, *, task_queue: str, digest: str
+) -> CalibrationReport:
+    """Run (or join the run already computing) the calibration of one scenario version over one
+    set of labels: `digest` names that set, so asking twice while it runs is one run."""
+    result: CalibrationReport = await client.execute_workflow(
+        CALIBRATION_WORKFLOW_TYPE,
+        request,
+        id=f"scenario-calibration-{request.scenario_id}-{digest}",
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        execution_timeout=CALIBRATION_TIMEOUT,
+        task_timeout=WORKFLOW_TASK_TIMEOUT,
+        static_summary=f"calibration of scenario {request.scenario_id}",
+        result_type=CalibrationReport,
+    )
+    return result

@@ -110,3 +110,18 @@ PERSONA = ActivityPolicy(
         non_retryable_error_types=[*NON_RETRYABLE, "TurnMissing"],
     ),
 )
+
+# A scenario's calibration (the evaluator re-run on its labelled attempts): CPU work of up to
+# a few seconds; a supervisor waits on the API for it, so a dead worker shows in 4 s and the
+# whole run gives up after two minutes (the API answers 503 and the page may ask again).
+CALIBRATE = ActivityPolicy(
+    start_to_close=timedelta(seconds=60),
+    heartbeat=timedelta(seconds=4),
+    schedule_to_close=timedelta(minutes=2),
+    retry=RetryPolicy(
+        initial_interval=timedelta(milliseconds=500),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=10),
+        non_retryable_error_types=NON_RETRYABLE,
+    ),
+)

@@ -24,6 +24,8 @@ AuditAction = Literal[
     "scenario.edit",
     "scenario.publish",
     "scenario.archive",
+    "calibration.label",
+    "scenario.calibrate",
 ]
 
 

@@ -273,3 +273,24 @@ class AuditEvent(Base):
     subject_user_id: Mapped[str | None] = mapped_column(String(200), index=True)
     client_ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class CalibrationLabel(Base):
+    """A supervisor's own reading of one attempt, for calibrating its scenario: pass/fail, an
+    optional score and a rating per criterion (migration 0010). One per session, the latest
+    labeller's; ratings and ids only, never text."""
+
+    __tablename__ = "calibration_labels"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    labelled_by: Mapped[str] = mapped_column(String(200))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float | None] = mapped_column(Float)
+    criteria: Mapped[dict[str, Any]] = mapped_column()  # criterion id -> met|partly|not_met
+    created_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+    updated_at: Mapped[datetime] = mapped_column(server_default=_now_default())
