@@ -105,13 +105,15 @@ async def test_labels_calibrate_the_played_version_and_a_draft(api: Api) -> None
         assert first.json() == again.json()  # the same label twice: one label, one audit event
         assert await _audited(api, "calibration.label", sid) == 1
     r = await api.http.get(f"/v1/sessions/{good}/calibration-label", headers=staff)
-    assert r.json()["passed"] is True and r.json()["scenario_version"] == 1
+    assert r.json()["passed"] is True
+    assert r.json()["scenario_version"] == 1
 
     # the played version: the evaluator re-run reproduces each attempt's stored evaluation
     r = await api.http.get(f"/v1/scenarios/{scenario['id']}/calibration", headers=staff)
     assert r.status_code == 200, r.text
     report = r.json()
-    assert report["version"] == 1 and report["figures"]["attempts"] == 2
+    assert report["version"] == 1
+    assert report["figures"]["attempts"] == 2
     by_id = {a["session_id"]: a for a in report["attempts"]}
     for sid in (good, poor):
         assert by_id[sid]["evaluator_score"] == stored[sid]["overall_score"]

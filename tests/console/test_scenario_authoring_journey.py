@@ -9,6 +9,7 @@ import re
 
 from playwright.async_api import Locator, Page, expect
 
+from tests.browser.axe import serious_violations
 from tests.browser.pages import Pages, chat, start_text, team_via_api, unique_user
 from tests.browser.stack import Stack
 
@@ -136,7 +137,7 @@ async def test_a_supervisor_authors_publishes_assigns_and_edits_a_scenario(
 
     # The supervisor edits the published scenario: a new version.
     await sup.get_by_role("link", name="Scenarios", exact=True).click()
-    await sup.get_by_role("link", name=title).click()
+    await sup.get_by_role("link", name=title, exact=True).click()
     await expect(sup.get_by_role("heading", level=1, name=f"Edit: {title}")).to_be_visible()
     await sup.get_by_label("Opening line", exact=True).fill("Hello. I'm calling about my father.")
     criterion = sup.get_by_role("group", name="Criterion 1")
@@ -144,7 +145,7 @@ async def test_a_supervisor_authors_publishes_assigns_and_edits_a_scenario(
     await sup.get_by_role("button", name="Publish").click()
     await expect(_notice(sup, "Published version 2.")).to_be_visible()
     await sup.get_by_role("link", name="Scenarios", exact=True).click()
-    row = sup.get_by_role("row").filter(has=sup.get_by_role("link", name=title))
+    row = sup.get_by_role("row").filter(has=sup.get_by_role("link", name=title, exact=True))
     await expect(row.get_by_role("cell").nth(2)).to_have_text("2")
 
     # The earlier attempt still shows version 1 and the same evaluation, to both of them.
@@ -157,3 +158,31 @@ async def test_a_supervisor_authors_publishes_assigns_and_edits_a_scenario(
     await sup.get_by_role("link", name="Sessions").click()
     attempt = sup.get_by_role("row").filter(has_text=trainee)
     await expect(attempt).to_contain_text("version 1")
+
+    # The supervisor labels the attempt in their own reading, then sees how far the evaluator
+    # agrees with it on this scenario: version 1 (which the attempt played) and version 2.
+    await sup.goto(f"{stack.url}/#/sessions/{session_id}/evaluation")
+    labelling = sup.get_by_role("region", name="Label for calibration")
+    await labelling.get_by_role("button", name="Save label").click()  # nothing chosen yet
+    await expect(labelling.get_by_role("alert")).to_contain_text("rate every criterion")
+    await labelling.get_by_label("Not pass").check()
+    await labelling.get_by_label("Your score (0–100, optional)").fill("30")
+    await labelling.get_by_label("Explores with open questions").select_option("partly")
+    await labelling.get_by_role("button", name="Save label").click()
+    await expect(labelling.get_by_role("status")).to_contain_text("Label saved")
+    assert await serious_violations(sup) == []
+    await labelling.get_by_role("link", name="See this scenario’s calibration").click()
+    await expect(sup.get_by_role("heading", level=1, name=f"Calibration: {title}")).to_be_visible()
+    attempts = sup.get_by_role("region", name="Attempts")
+    row = attempts.get_by_role("row").filter(has=sup.get_by_role("link", name="Attempt 1"))
+    await expect(row.get_by_role("cell").nth(1)).to_have_text("1")  # the version it played
+    await expect(row.get_by_role("cell").nth(2)).to_have_text("not pass 30")
+    points = score.split()[0]  # "60 / 100"
+    await expect(row.get_by_role("cell").nth(3)).to_contain_text(points)  # v1 re-scores alike
+    agreed = "0%" if int(points) >= 40 else "100%"  # the label says not pass; the pass mark is 40
+    figure = sup.locator(".figures .card").filter(has_text="Pass/fail agreement")
+    await expect(figure.locator(".figure")).to_have_text(agreed)
+    assert await serious_violations(sup) == []
+    await sup.get_by_role("navigation", name="Versions").get_by_role("link").click()
+    await expect(sup.get_by_text(re.compile(r"^Version 2 ·"))).to_be_visible()
+    await expect(row.get_by_role("cell").nth(1)).to_have_text("1")

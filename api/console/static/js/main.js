@@ -6,6 +6,7 @@ import { completeOidcSignIn, oidcSignOut } from './oidc.js';
 import { currentPath, match, navigate, route, start } from './router.js';
 import { agreementView } from './views/agreement.js';
 import { assignView } from './views/assign.js';
+import { calibrationView } from './views/calibration.js';
 import { conversationView } from './views/conversation.js';
 import { evaluationView } from './views/evaluation.js';
 import { libraryView } from './views/library.js';
@@ -61,6 +62,7 @@ route('/teams', teamsView, { staff: true });
 route('/scenarios', scenariosView, { staff: true });
 route('/scenarios/new', scenarioEditorView, { staff: true });
 route('/scenarios/:id', scenarioEditorView, { staff: true });
+route('/scenarios/:id/calibration', calibrationView, { staff: true });
 
 async function render(path, signal) {
   const u = user();

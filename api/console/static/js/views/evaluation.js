@@ -1,5 +1,7 @@
 import { get, sleep, waitForEvaluation } from '../api.js';
+import { isStaff, user } from '../auth.js';
 import { badge, errorBox, formatDate, h, notFound, notice, pageHeader, replace } from '../dom.js';
+import { labelSection } from './calibration.js';
 
 const RATING = { met: ['met', 'good'], partly: ['partly met', 'warn'], not_met: ['not met', 'bad'] };
 
@@ -145,7 +147,13 @@ export async function evaluationView({ main, params, signal }) {
     const reviewNote = h('div');
     // named by its heading once the heading exists (a name pointing at nothing is an error)
     const history = h('section');
-    replace(body, reviewNote, evaluationReport(ev), history);
+    const labelling = h('div');
+    replace(body, reviewNote, evaluationReport(ev), labelling, history);
+    if (isStaff(user())) {
+      labelSection(id, ev, signal).then((section) => replace(labelling, section)).catch((err) => {
+        if (err.name !== 'AbortError') replace(labelling, errorBox(err, 'The calibration label could not be loaded.'));
+      });
+    }
     settledSession(id, signal).then((latest) => {
       if (latest.phase === 'awaiting_review') {
         replace(reviewNote, notice(`Your supervisor reviews this attempt${latest.review_due_at ? ` (due ${formatDate(latest.review_due_at)})` : ''}: the result may still change.`, 'info'));

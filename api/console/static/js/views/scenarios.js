@@ -72,6 +72,7 @@ export async function scenariosView({ main, signal }) {
     h('td', { class: 'num' }, s.version),
     h('td', {}, s.difficulty),
     h('td', {}, formatDate(s.updated_at || s.created_at)),
+    h('td', {}, h('a', { href: `#/scenarios/${enc(s.id)}/calibration` }, 'Calibration', h('span', { class: 'visually-hidden' }, ` of ${s.title}`))),
     h('td', {}, h('button', { type: 'button', onclick: copy(s) }, 'Copy', h('span', { class: 'visually-hidden' }, ` ${s.title}`)))));
   replace(main,
     pageHeader('Scenarios', h('p', {}, h('a', { class: 'button primary', href: '#/scenarios/new' }, 'New scenario'))),
@@ -79,7 +80,7 @@ export async function scenariosView({ main, signal }) {
     status,
     items.length === 0 ? h('p', { class: 'muted' }, 'No scenarios yet.') : h('div', { class: 'table-wrap' }, h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Scenarios'),
-      h('thead', {}, h('tr', {}, ['Title', 'Status', 'Version', 'Difficulty', 'Changed', 'Copy'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Title', 'Status', 'Version', 'Difficulty', 'Changed', 'Calibration', 'Copy'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))));
 }
 
@@ -406,6 +407,7 @@ export async function scenarioEditorView({ main, params, signal }) {
 
   replace(main,
     pageHeader(isNew ? 'New scenario' : `Edit: ${doc.title || 'untitled scenario'}`, meta,
-      h('p', {}, h('a', { href: '#/scenarios' }, 'All scenarios'))),
+      h('p', {}, h('a', { href: '#/scenarios' }, 'All scenarios'),
+        current ? [' · ', h('a', { href: `#/scenarios/${enc(current.id)}/calibration` }, 'Calibration')] : null)),
     form);
 }
