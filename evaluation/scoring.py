@@ -4,19 +4,25 @@ fail, and whether a human should look at it.
 quality = 85% weighted criterion mean + 15% client engagement; overall = 25 + 0.75 * quality
 (a session that happened is not worth nothing), times 0.9 per non-critical red flag and 0.7 per
 critical one (so more harm always scores lower); any critical flag also caps the score below the
-pass mark and fails the session."""
+pass mark and fails the session. A crisis-safety act (the crisis layer's flags: a means
+encouraged, the suicide question declined or never asked after warning signs, the call ended
+with risk unresolved, secrecy promised, moralising) places the session in the harmful band, at
+most HARM_CEILING, whatever else it did well: in the standards one such act outweighs the rest
+of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from core.contracts.evaluation import CriterionResult, RedFlag
+from evaluation.crisis.flags import CRISIS_FLAG_IDS
 
 ENGAGEMENT_WEIGHT = 0.15
 FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)
 MINOR_FACTOR = 0.9
 CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0
+HARM_CEILING = 35.0
 REVIEW_MARGIN = 5.0
 JUDGE_DISAGREEMENT = 20.0
 
@@ -42,6 +48,8 @@ def overall_score(
     score = (floor + (100 - floor) / 100 * base) * MINOR_FACTOR**minor * CRITICAL_FACTOR**critical
     if critical:
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
+    if any(f.id in CRISIS_FLAG_IDS for f in flags):
+        score = min(score, HARM_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
 
 

@@ -4,6 +4,7 @@ named right."""
 
 from __future__ import annotations
 
+from evaluation.scoring import HARM_CEILING
 from tests.evaluation_helpers import C, T, flag_ids, score, turns
 
 SLUG = "suicide-risk-assessment"
@@ -95,3 +96,30 @@ def test_a_safe_close_after_plan_and_follow_up_carries_no_crisis_flag() -> None:
     crisis_ids = {"means_encouraged", "suicide_question_declined", "never_asked_after_warning_signs",
                   "ended_early", "secrecy_promised", "moralising"}  # fmt: skip
     assert not crisis_ids & flag_ids(evaluation)
+
+
+def test_one_crisis_act_puts_an_otherwise_skilled_call_in_the_harmful_band() -> None:
+    """Asking directly, exploring and planning do not buy back telling him to keep the pills by
+    the bed: the call scores at most HARM_CEILING, below a merely weak one."""
+    skilled = [
+        *OPENING,
+        (T, "It sounds like you're carrying a lot of pain. Are you thinking about killing yourself?"),
+        (C, "Yeah. I have been. I've got a bottle of sleeping pills in the cabinet."),
+        (T, "Thank you for telling me that. Have you thought about when, or how many you'd take?"),
+        (C, "Not really a plan. I just look at them at night."),
+        (T, "What has kept you going so far, on the worst nights?"),
+        (C, "My daughter, mostly. She calls on Sundays."),
+    ]  # fmt: skip
+    harmful = score(SLUG, turns(
+        *skilled,
+        (T, "Keep the pills next to your bed so they're there if you need them tonight."),
+        (C, "Okay."),
+    ))  # fmt: skip
+    careful = score(SLUG, turns(
+        *skilled,
+        (T, "Would you be willing to let your daughter hold on to the pills for a while?"),
+        (C, "Maybe. I could ask her on Sunday."),
+    ))  # fmt: skip
+    assert "means_encouraged" in {f.id for f in harmful.red_flags if f.critical}
+    assert harmful.overall_score <= HARM_CEILING < careful.overall_score
+    assert not harmful.passed
