@@ -92,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
         help="session counts to step through at speech pacing (a turn every 5 s)",
     )
     bench.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes of the bench stack (default: one per two cores)",
+    )
+    bench.add_argument(
         "--storm",
         type=int,
         metavar="N",
@@ -194,6 +200,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     pacing=args.pacing,
                     capacity=args.capacity,
                     storm=args.storm,
+                    workers=args.workers,
                 )
             )
     except PortBusy as exc:

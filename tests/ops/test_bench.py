@@ -1,4 +1,5 @@
-"""`voicetrain bench --quick --faults` runs end to end: correctness only (counts equal, JSON
+"""`voicetrain bench --quick --faults --workers 2` runs end to end (two worker processes, so one
+of them is also killed alone): correctness only (counts equal, JSON
 written, each fault struck and its recovery measured and reported), never speed."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ BUDGET_SECONDS = 540
 @pytest.mark.timeout(BUDGET_SECONDS + 30)
 def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "voicetrain", "bench", "--quick", "--faults"],
+        [sys.executable, "-m", "voicetrain", "bench", "--quick", "--faults", "--workers", "2"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -32,6 +33,7 @@ def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     faults = results["faults"]
     assert set(faults) == {
         "worker_sigkill",
+        "one_of_2_workers_sigkill",  # the survivor takes over; its replacement joins later
         "postgres_restart",
         "bridge_down_5s",
         "bridge_down_during_join_5s",
@@ -57,5 +59,6 @@ def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
         # and the printed report names the fault with the recovery it measured
         line = next(x for x in report if x.startswith(f"fault {name:>17}: "))
         assert f"'recovery_seconds': {check['recovery_seconds']}" in line, line
+    assert results["machine"]["worker_processes"] == 2
     assert results["persistence"]["turns"] == 50
     assert results["start_latency"]["sequential"]["n"] == 10

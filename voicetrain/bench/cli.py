@@ -47,6 +47,7 @@ async def run_bench(
     pacing: float | None = None,
     capacity: list[int] | None = None,
     storm: int | None = None,
+    workers: int | None = None,
 ) -> int:
     base = QUICK if quick else FULL
     sizes = Sizes(
@@ -61,7 +62,7 @@ async def run_bench(
         f"starting a private bench stack ({'quick' if quick else 'full'} sizes: {asdict(sizes)})",
         flush=True,
     )
-    async with BenchStack() as stack:
+    async with BenchStack(workers=workers) as stack:
         client = await connect(stack.settings)
         engine = make_engine(stack.settings.database_url or "", pool_size=10)
         db = make_sessionmaker(engine)

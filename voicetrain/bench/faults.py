@@ -1,4 +1,5 @@
-"""Faults injected while sessions run: the worker SIGKILLed, Postgres restarted, the agent's HTTP
+"""Faults injected while sessions run: every worker process SIGKILLed (and, with several, one of
+them), Postgres restarted, the agent's HTTP
 bridge down for five seconds (while conversing, and while joining). Faults of the conversation
 strike after every agent has joined; the join outage is its own scenario. Each run is checked
 like any other, and reports how long the system took to recover."""
@@ -41,6 +42,12 @@ async def bench_faults(ctx: Ctx, sessions: int, turns: int) -> dict[str, Any]:
         await asyncio.sleep(1)
         ctx.stack.start_worker()
 
+    async def kill_one_worker() -> None:
+        # the survivors take the dead one's sessions; its replacement joins a second later
+        dead = ctx.stack.kill_one_worker()
+        await asyncio.sleep(1)
+        ctx.stack.restart_worker(dead)
+
     async def restart_postgres() -> None:
         await asyncio.to_thread(ctx.stack.pg.restart)
 
@@ -62,8 +69,13 @@ async def bench_faults(ctx: Ctx, sessions: int, turns: int) -> dict[str, Any]:
         check: dict[str, Any] = result["check"]
         return check
 
+    one_of_many = {}
+    if len(ctx.stack.workers) > 1:
+        name = f"one_of_{len(ctx.stack.workers)}_workers_sigkill"
+        one_of_many[name] = await run(Fault(kill_one_worker))
     return {
         "worker_sigkill": await run(Fault(kill_worker)),
+        **one_of_many,
         "postgres_restart": await run(Fault(restart_postgres)),
         "bridge_down_5s": await run(Fault(bridge_down), bridge_for=http_bridge),
         # the production join timeout (60 s) outlasts a 5 s outage: the agents' joins are

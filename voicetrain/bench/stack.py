@@ -24,7 +24,8 @@ from voicetrain.migrate import upgrade
 class BenchStack:
     """A private stack: nothing shared with a running `voicetrain dev`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, workers: int | None = None) -> None:
+        self.worker_count = workers
         self.dir = Path(tempfile.mkdtemp(prefix="voicetrain-bench-"))
         self.pg = EmbeddedPostgres(self.dir / "pg", port=free_port())
         self.temporal = TemporalDevServer(
@@ -55,6 +56,8 @@ class BenchStack:
             # trainees start far faster than a real deployment would admit
             "VOICETRAIN_SESSION_START_RATE_GLOBAL": "10000/second",
         }
+        if self.worker_count is not None:
+            self.env["VOICETRAIN_WORKER_PROCESSES"] = str(self.worker_count)
         self.settings = load_settings(
             env="dev",
             state_dir=self.dir / "state",
@@ -63,6 +66,7 @@ class BenchStack:
             task_queue="bench",
             api_url=self.env["VOICETRAIN_API_URL"],
             api_port=self.api_port,
+            worker_processes=self.worker_count,
         )  # fmt: skip  (also creates the shared dev secrets before the children read them)
         self.start_worker()
         self.api = spawn(
@@ -95,6 +99,22 @@ class BenchStack:
             proc.send_signal(signal.SIGKILL)
         for proc in self.workers:
             proc.wait(10)
+
+    def kill_one_worker(self) -> subprocess.Popen[bytes]:
+        """The first worker process only: the others take over its sessions."""
+        proc = self.workers[0]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        return proc
+
+    def restart_worker(self, dead: subprocess.Popen[bytes]) -> None:
+        """A replacement for one killed worker process (as compose restarts a replica)."""
+        n = self.workers.index(dead) + 1
+        self.workers[n - 1] = spawn(
+            [sys.executable, "-m", "voicetrain", "worker"],
+            env=self.env,
+            log=self.dir / f"worker-{n}.log",
+        )
 
     async def __aexit__(self, *exc: object) -> None:
         for proc in (self.api, *self.workers):
