@@ -18,12 +18,15 @@ import workflows
 from activities.judging import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.persona import PersonaActivities
+from activities.retention import RetentionActivities
 from activities.review import ReviewActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
 from persona.engine import LLMEndpoint, llm_endpoint
+from worker.schedules import ensure_retention_schedule
+from workflows.retention import RetentionWorkflow
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
@@ -99,10 +102,11 @@ def build_worker(
     )
     persona = PersonaActivities(sessionmaker, persona_llm)
     review = ReviewActivities(sessionmaker)
+    retention = RetentionActivities(sessionmaker, client)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
-        workflows=[TrainingSessionWorkflow],
+        workflows=[TrainingSessionWorkflow, RetentionWorkflow],
         activities=[
             acts.create_session,
             acts.load_scenario,
@@ -114,6 +118,7 @@ def build_worker(
             persona.client_reply,
             review.record_review,
             review.mark_review,
+            retention.purge_expired_transcripts,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
@@ -145,6 +150,7 @@ async def run_worker(settings: Settings) -> None:
         settings.database_url, pool_size=settings.database_pool_size, pre_ping=False
     )
     worker = worker_from_settings(client, settings, engine)
+    await ensure_retention_schedule(client, settings.task_queue)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

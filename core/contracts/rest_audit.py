@@ -24,6 +24,7 @@ AuditAction = Literal[
     "scenario.edit",
     "scenario.publish",
     "scenario.archive",
+    "retention.set",
 ]
 
 
