@@ -9,6 +9,8 @@ from sqlalchemy import text
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from core.db import retention
+from core.db.engine import SessionMaker
 from tests.api_harness import Api
 from tests.helpers import eventually, scenario_by_slug
 from workflows.interface import workflow_id
@@ -75,3 +77,11 @@ async def practise(api: Api, user: str, line: str) -> str:
         )
         assert r.status_code == 200, r.text
     return sid
+
+
+async def keep_transcripts_forever(sessionmaker: SessionMaker) -> None:
+    """The retention policy back at its default (test setup: the policy is the deployment's one
+    row, shared by every test of the session)."""
+    async with sessionmaker() as db:
+        await retention.set_transcript_days(db, None, "tests")
+        await db.commit()

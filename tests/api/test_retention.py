@@ -24,12 +24,17 @@ from temporalio.client import (
 
 from activities.retention import RetentionActivities
 from core.contracts.retention import PurgeExpiredTranscripts, PurgeResult, RetentionRun
-from core.db import retention
 from core.db.models import EvaluationRevision, EvaluationRow, TrainingSession
 from core.temporal import forget_history
 from tests.api_harness import Api
 from tests.helpers import eventually, keep_history
-from tests.privacy_helpers import history_holds, practise, tables_holding, until_gone
+from tests.privacy_helpers import (
+    history_holds,
+    keep_transcripts_forever,
+    practise,
+    tables_holding,
+    until_gone,
+)
 from worker.schedules import ensure_retention_schedule
 from workflows.interface import workflow_id
 from workflows.retention import RETENTION_WORKFLOW_TYPE, RetentionWorkflow
@@ -40,15 +45,9 @@ ADMIN = "root"
 @pytest.fixture
 async def keep_forever(api: Api) -> AsyncIterator[None]:
     """The policy is the deployment's one row: each test starts and leaves it at keep-forever."""
-    await _keep_forever(api)
+    await keep_transcripts_forever(api.sessionmaker)
     yield
-    await _keep_forever(api)
-
-
-async def _keep_forever(api: Api) -> None:
-    async with api.sessionmaker() as db:
-        await retention.set_transcript_days(db, None, "tests")
-        await db.commit()
+    await keep_transcripts_forever(api.sessionmaker)
 
 
 async def _set_policy(api: Api, days: int | None, admin: str = ADMIN) -> dict[str, Any]:

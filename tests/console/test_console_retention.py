@@ -14,24 +14,18 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.retention import RetentionActivities
 from core.contracts.retention import PurgeExpiredTranscripts
-from core.db import retention
 from core.db.engine import SessionMaker
 from tests.browser.pages import LINES, Pages, chat, start_text, unique_user
+from tests.privacy_helpers import keep_transcripts_forever
 
 PURGED = "The transcript of this attempt was removed by the retention policy"
 
 
-async def _keep_forever(sessionmaker: SessionMaker) -> None:
-    async with sessionmaker() as db:
-        await retention.set_transcript_days(db, None, "tests")
-        await db.commit()
-
-
 @pytest.fixture
 async def keep_forever(sessionmaker: SessionMaker) -> AsyncIterator[None]:
-    await _keep_forever(sessionmaker)
+    await keep_transcripts_forever(sessionmaker)
     yield
-    await _keep_forever(sessionmaker)
+    await keep_transcripts_forever(sessionmaker)
 
 
 async def test_a_purged_session_shows_its_score_and_says_the_transcript_was_removed(

@@ -14,7 +14,7 @@ export function turnItem(turn) {
     h('p', { class: 'prewrap' }, turn.text));
 }
 
-export const PURGED_TEXT = 'The transcript of this attempt was removed by the retention policy. Its scores are kept.';
+const PURGED_TEXT = 'The transcript of this attempt was removed by the retention policy. Its scores are kept.';
 
 export function transcriptList(turns, purged = false) {
   if (purged) return h('p', { class: 'notice notice-info', role: 'status' }, PURGED_TEXT);
