@@ -25,6 +25,7 @@ from api.routes import (
     me,
     ops,
     red_flags,
+    retention,
     reviews,
     scenarios,
     sessions,
@@ -85,7 +86,7 @@ def create_app(
         app.include_router(module.router)
     for module in (red_flags, calibration):  # issue 26
         app.include_router(module.router)
-    for module in (sharing, reviews, teams, insights, audit, me):  # issues 14, 24
+    for module in (sharing, reviews, teams, insights, audit, me, retention):  # issues 14, 24
         app.include_router(module.router)
     app.include_router(config_router)
     if settings.env == "dev":  # minting tokens for anyone exists only on a developer's machine

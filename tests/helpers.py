@@ -29,6 +29,7 @@ from core.db.models import Scenario, TranscriptTurn, User
 from voicetrain.devstack.processes import free_port
 from workflows import interface
 from workflows.interface import workflow_id
+from workflows.retention import RetentionWorkflow
 from workflows.session import TrainingSessionWorkflow
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -154,11 +155,14 @@ async def converse(
 
 
 def replayer() -> Replayer:
-    return Replayer(workflows=[TrainingSessionWorkflow], data_converter=pydantic_data_converter)
+    return Replayer(
+        workflows=[TrainingSessionWorkflow, RetentionWorkflow],
+        data_converter=pydantic_data_converter,
+    )
 
 
 async def keep_history(
-    handle: WorkflowHandle[TrainingSessionWorkflow, SessionOutcome],
+    handle: WorkflowHandle[Any, Any],
     name: str,
     *,
     record: bool = True,

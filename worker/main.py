@@ -19,13 +19,16 @@ from activities.calibrating import CalibrationActivities
 from activities.judging import LLMJudge
 from activities.livekit_rooms import LiveKitRooms
 from activities.persona import PersonaActivities
+from activities.retention import RetentionActivities
 from activities.review import ReviewActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
 from core.settings import Settings
 from core.temporal import connect
 from persona.engine import LLMEndpoint, llm_endpoint
+from worker.schedules import ensure_retention_schedule
 from workflows.calibration import ScenarioCalibrationWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.session import TrainingSessionWorkflow
 
 log = logging.getLogger(__name__)
@@ -102,10 +105,11 @@ def build_worker(
     persona = PersonaActivities(sessionmaker, persona_llm)
     review = ReviewActivities(sessionmaker)
     calibration = CalibrationActivities(sessionmaker)
+    retention = RetentionActivities(sessionmaker, client)
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
-        workflows=[TrainingSessionWorkflow, ScenarioCalibrationWorkflow],
+        workflows=[TrainingSessionWorkflow, ScenarioCalibrationWorkflow, RetentionWorkflow],
         activities=[
             acts.create_session,
             acts.load_scenario,
@@ -118,6 +122,7 @@ def build_worker(
             review.record_review,
             review.mark_review,
             calibration.calibrate_scenario,
+            retention.purge_expired_transcripts,
         ],
         max_concurrent_activities=settings.worker_max_concurrent_activities,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
@@ -149,6 +154,7 @@ async def run_worker(settings: Settings) -> None:
         settings.database_url, pool_size=settings.database_pool_size, pre_ping=False
     )
     worker = worker_from_settings(client, settings, engine)
+    await ensure_retention_schedule(client, settings.task_queue)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

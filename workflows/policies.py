@@ -125,3 +125,18 @@ CALIBRATE = ActivityPolicy(
         non_retryable_error_types=NON_RETRYABLE,
     ),
 )
+
+# Retention's purge (activities/retention.py): batches of one transaction and a few Temporal
+# deletions each, heartbeating every second, so a dead worker shows in seconds. Idempotent, so
+# it retries freely; a run that cannot finish is taken up by the next day's run anyway.
+PURGE = ActivityPolicy(
+    start_to_close=timedelta(minutes=30),
+    heartbeat=timedelta(seconds=5),
+    schedule_to_close=timedelta(hours=2),
+    retry=RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=60),
+        non_retryable_error_types=NON_RETRYABLE,
+    ),
+)

@@ -28,7 +28,7 @@ from core.contracts.calibration import (
 from core.db.evaluations import current_evaluation
 from core.db.models import CalibrationLabel, Scenario, TrainingSession
 from core.db.queries import visible_sessions
-from core.errors import BadRequest, NoEvaluation, NotFound, Unavailable
+from core.errors import BadRequest, Conflict, NoEvaluation, NotFound, Unavailable
 from core.scenarios.schema import RubricDef
 from core.security import Principal
 from workflows.interface import run_calibration
@@ -42,6 +42,10 @@ async def put_label(
     session = await get_visible_session(db, audit.user, session_id)
     if await current_evaluation(db, session.id) is None:
         raise NoEvaluation("label an attempt once it has been evaluated")
+    if session.transcripts_purged_at is not None:
+        raise Conflict(
+            "this attempt's transcript was removed by retention: nothing to calibrate on"
+        )
     scenario = await db.get(Scenario, session.scenario_id)
     assert scenario is not None
     _check_criteria(body, RubricDef.model_validate(scenario.rubric))
@@ -114,15 +118,21 @@ async def get_label(
 async def calibrate(
     db: AsyncSession, temporal: Client, audit: Auditor, scenario_id: uuid.UUID, task_queue: str
 ) -> CalibrationReport:
-    """The labelled attempts of this scenario (any version) the caller can see, newest first, up
-    to CALIBRATION_MAX_ATTEMPTS, re-scored with this version."""
+    """The labelled attempts of this scenario (any version) the caller can see and whose
+    transcript is still held, newest first, up to CALIBRATION_MAX_ATTEMPTS, re-scored with this
+    version."""
     scenario = await readable_version(db, audit.user, scenario_id)
     labelled = (
         await db.execute(
             select(CalibrationLabel.session_id, CalibrationLabel.updated_at)
             .join(TrainingSession, TrainingSession.id == CalibrationLabel.session_id)
             .join(Scenario, Scenario.id == TrainingSession.scenario_id)
-            .where(Scenario.slug == scenario.slug, visible_sessions(audit.user))
+            .where(
+                Scenario.slug == scenario.slug,
+                visible_sessions(audit.user),
+                # a transcript purged by retention cannot be re-scored: its label stays, unused
+                TrainingSession.transcripts_purged_at.is_(None),
+            )
             .order_by(TrainingSession.created_at.desc())
             .limit(CALIBRATION_MAX_ATTEMPTS)
         )

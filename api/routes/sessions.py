@@ -97,7 +97,11 @@ async def get_transcript(
     session = await get_visible_session(db, user, session_id)
     rows = await queries.transcript(db, session.id)
     await audit.read("transcript.read", session.id, session.user_id)
-    return TranscriptView(session_id=session.id, turns=[row_to_turn(r) for r in rows])
+    return TranscriptView(
+        session_id=session.id,
+        turns=[row_to_turn(r) for r in rows],
+        transcript_purged=session.transcripts_purged_at is not None,
+    )
 
 
 @router.post(

@@ -14,8 +14,6 @@ import uuid
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -23,8 +21,7 @@ from api.audit.service import Auditor
 from api.visibility import get_visible_session
 from core.db.models import DeletedSession, TrainingSession
 from core.errors import AssessedSessionKept, Forbidden, NotFound
-
-_GONE = (RPCStatusCode.NOT_FOUND,)
+from core.temporal import forget_history
 
 
 async def delete_session(
@@ -35,7 +32,7 @@ async def delete_session(
     if tombstone is not None:
         if tombstone.user_id != user.id and user.role != "admin":
             raise NotFound("session not found")
-        await _forget_history(temporal, tombstone.workflow_id)
+        await forget_history(temporal, tombstone.workflow_id)
         return
     session = await get_visible_session(db, user, session_id)
     if session.user_id != user.id and user.role != "admin":
@@ -59,24 +56,12 @@ async def delete_session(
         subject_user_id=session.user_id,
     )  # fmt: skip
     await db.commit()
-    await _forget_history(temporal, session.workflow_id)
+    await forget_history(temporal, session.workflow_id)
 
 
 async def _stop_run(temporal: Client, workflow_id: str) -> None:
     try:
         await temporal.get_workflow_handle(workflow_id).terminate(reason="session deleted")
     except RPCError as e:  # already closed (or never started): nothing runs
-        if e.status not in _GONE:
-            raise
-
-
-async def _forget_history(temporal: Client, workflow_id: str) -> None:
-    request = DeleteWorkflowExecutionRequest(
-        namespace=temporal.namespace,
-        workflow_execution=WorkflowExecution(workflow_id=workflow_id),
-    )
-    try:
-        await temporal.workflow_service.delete_workflow_execution(request)
-    except RPCError as e:
-        if e.status not in _GONE:
+        if e.status != RPCStatusCode.NOT_FOUND:
             raise

@@ -62,6 +62,7 @@ def _view(
         late=session.late,
         review_status=live.review_status if live else session.review_status,
         review_due_at=live.review_due_at if live else session.review_due_at,
+        transcript_purged=session.transcripts_purged_at is not None,
     )
 
 

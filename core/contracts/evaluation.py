@@ -130,6 +130,13 @@ class Evaluation(Contract):
     review: ReviewInfo | None = Field(
         None, description="the supervisor's review applied to the AI's evaluation, when reviewed"
     )
+    transcript_purged: bool = Field(
+        False,
+        description=(
+            "the transcript was removed by retention: scores, ratings and red-flag ids are kept, "
+            "quotes, feedback and comments are gone"
+        ),
+    )
 
 
 RevisionKind = Literal["ai", "rescore", "review"]

@@ -110,6 +110,9 @@ class SessionView(Contract):
     late: bool = False
     review_status: ReviewStatus | None = None
     review_due_at: datetime | None = None
+    transcript_purged: bool = Field(
+        False, description="the transcript was removed by retention (scores are kept)"
+    )
 
 
 class SessionPage(Contract):
@@ -120,6 +123,9 @@ class SessionPage(Contract):
 class TranscriptView(Contract):
     session_id: UUID
     turns: list[Turn]
+    transcript_purged: bool = Field(
+        False, description="the turns were removed by retention: `turns` is empty"
+    )
 
 
 class EvaluationPending(Contract):

@@ -26,6 +26,7 @@ AuditAction = Literal[
     "scenario.archive",
     "calibration.label",
     "scenario.calibrate",
+    "retention.set",
 ]
 
 

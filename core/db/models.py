@@ -123,6 +123,11 @@ class TrainingSession(Base):
         UniqueConstraint("user_id", "idempotency_key"),
         UniqueConstraint("assignment_id", "attempt"),
         Index("ix_training_sessions_user_created", "user_id", "created_at"),
+        Index(
+            "ix_training_sessions_purge_due",
+            "ended_at",
+            postgresql_where=sql_text("transcripts_purged_at IS NULL"),
+        ),
         CheckConstraint(one_of("status", SessionState), name="status"),
         CheckConstraint(one_of("phase", Phase), name="phase"),
         CheckConstraint(one_of("review_status", ReviewStatus), name="review_status"),
@@ -153,6 +158,8 @@ class TrainingSession(Base):
     late: Mapped[bool] = mapped_column(Boolean, server_default=sql_text("false"))
     review_status: Mapped[str | None] = mapped_column(String(10), index=True)
     review_due_at: Mapped[datetime | None] = mapped_column()
+    # retention (migration 0010): when the transcript (turns, quotes, Temporal history) was purged
+    transcripts_purged_at: Mapped[datetime | None] = mapped_column()
 
     scenario: Mapped[Scenario] = relationship(lazy="raise")
 
@@ -253,6 +260,23 @@ class DeletedSession(Base):
     workflow_id: Mapped[str] = mapped_column(String(200))
     deleted_by: Mapped[str] = mapped_column(String(200))
     deleted_at: Mapped[datetime] = mapped_column(server_default=_now_default())
+
+
+class RetentionPolicy(Base):
+    """The deployment's retention policy, one row (migration 0010 inserts it): transcripts of
+    sessions that ended more than `transcript_days` ago are purged (scores kept); null keeps
+    them forever."""
+
+    __tablename__ = "retention_policy"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint("transcript_days >= 1", name="transcript_days"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, server_default=sql_text("1"))
+    transcript_days: Mapped[int | None] = mapped_column(Integer)
+    set_by: Mapped[str | None] = mapped_column(String(200))
+    set_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEvent(Base):

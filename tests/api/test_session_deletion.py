@@ -9,76 +9,11 @@ import logging
 import uuid
 
 import pytest
-from sqlalchemy import text
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from tests.api_harness import Api, make_team
-from tests.helpers import eventually, scenario_by_slug
+from tests.privacy_helpers import history_holds, practise, tables_holding, until_gone
 from tests.supervision_helpers import assign, start
-from workflows.interface import workflow_id
-
-SLUG = "anxious-college-student"
-
-
-async def _tables_holding(api: Api, marker: str) -> list[str]:
-    """Every text, varchar and jsonb column of every table of ours that holds the marker."""
-    async with api.sessionmaker() as db:
-        columns = (
-            await db.execute(
-                text(
-                    "SELECT table_name, column_name FROM information_schema.columns "
-                    "WHERE table_schema = 'public' AND data_type IN "
-                    "('text', 'character varying', 'jsonb', 'json')"
-                )
-            )
-        ).all()
-        found = []
-        for table, column in columns:
-            hit = await db.scalar(
-                text(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text LIKE :m'),
-                {"m": f"%{marker}%"},
-            )
-            if hit:
-                found.append(f"{table}.{column}")
-        return found
-
-
-async def _history_holds(client: Client, sid: str, marker: str) -> bool:
-    history = await client.get_workflow_handle(workflow_id(uuid.UUID(sid))).fetch_history()
-    return any(marker.encode() in event.SerializeToString() for event in history.events)
-
-
-async def _history_gone(client: Client, sid: str) -> bool:
-    try:
-        await client.get_workflow_handle(workflow_id(uuid.UUID(sid))).fetch_history()
-    except RPCError as e:
-        return e.status == RPCStatusCode.NOT_FOUND
-    return False
-
-
-async def _until_gone(client: Client, sid: str) -> None:
-    # Temporal deletes a history asynchronously, once the run's close task is acknowledged: the
-    # test server acknowledges every second (UNTHROTTLED_DEV_SERVER_ARGS), so a few seconds; the
-    # bound is for the condition, not a timing claim, and sits well inside the test's timeout
-    await eventually(lambda: _history_gone(client, sid), timeout=60)
-
-
-async def _practise(api: Api, user: str, line: str) -> str:
-    scenario = await scenario_by_slug(api.sessionmaker, SLUG)
-    r = await api.http.post(
-        "/v1/sessions",
-        json={"scenario_id": str(scenario.id), "modality": "text"},
-        headers=api.auth(user),
-    )
-    assert r.status_code == 201, r.text
-    sid: str = r.json()["session_id"]
-    for said in (line, "What feels hardest about it right now?", "That sounds exhausting."):
-        r = await api.http.post(
-            f"/v1/sessions/{sid}/messages", json={"text": said}, headers=api.auth(user)
-        )
-        assert r.status_code == 200, r.text
-    return sid
 
 
 async def test_deleted_attempts_leave_no_trace_in_tables_history_or_logs(
@@ -89,8 +24,8 @@ async def test_deleted_attempts_leave_no_trace_in_tables_history_or_logs(
     caplog.set_level(logging.DEBUG)
     user, marker = f"u-{uuid.uuid4()}", f"quokka{uuid.uuid4().hex}"
     line = f"I keep thinking about {marker} and it scares me, it is making my exams so hard."
-    done = await _practise(api, user, line)
-    running = await _practise(api, user, f"My roommate {marker} keeps me up at night.")
+    done = await practise(api, user, line)
+    running = await practise(api, user, f"My roommate {marker} keeps me up at night.")
     r = await api.http.post(f"/v1/sessions/{done}/end", headers=api.auth(user))
     assert r.status_code == 202
     r = await api.http.get(
@@ -99,10 +34,10 @@ async def test_deleted_attempts_leave_no_trace_in_tables_history_or_logs(
     assert r.status_code == 200, r.text
     # what the search below must not find is really there before the deletion
     assert {"transcript_turns.text", "evaluations.evaluation"} <= set(
-        await _tables_holding(api, marker)
+        await tables_holding(api, marker)
     )
-    assert await _history_holds(client, done, marker)
-    assert await _history_holds(client, running, marker)
+    assert await history_holds(client, done, marker)
+    assert await history_holds(client, running, marker)
 
     for sid in (done, running):
         first = await api.http.delete(f"/v1/sessions/{sid}", headers=api.auth(user))
@@ -112,10 +47,10 @@ async def test_deleted_attempts_leave_no_trace_in_tables_history_or_logs(
             await api.http.get(f"/v1/sessions/{sid}", headers=api.auth(user))
         ).status_code == 404
 
-    assert await _tables_holding(api, marker) == []
+    assert await tables_holding(api, marker) == []
     listed = (await api.http.get("/v1/sessions", headers=api.auth(user))).json()
     assert {done, running}.isdisjoint(s["id"] for s in listed["items"])
-    await asyncio.gather(*(_until_gone(client, sid) for sid in (done, running)))
+    await asyncio.gather(*(until_gone(client, sid) for sid in (done, running)))
     # logs at INFO and above never carry transcript text
     leaked = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert [m for m in leaked if marker in m] == []
@@ -123,7 +58,7 @@ async def test_deleted_attempts_leave_no_trace_in_tables_history_or_logs(
 
 async def test_nobody_else_deletes_an_attempt(api: Api) -> None:
     owner, other = f"u-{uuid.uuid4()}", f"u-{uuid.uuid4()}"
-    sid = await _practise(api, owner, "Exams are making me panic.")
+    sid = await practise(api, owner, "Exams are making me panic.")
     r = await api.http.delete(f"/v1/sessions/{sid}", headers=api.auth(other))
     assert r.status_code == 404  # not visible to them: not found, not forbidden
     r = await api.http.delete(f"/v1/sessions/{uuid.uuid4()}", headers=api.auth(owner))

@@ -105,10 +105,12 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
         from api.app import create_app
         from core.temporal import connect
         from worker.main import worker_from_settings
+        from worker.schedules import ensure_retention_schedule
 
         client = await connect(settings)
         engine = make_engine(database_url, pool_size=settings.database_pool_size)
         worker = worker_from_settings(client, settings, engine)
+        await ensure_retention_schedule(client, settings.task_queue)
         app = create_app(settings, temporal=client, engine=engine)
         server = _QuietServer(
             uvicorn.Config(

@@ -14,7 +14,10 @@ export function turnItem(turn) {
     h('p', { class: 'prewrap' }, turn.text));
 }
 
-export function transcriptList(turns) {
+const PURGED_TEXT = 'The transcript of this attempt was removed by the retention policy. Its scores are kept.';
+
+export function transcriptList(turns, purged = false) {
+  if (purged) return h('p', { class: 'notice notice-info', role: 'status' }, PURGED_TEXT);
   return turns.length === 0
     ? h('p', { class: 'muted' }, 'No turns yet.')
     : h('ol', { class: 'transcript' }, turns.map(turnItem));
@@ -127,13 +130,13 @@ export async function conversationView({ main, params, signal, user }) {
     session.end_reason ? h('span', { class: 'muted' }, ` · ended: ${session.end_reason.replaceAll('_', ' ')}`) : null);
 
   const turns = new Map(); // seq → turn: the transcript, merged from replies and polls
-  const showTurns = (list) => {
+  const showTurns = (list, purged = false) => {
     const fresh = list.filter((t) => !turns.has(t.seq));
     for (const t of list) turns.set(t.seq, t);
     if (fresh.length === 0 && lastCount >= 0) return;
     lastCount = turns.size;
     const ordered = [...turns.values()].sort((a, b) => a.seq - b.seq);
-    replace(transcript, h('h2', { id: 'transcript-h' }, 'Conversation'), transcriptList(ordered));
+    replace(transcript, h('h2', { id: 'transcript-h' }, 'Conversation'), transcriptList(ordered, purged));
     const lastClient = fresh.filter((x) => x.speaker === 'client').pop();
     if (lastClient) announce(`Client: ${lastClient.text}`);
     const last = transcript.querySelector('.transcript > li:last-child');
@@ -148,7 +151,7 @@ export async function conversationView({ main, params, signal, user }) {
     const phaseChanged = s.phase !== session.phase;
     session = s;
     renderMeta();
-    showTurns(t.turns);
+    showTurns(t.turns, t.transcript_purged);
     if (phaseChanged) announce(`Session ${PHASE_LABEL[s.phase] || s.phase}.`);
     if (isActive() !== shownActive) renderControls(); // keeps a half-written reply otherwise
     renderShare();

@@ -49,7 +49,7 @@ function criterionCard(c, override) {
   return h('li', { class: 'card stack' },
     h('div', { class: 'row' }, h('h3', {}, c.title), ratingBadge(c.rating), h('span', { class: 'muted' }, `${Math.round(c.score)} / 100 · weight ${c.weight}`)),
     overrideNote(override),
-    h('p', {}, c.feedback),
+    c.feedback ? h('p', {}, c.feedback) : null,
     c.evidence.length ? h('div', {}, h('h4', {}, 'Evidence'), h('ul', { class: 'evidence' }, c.evidence.map((e) =>
       h('li', {}, h('blockquote', {}, `“${e.quote}”`), h('span', { class: 'muted' }, `turn ${e.seq}`))))) : null,
     c.better_alternative ? h('div', { class: 'alternative' }, h('h4', {}, 'You could try'), h('p', {}, c.better_alternative)) : null);
@@ -61,8 +61,8 @@ function redFlags(flags, decisions) {
     h('div', { class: 'row' }, h('h3', {}, f.title), f.critical ? badge('critical', 'bad') : badge('caution', 'warn'),
       decisions.get(f.id) ? badge(`${decisions.get(f.id).decision} by the supervisor`, decisions.get(f.id).decision === 'confirmed' ? 'bad' : 'neutral') : null),
     decisions.get(f.id)?.comment ? h('p', { class: 'prewrap' }, `Supervisor: “${decisions.get(f.id).comment}”`) : null,
-    h('blockquote', {}, `“${f.quote}”`), h('span', { class: 'muted' }, `turn ${f.seq}`),
-    h('p', {}, f.why))));
+    f.quote ? h('blockquote', {}, `“${f.quote}”`) : null, h('span', { class: 'muted' }, `turn ${f.seq}`),
+    f.why ? h('p', {}, f.why) : null)));
 }
 
 function reviewSection(r) {
@@ -81,6 +81,7 @@ export function evaluationReport(ev) {
   const decisions = new Map((ev.review?.red_flags || []).map((d) => [d.id, d]));
   return [
     ev.review ? reviewSection(ev.review) : null,
+    ev.transcript_purged ? notice('The transcript of this attempt was removed by the retention policy: the scores, ratings and red flags are kept, the quotes and feedback are not.', 'info') : null,
     h('section', { class: 'card score', 'aria-labelledby': 'score-h' },
       h('h2', { id: 'score-h' }, 'Overall'),
       h('div', { class: 'big' }, `${score}`, h('span', { class: 'muted' }, ' / 100')),

@@ -65,7 +65,7 @@ function flagFieldset(f, i, previous) {
   const decided = previous?.decision || 'confirmed';
   return h('fieldset', { class: 'card stack flag' },
     h('legend', {}, `Red flag: ${f.title}`, f.critical ? ' (critical)' : ''),
-    h('blockquote', {}, `“${f.quote}” (turn ${f.seq})`), h('p', {}, f.why),
+    f.quote ? h('blockquote', {}, `“${f.quote}” (turn ${f.seq})`) : null, f.why ? h('p', {}, f.why) : null,
     h('div', { class: 'check' }, h('input', { type: 'radio', id: `flag-c-${i}`, name: `flag:${f.id}`, value: 'confirmed', checked: decided === 'confirmed' }), h('label', { for: `flag-c-${i}` }, 'Confirm')),
     h('div', { class: 'check' }, h('input', { type: 'radio', id: `flag-d-${i}`, name: `flag:${f.id}`, value: 'dismissed', checked: decided === 'dismissed' }), h('label', { for: `flag-d-${i}` }, 'Dismiss')),
     h('label', { for: `flag-comment-${i}` }, 'Comment (optional)'),
@@ -103,7 +103,7 @@ export async function reviewView({ main, params, signal }) {
     api('GET', `/v1/sessions/${encodeURIComponent(id)}/evaluation`, { signal }).catch((err) => err),
     get(`/v1/sessions/${encodeURIComponent(id)}/evaluation/revisions`, { signal }).catch(() => ({ items: [] })),
   ]);
-  const left = h('section', { 'aria-labelledby': 'rt-h', class: 'stack' }, h('h2', { id: 'rt-h' }, 'Transcript'), transcriptList(transcript.turns));
+  const left = h('section', { 'aria-labelledby': 'rt-h', class: 'stack' }, h('h2', { id: 'rt-h' }, 'Transcript'), transcriptList(transcript.turns, transcript.transcript_purged));
   let right;
   if (evRes instanceof Error || evRes.status !== 200) {
     right = h('section', { class: 'stack' }, evRes instanceof Error ? errorBox(evRes, 'No evaluation to review.') : notice('The evaluation is not ready yet: come back when it is written.'));
