@@ -17,6 +17,7 @@ import yaml
 
 from core.scenarios.schema import Examples
 from core.semantic import ExampleSet, similarity
+from evaluation.text import content_stems
 
 SIMILAR = 0.6  # nearest example at least this close (0.5 let a set-6 gaming file pass)
 MARGIN = 0.04  # and this much closer than the nearest near miss
@@ -67,7 +68,7 @@ def find(examples: ExampleSet, text: str, context: str | None = None) -> Found |
         return None
     near, score, example = nearest(examples, text)
     if near < SIMILAR:
-        return None
+        return _said_alike(examples, text)
     if score >= MARGIN:
         return Found(near, score, example)
     if context:
@@ -131,3 +132,23 @@ def rivalled(found: Found, text: str, rivals: Sequence[ExampleSet]) -> bool:
 
 def close_to(text: str, wordings: tuple[str, ...] | list[str], threshold: float = SAYS) -> bool:
     return any(similarity(text, w) >= threshold for w in wordings)
+
+
+LEXICAL_FLOOR = 0.3
+LEXICAL_SHARE = 0.5
+
+
+def _said_alike(examples: ExampleSet, text: str) -> Found | None:
+    """An example said in other words that static embeddings rate low: the sentence shares at
+    least two content words and half of the example's own, and is still nearer the examples than
+    the near misses."""
+    mine = content_stems(text)
+    for i, example in enumerate(examples.positive):
+        theirs = content_stems(example)
+        shared = mine & theirs
+        if len(shared) >= 2 and len(shared) >= LEXICAL_SHARE * len(theirs):
+            score = examples.closeness(text)
+            near = examples.best_positive(text)[1]
+            if score >= MARGIN and near >= LEXICAL_FLOOR:
+                return Found(near, score, examples.positive[i])
+    return None

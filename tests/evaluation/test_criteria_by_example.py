@@ -10,6 +10,7 @@ from core.contracts.evaluation import Evaluation
 from core.scenarios.schema import ScenarioDoc
 from core.scenarios.validate import publish_problems
 from evaluation.conversation import read_conversation
+from evaluation.meaning import example_set, find
 from tests.evaluation_helpers import LIBRARY, C, T, score, turns
 
 CRISIS = "suicide-risk-assessment"
@@ -95,3 +96,26 @@ def test_a_draft_names_what_it_lacks_before_publishing() -> None:
     # an id the library does not have is not an unfinished draft: it does not parse at all
     with pytest.raises(ValidationError, match="rubric.red_flags"):
         ScenarioDoc.model_validate({"slug": "draft-two", "rubric": {"red_flags": ["no_such_flag"]}})
+
+
+def test_an_example_said_in_other_words_is_found_where_embeddings_rate_it_low() -> None:
+    """Static embeddings put "we have about fifty minutes" far from "The session is about fifty
+    minutes."; sharing the example's own words, and nearer it than its near misses, it counts.
+    Sharing words with a near miss does not."""
+    framing = example_set(
+        ("The session is about fifty minutes.", "Let me explain how this works."),
+        ("How does the exam work?", "Your time is valuable, so let's be quick."),
+    )
+    assert find(framing, "I'm Priya, and we have about fifty minutes.") is not None
+    assert find(framing, "How does the chemistry exam work for you?") is None
+    assert find(framing, "Let's be quick, your time is valuable.") is None
+
+
+def test_framing_said_plainly_counts_for_the_welcome_criterion() -> None:
+    evaluation = score("anxious-college-student", turns(
+        (C, "Hi. Um, sorry, I've never been to one of these."),
+        (T, "No need to be sorry. I'm Priya, and we have about fifty minutes. It's private "
+            "between the two of us, unless I believed you were in danger."),
+        (C, "Okay. My parents don't know I came."),
+    ))  # fmt: skip
+    assert rating(evaluation, "welcome_and_frame") != "not_met"
