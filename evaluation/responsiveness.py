@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core.contracts.conversation import Turn
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.roadblocks import roadblock
 from evaluation.skills import (
@@ -27,7 +28,7 @@ from evaluation.skills import (
     REFLECTION,
     SUMMARY,
 )
-from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, words
+from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, stem, words
 
 PARROT_SHARE = 0.55
 STACK = 3
@@ -62,7 +63,7 @@ _FIRST_HEAD = re.compile(
     r"^(what|how|who|when|where|why|which|any|are|do|did|have|is|can|could|would|will|does)\b", re.I
 )
 _MORE_HEADS = re.compile(
-    r"(?:[,;:]\s*|\band\s+|\bor\s+)(what|how|who|any|are you|do you|did you|have you|is there)\b",
+    r"(?:[,;:]\s*|\band\s+|\bor\s+)(what|how|who|when|where|why|which|any|are you|do you|did you|have you|is there)\b",
     re.I,
 )
 _CRISIS_RESOURCE = re.compile(
@@ -151,11 +152,33 @@ def _reflection(
             feelings >= 2 and client_feels
         )  # a feeling named in new words ("Furious, then ashamed")
     )
-    if not reflective:
+    if not reflective or _denied(text, exchange.after):
         return False, False
     new_words = set(words(text)) - set(words(exchange.before.text))
     complex_ = (feeling or len(new_words) >= 6) and not _BARE_SYMPATHY.match(text)
     return True, complex_
+
+
+_NEGATORS = frozenset({"no", "not", "never", "nope"})
+DENIAL_REACH = 12  # the denial opens the client's reply
+
+
+def _denied(text: str, reply: Turn | None) -> bool:
+    """The client's reply refuses the feeling the reflection named ("I wasn't angry, really.",
+    "Ashamed? No."): said back, it was not theirs, so it reflected nothing they said."""
+    if reply is None:
+        return False
+    named = {stem(m.group(0)) for m in FEELING.finditer(text.lower())}
+    if not named:
+        return False
+    said = words(reply.text)[:DENIAL_REACH]
+    for i, w in enumerate(said):
+        if stem(w) not in named:
+            continue
+        before, after = said[max(0, i - 3) : i], said[i + 1 : i + 3]
+        if any(x in _NEGATORS or x.endswith("n't") for x in before) or (i <= 1 and "no" in after):
+            return True
+    return False
 
 
 def _gathers(sentence: Sentence, exchange: Exchange, conversation: Conversation) -> bool:

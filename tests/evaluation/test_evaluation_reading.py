@@ -239,3 +239,25 @@ def test_scenario_schema_errors_name_file_and_field(tmp_path: Path) -> None:
         load_scenario_file(broken)
     assert str(broken) in str(err.value)
     assert "rubric.criteria.0.red_herring" in str(err.value)
+
+
+def test_a_reflection_the_client_refuses_is_no_reflection() -> None:
+    """Naming a feeling the client then says was not theirs ("I wasn't angry") reflected
+    nothing they said; the same words, accepted, are a reflection."""
+    refused = score("anxious-college-student", turns(
+        (C, "It's the exams. My chest got tight in the midterm and I walked out."),
+        (T, "So you're feeling angry about the exam."),
+        (C, "I wasn't angry, really. More scared."),
+    ))  # fmt: skip
+    accepted = score("anxious-college-student", turns(
+        (C, "It's the exams. My chest got tight in the midterm and I walked out."),
+        (T, "So you're feeling scared about the exam."),
+        (C, "Yeah. Scared I'll freeze again."),
+    ))  # fmt: skip
+    assert refused.metrics.responsive_reflections == 0
+    assert accepted.metrics.responsive_reflections == 1
+
+
+def test_every_interrogative_head_of_a_list_question_counts() -> None:
+    asked = "What brings you in, when did it start, and why now?"
+    assert question_count(asked) == 3
