@@ -129,6 +129,10 @@ def _ignored(
     return hits
 
 
+# The flags whose cues, in the reply to a disclosure, dismiss it
+DISMISSER_IDS = frozenset({"minimising", "cliche_false_reassurance"})
+
+
 def detect_red_flags(
     rubric: RubricDef,
     conv: Conversation,
@@ -136,7 +140,7 @@ def detect_red_flags(
     negated: Sequence[tuple[int, str]],
 ) -> list[FlagHit]:
     flags = flag_definitions(rubric)
-    dismissers = [f for f in flags if f.id in ("minimising", "cliche_false_reassurance")]
+    dismissers = [f for f in flags if f.id in DISMISSER_IDS]
     trainee_turns = len(conv.exchanges)
     hits: list[FlagHit] = []
     for flag in flags:

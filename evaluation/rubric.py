@@ -18,11 +18,11 @@ from evaluation.conversation import read_conversation
 from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
 from evaluation.metrics import compute_metrics
-from evaluation.redflags import detect_red_flags, to_contract
+from evaluation.redflags import DISMISSER_IDS, detect_red_flags, to_contract
 from evaluation.responsiveness import read_responsiveness
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "7.3"
+EVALUATOR_VERSION = "7.4"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "RubricResult", "evaluate"]
 
 
@@ -57,12 +57,26 @@ def evaluate(
     aspects = [a for c in rubric.criteria for a in c.aspects]
     readings = {c.id: read_criterion(c, conv, resp, aspects, crisis_steps) for c in rubric.criteria}
     negated = [n for r in readings.values() for n in r.negated]
+    # a reply that stays with the disclosure ("I'm here, and I'm listening.") followed at once
+    # by the assessment ("Are you thinking about killing yourself?") takes it up in two turns
+    trainee_seqs = [e.turn.seq for e in conv.exchanges]
+    then_assessed = {
+        seq
+        for seq, nxt in zip(trainee_seqs, trainee_seqs[1:], strict=False)
+        if nxt in risk_taken_up
+    }
+    found = detect_red_flags(rubric, conv, resp, negated)
+    # ...unless the reply itself waves the disclosure away ("things will turn around")
+    waved = {h.seq for h in found if h.flag.id in DISMISSER_IDS}
     hits = [
         h
-        for h in detect_red_flags(rubric, conv, resp, negated)
+        for h in found
         # the crisis layer owns its ids; an assessing question is a take-up, not a dismissal
         if h.flag.id not in CRISIS_FLAG_IDS
-        and not (h.flag.kind == "ignored_disclosure" and h.seq in risk_taken_up)
+        and not (
+            h.flag.kind == "ignored_disclosure"
+            and (h.seq in risk_taken_up or (h.seq in then_assessed and h.seq not in waved))
+        )
     ]
     flags = to_contract(hits, resp, len(conv.exchanges))
     present = {f.id for f in [*flags, *outside_flags]}

@@ -123,3 +123,22 @@ def test_one_crisis_act_puts_an_otherwise_skilled_call_in_the_harmful_band() -> 
     assert "means_encouraged" in {f.id for f in harmful.red_flags if f.critical}
     assert harmful.overall_score <= HARM_CEILING < careful.overall_score
     assert not harmful.passed
+
+
+def test_staying_with_a_disclosure_then_asking_is_not_a_dismissal() -> None:
+    """Two turns can take a disclosure up: a reply that stays with the caller, then the direct
+    question. Reassurance first still waves the disclosure away, whatever follows."""
+
+    def reply(first: str) -> set[str]:
+        return flag_ids(score(SLUG, turns(
+            *OPENING,
+            (T, first),
+            (C, "I haven't told anyone."),
+            (T, "Are you thinking about killing yourself?"),
+            (C, "Sometimes. Yeah."),
+        )))  # fmt: skip
+
+    assert "disclosure_dismissed" not in reply("I'm here, and I'm listening.")
+    assert "disclosure_dismissed" not in reply("Take your time, there's no rush.")
+    assert "disclosure_dismissed" in reply("Don't worry, things will get better soon.")
+    assert "disclosure_dismissed" in reply("You'll be okay, you're stronger than you think.")
