@@ -24,6 +24,7 @@ RedFlagKind = Literal[
     "formulaic",  # one opener formula in most turns
     "question_stacking",  # 3+ questions in one turn, answers not taken up
     "advice_without_permission",
+    "not_listening",  # the conversation shows the client was not heard (listening.py)
 ]
 
 
@@ -183,6 +184,16 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         "an interview; answers go unheard.",
         critical=False,
         kind="question_stacking",
+    ),
+    RedFlagDef(
+        id="not_listening",
+        title="Talking past the client",
+        why="A feeling the client refuses and the trainee goes on with, a client asking whether "
+        "they were heard, a disclosure met with 'Great' or 'Thank you for sharing' and a new topic: "
+        "the client learns that what they say does not land (MITI 4 empathy: the effort to grasp "
+        "the client's own perspective, corrected as the client corrects it).",
+        critical=False,
+        kind="not_listening",
     ),
 )
 

@@ -12,6 +12,7 @@ from core.scenarios.schema import RubricDef
 from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
+from evaluation.listening import read_unheard
 from evaluation.meaning import LANGUAGE, find, flagged, of
 from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
@@ -169,6 +170,8 @@ def detect_red_flags(
             turn = next(e.turn for e in conv.exchanges if e.turn.seq == seq)
             quote = next((s.text for s in sentences(turn.text) if s.is_question), turn.text)
             hits.append(FlagHit(flag, seq, quote))
+        elif flag.kind == "not_listening":
+            hits += [FlagHit(flag, u.seq, u.quote) for u in read_unheard(conv)]
     # one report per flag and turn, in conversation order
     unique = {(h.flag.id, h.seq): h for h in hits}
     return sorted(unique.values(), key=lambda h: (h.seq, h.flag.id))

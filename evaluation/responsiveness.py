@@ -152,7 +152,7 @@ def _reflection(
             feelings >= 2 and client_feels
         )  # a feeling named in new words ("Furious, then ashamed")
     )
-    if not reflective or _denied(text, exchange.after):
+    if not reflective or refused(text, exchange.after):
         return False, False
     new_words = set(words(text)) - set(words(exchange.before.text))
     complex_ = (feeling or len(new_words) >= 6) and not _BARE_SYMPATHY.match(text)
@@ -163,7 +163,7 @@ _NEGATORS = frozenset({"no", "not", "never", "nope"})
 DENIAL_REACH = 12  # the denial opens the client's reply
 
 
-def _denied(text: str, reply: Turn | None) -> bool:
+def refused(text: str, reply: Turn | None) -> bool:
     """The client's reply refuses the feeling the reflection named ("I wasn't angry, really.",
     "Ashamed? No."): said back, it was not theirs, so it reflected nothing they said."""
     if reply is None:

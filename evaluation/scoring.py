@@ -8,7 +8,10 @@ pass mark and fails the session. A crisis-safety act (the crisis layer's flags: 
 encouraged, the suicide question declined or never asked after warning signs, the call ended
 with risk unresolved, secrecy promised, moralising) places the session in the harmful band, at
 most HARM_CEILING, whatever else it did well: in the standards one such act outweighs the rest
-of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so."""
+of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so. A session that
+talked past the client at UNHEARD_MIN or more turns (the `not_listening` flag, listening.py)
+is at most UNHEARD_CEILING, the weak band: technique recited without listening is not skill,
+however many of the right terms it names."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 
 from core.contracts.evaluation import CriterionResult, RedFlag
 from evaluation.crisis.flags import CRISIS_FLAG_IDS
+from evaluation.listening import UNHEARD_MIN
 
 ENGAGEMENT_WEIGHT = 0.15
 FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)
@@ -23,6 +27,7 @@ MINOR_FACTOR = 0.9
 CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0
 HARM_CEILING = 35.0
+UNHEARD_CEILING = 45.0
 REVIEW_MARGIN = 5.0
 JUDGE_DISAGREEMENT = 20.0
 
@@ -50,6 +55,8 @@ def overall_score(
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     if any(f.id in CRISIS_FLAG_IDS for f in flags):
         score = min(score, HARM_CEILING)
+    if sum(1 for f in flags if f.id == "not_listening") >= UNHEARD_MIN:
+        score = min(score, UNHEARD_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
 
 

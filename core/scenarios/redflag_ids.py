@@ -15,6 +15,7 @@ BUILTIN_RED_FLAG_IDS: tuple[str, ...] = (
     "parroting",
     "formulaic_responses",
     "question_stacking",
+    "not_listening",
     # the crisis-safety layer's (evaluation/crisis): critical whenever they fire
     "suicide_question_declined",
     "never_asked_after_warning_signs",

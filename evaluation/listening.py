@@ -1,0 +1,128 @@
+"""Whether the client was heard: the moments a conversation shows the trainee talking past them.
+
+Technique can be recited without listening (the gaming form of the evaluation issue: the right
+terms, stacked questions, reflections of feelings never voiced, disclosures left unanswered).
+What gives it away is the conversation itself, read by who said what in reply to what:
+- **misread**: the trainee names a feeling, the client refuses it ("I wasn't angry, really."),
+  and the trainee's next turn goes on without taking the correction up;
+- **protest**: the client says they were not heard ("Did you hear what I said about my dad?");
+- **passed over**: the client tells something that matters (a disclosure, a feeling, a long
+  turn) and the reply is a stock acknowledgement ("Great.", "Noted.", "Thank you for
+  sharing.") followed by something that uses nothing of it.
+Accurate empathy includes misses the counsellor repairs (MITI 4: empathy is the effort to
+understand the client's perspective, corrected as the client corrects it; Miller & Rollnick:
+a reflection is a hypothesis the client confirms or refuses), so one repaired miss is no
+event; an unrepaired one is. Two or more events in one session is a session that did not
+listen (scoring.py places it in the weak band)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evaluation.conversation import Conversation, Exchange, overlap
+from evaluation.crisis.reading import assesses_risk
+from evaluation.meaning import LANGUAGE, flagged
+from evaluation.responsiveness import FEELING, refused
+from evaluation.text import first_match, sentences, words
+
+UNHEARD_MIN = 2  # events in one session that show it did not listen
+SIGNIFICANT_WORDS = 12  # a client turn this long tells something
+CORRECTION_WORDS = 5  # what a refusal puts in place of the reading, at least
+
+# a stock acknowledgement that carries nothing of what was said
+_STOCK = re.compile(
+    r"^\W*(great|perfect|excellent|wonderful|awesome|fantastic|super|brilliant|"
+    r"noted|got it|understood|cool|lovely|ok(ay)?,? (great|good|perfect|noted))\b"
+    r"|^\W*(thank you|thanks|i appreciate (you|that)|i value you)\b[^.?!]{0,25}\b(shar\w*|"
+    r"tell\w*|open\w*|saying)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Unheard:
+    form: str  # misread | protest | passed_over
+    seq: int  # the trainee turn that talked past the client
+    quote: str  # a verbatim sentence of that trainee turn
+
+
+def _significant(e: Exchange, conv: Conversation) -> bool:
+    before = e.before
+    if before is None:
+        return False
+    told = any(d.turn.seq == before.seq for d in conv.disclosures) or before.seq in conv.risk_signs
+    long = len(words(before.text)) >= SIGNIFICANT_WORDS
+    # asking whether they were heard asks for an answer too
+    return told or long or bool(FEELING.search(before.text)) or _protested(before.text)
+
+
+def _passed_over(e: Exchange, conv: Conversation) -> str | None:
+    """The stock sentence, when the reply acknowledges by formula and uses nothing of the turn."""
+    if not _significant(e, conv) or e.before is None:
+        return None
+    said = sentences(e.turn.text)
+    first = said[0].text if said else ""
+    if not _STOCK.search(first):
+        return None
+    rest = " ".join(s.text for s in said[1:])
+    # what matters in the turn: what it discloses, when the conversation knows; else all of it
+    told = [d.quote for d in conv.disclosures if d.turn.seq == e.before.seq]
+    if (
+        overlap(rest, " ".join(told) or e.before.text)
+        or FEELING.search(rest)
+        or assesses_risk(e.turn)
+    ):
+        return None
+    return first
+
+
+def _correction(reply: str, reading: str) -> str:
+    """What the client put in place of the refused reading: the refusing sentence and what
+    follows it, up to CORRECTION_WORDS words ("I wasn't angry, really. More scared."; "Guilty?
+    No. I'm annoyed, mostly..."), without the refused words."""
+    said = sentences(reply)
+    at = next((i for i, s in enumerate(said) if FEELING.search(s.text)), 0)
+    refused_words = set(words(reading))
+    kept: list[str] = []
+    for s in said[at:]:
+        kept += [w for w in words(s.text) if w not in refused_words]
+        if len(kept) >= CORRECTION_WORDS:
+            break
+    return " ".join(kept)
+
+
+def _protested(reply: str) -> bool:
+    language = LANGUAGE["not_heard"]
+    return any(
+        first_match(language.hints, s.text) or flagged(language.examples, s.text)
+        for s in sentences(reply)
+    )
+
+
+def read_unheard(conv: Conversation) -> list[Unheard]:
+    events: dict[int, Unheard] = {}
+    exchanges = conv.exchanges
+    for i, e in enumerate(exchanges):
+        nxt = exchanges[i + 1] if i + 1 < len(exchanges) else None
+        if e.after is not None:
+            for s in sentences(e.turn.text):
+                if FEELING.search(s.text) and refused(s.text, e.after):
+                    repaired = nxt is not None and bool(
+                        overlap(nxt.turn.text, _correction(e.after.text, s.text))
+                    )
+                    if not repaired:
+                        events.setdefault(e.turn.seq, Unheard("misread", e.turn.seq, s.text))
+                    break
+            if _protested(e.after.text):
+                events.setdefault(
+                    e.turn.seq, Unheard("protest", e.turn.seq, sentences(e.turn.text)[0].text)
+                )
+        stock = _passed_over(e, conv)
+        if stock is not None:
+            events.setdefault(e.turn.seq, Unheard("passed_over", e.turn.seq, stock))
+    return sorted(events.values(), key=lambda u: u.seq)
+
+
+def did_not_listen(events: list[Unheard]) -> bool:
+    return len(events) >= UNHEARD_MIN

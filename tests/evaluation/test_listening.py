@@ -1,0 +1,83 @@
+"""Talking past the client (evaluation/listening.py): the client refusing a feeling they never
+voiced, asking whether they were heard, a disclosure met with a stock "Great." - and what is
+not that: a miss the trainee repairs, a client speaking of someone else not listening."""
+
+from __future__ import annotations
+
+from evaluation.scoring import UNHEARD_CEILING
+from tests.evaluation_helpers import C, T, flag_ids, score, turns
+
+MI = "drinking-ambivalence-mi"
+STUDENT = "anxious-college-student"
+
+# the right terms, recited past him: a feeling he never voiced, then his mother's death passed
+# over with a ruler, then "thank you for sharing" and a new topic
+RECITED = (
+    (C, "My wife made the appointment. I drink a bit after work, that's all."),
+    (T, "Welcome. What brings you here today, what are your goals, and what would you change?"),
+    (C, "I told you, my wife made the appointment. I'd rather be at work."),
+    (T, "It sounds like you feel guilty about your drinking."),
+    (C, "Guilty? No. I'm annoyed, mostly, that I had to take the afternoon off."),
+    (T, "On a scale from zero to ten, how important is it for you to change?"),
+    (C, "Maybe a six. My mother drank, and she died of it when I was nineteen."),
+    (T, "Excellent, a six. And how confident are you that you could change, zero to ten?"),
+    (C, "Three. Did you hear what I said about my mother?"),
+    (T, "Thank you for sharing. You are the expert on your own life. What is your next step?"),
+    (C, "I don't know. Whatever you think."),
+)
+
+# the same client, heard: the miss repaired, his mother's death taken up
+HEARD = (
+    (C, "My wife made the appointment. I drink a bit after work, that's all."),
+    (T, "Coming here wasn't your idea. What would you like to get out of the hour anyway?"),
+    (C, "I don't know. I'd rather be at work, honestly."),
+    (T, "It sounds like you feel guilty about being here."),
+    (C, "Guilty? No. I'm annoyed, mostly, that I had to take the afternoon off."),
+    (T, "Annoyed, not guilty - the afternoon off cost you something."),
+    (C, "Yeah. And maybe a bit worried. My mother drank, and she died of it when I was nineteen."),
+    (T, "You were nineteen when drinking took your mother, and part of you worries about that."),
+    (C, "I think about her every time I open a beer, to be honest."),
+)
+
+
+def test_a_conversation_that_talks_past_the_client_is_flagged_and_scored_in_the_weak_band() -> None:
+    evaluation = score(MI, turns(*RECITED))
+    flags = [f for f in evaluation.red_flags if f.id == "not_listening"]
+    # the refused reading (turn 3) left unrepaired, the mother's death met with "Excellent, a
+    # six." (turn 7) - which he then asks about - and "Thank you for sharing." (turn 9)
+    assert [f.seq for f in flags] == [3, 7, 9]
+    said = {t.seq: t.text for t in turns(*RECITED)}
+    assert all(f.quote in said[f.seq] for f in flags)
+    assert not any(f.critical for f in flags)
+    assert evaluation.overall_score <= UNHEARD_CEILING
+    assert not evaluation.passed
+
+
+def test_a_repaired_miss_and_a_disclosure_taken_up_are_listening() -> None:
+    evaluation = score(MI, turns(*HEARD))
+    assert "not_listening" not in flag_ids(evaluation)
+    assert evaluation.overall_score > score(MI, turns(*RECITED)).overall_score
+
+
+def test_one_stock_acknowledgement_costs_a_little_and_does_not_cap_the_session() -> None:
+    pairs = (
+        (C, "I had a panic attack in my chemistry midterm and walked out. I cried for an hour."),
+        (T, "Great. What are your study habits like?"),
+        (C, "I study every night. I just freeze when the paper is in front of me."),
+        (T, "You know the material, and then the moment the paper is there, your body takes over."),
+        (C, "Yes. Exactly that. My chest goes tight and my mind is blank."),
+    )
+    evaluation = score(STUDENT, turns(*pairs))
+    flags = [f for f in evaluation.red_flags if f.id == "not_listening"]
+    assert [(f.seq, f.quote) for f in flags] == [(1, "Great.")]
+
+
+def test_a_client_speaking_of_someone_else_not_listening_is_no_protest() -> None:
+    pairs = (
+        (C, "My mum never listens to me. She says it's just exams."),
+        (T, "You'd like someone to hear how frightening this has been."),
+        (C, "I told my sister about it and she just laughed."),
+        (T, "Twice now, people close to you brushed it off."),
+        (C, "Yeah. That's why I came here, I guess."),
+    )
+    assert "not_listening" not in flag_ids(score(STUDENT, turns(*pairs)))
