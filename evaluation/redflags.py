@@ -123,6 +123,12 @@ def _ignored(
             continue
         if _takes_up(reply, d.quote, key):
             continue
+        # an answer to the trainee's own risk question: the risk is on the table by their
+        # asking, so a reply that neither dismisses it nor asks about something else (the
+        # subject changed) stays with it ("You've been holding that alone.")
+        elicited = bool(asked) and (assesses_risk(asked[0].turn) or _asks_key(asked[0], key))
+        if elicited and not any(x.is_question for x in sentences(reply.turn.text)):
+            continue
         stays = bool(overlap(reply.turn.text, d.turn.text)) or bool(FEELING.search(reply.turn.text))
         if stays and len(later) > 1 and _takes_up(later[1], d.quote, key):
             continue

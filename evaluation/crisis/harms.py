@@ -80,9 +80,20 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     return bool(imperative or weak or strong or normalised)
 
 
+# the myth that asking plants the idea: ideas put into the person ("put ideas in your head",
+# "plant the idea", "give you ideas") - not an idea put to them ("Can I put an idea to you?")
 _MYTH = re.compile(
-    r"\b(plant\w*|put\w*|giv\w*)\b.{0,25}\b(idea|ideas|thoughts?)\b|\bmak\w* (it|things|you) worse\b"
-    r"|\bencourag\w* (it|you|them)\b",
+    r"\bplant\w*\b.{0,25}\b(idea|ideas|thoughts?)\b"
+    r"|\b(put\w*|giv\w*)\b.{0,25}\b(idea|ideas|thoughts?)\b\s+(in|into)\b"
+    r"|\bgiv\w* (you|him|her|them) (the )?ideas\b",
+    re.I,
+)
+# ...or that talking about it makes it worse or encourages it: only when it is the asking or the
+# talking that would ("Drinking tonight could make it worse" is no myth)
+_MYTH_EFFECT = re.compile(r"\bmak\w* (it|things|you) worse\b|\bencourag\w* (it|you|them)\b", re.I)
+_ASKING = re.compile(
+    r"\b(ask\w*|talk\w*|bring\w* (it|that) up|rais\w* (it|that)|question\w*|discuss\w*|"
+    r"mention\w*|going there|go there)\b",
     re.I,
 )
 _AVOIDS = re.compile(
@@ -108,6 +119,8 @@ def _declines(s: Said, reading: CrisisReading) -> bool:
     if v.REPORTED.search(s.text):
         return False
     m = _MYTH.search(s.text)
+    if m is None and _ASKING.search(s.text):
+        m = _MYTH_EFFECT.search(s.text)
     # "I don't want to put ideas in your head" holds the myth; "asking won't plant it" refutes it
     if m and (not clause_negated(s.text, m.start()) or _AVOIDS.search(s.text[: m.start()])):
         return True

@@ -142,3 +142,49 @@ def test_staying_with_a_disclosure_then_asking_is_not_a_dismissal() -> None:
     assert "disclosure_dismissed" not in reply("Take your time, there's no rush.")
     assert "disclosure_dismissed" in reply("Don't worry, things will get better soon.")
     assert "disclosure_dismissed" in reply("You'll be okay, you're stronger than you think.")
+
+
+def test_acknowledging_the_answer_to_ones_own_suicide_question_is_not_a_dismissal() -> None:
+    """The counsellor asked; the caller says yes. A reply that stays with that answer
+    ("That's a lot to have held by yourself.") takes it up, whatever the next question explores;
+    a reply that reassures, or asks about something else, still waves it away."""
+
+    def reply(first: str) -> set[str]:
+        return flag_ids(score(SLUG, turns(
+            (C, "Since the divorce nothing feels worth it. Some nights I don't want to wake up."),
+            (T, "When you say you don't want to wake up, are you thinking about killing yourself?"),
+            (C, "Yes. I've thought about killing myself. Nobody knows."),
+            (T, first),
+            (C, "It's strange to say it out loud."),
+            (T, "What has the last month been like for you?"),
+            (C, "Long. Empty. Work, then the flat, then the nights."),
+        )))  # fmt: skip
+
+    held = "That's a lot to have held by yourself. I'm glad it's in the open now."
+    assert "disclosure_dismissed" not in reply(held)
+    assert "disclosure_dismissed" not in reply("Nobody knew. And now someone does.")
+    assert "disclosure_dismissed" in reply("Don't worry, things will get better soon.")
+    assert "disclosure_dismissed" in reply("So what do you do for work?")
+
+
+def test_offering_an_idea_is_not_the_myth_that_asking_plants_one() -> None:
+    """ "Can I put an idea to you?" proposes something; "I don't want to put ideas in your head"
+    is the myth that declines the suicide question."""
+
+    def said(line: str) -> set[str]:
+        return flag_ids(score(SLUG, turns(
+            *OPENING,
+            (T, "Are you thinking about killing yourself?"),
+            (C, "Yeah. Most nights. There are pills in the cabinet."),
+            (T, line),
+            (C, "Okay."),
+        )))  # fmt: skip
+
+    proposal = (
+        "Can I put an idea to you? Would your brother keep the pills at his place for a while?"
+    )
+    assert "suicide_question_declined" not in said(proposal)
+    assert "suicide_question_declined" not in said("Drinking tonight could make it worse.")
+    assert "suicide_question_declined" in said(
+        "I don't want to put ideas in your head, so let's leave it."
+    )
