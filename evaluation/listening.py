@@ -8,7 +8,11 @@ What gives it away is the conversation itself, read by who said what in reply to
 - **protest**: the client says they were not heard ("Did you hear what I said about my dad?");
 - **passed over**: the client tells something that matters (a disclosure, a feeling, a long
   turn) and the reply is a stock acknowledgement ("Great.", "Noted.", "Thank you for
-  sharing.") followed by something that uses nothing of it.
+  sharing.") followed by something that uses nothing of it;
+- **recited**: the trainee announces a technique by name as a label ("Affirmation: you're a
+  strong person.", "Safety plan: call 988.") - the rubric read aloud at the client.
+A misread is refused in the feeling's own words ("I wasn't angry, really.") or, after a turn
+that only says back (no question to answer), by a bare "No..." ("No, I said my dad.").
 Accurate empathy includes misses the counsellor repairs (MITI 4: empathy is the effort to
 understand the client's perspective, corrected as the client corrects it; Miller & Rollnick:
 a reflection is a hypothesis the client confirms or refuses), so one repaired miss is no
@@ -18,13 +22,17 @@ listen (scoring.py places it in the weak band)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.contracts.conversation import Turn
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, flagged
-from evaluation.responsiveness import FEELING, refused
-from evaluation.text import first_match, sentences, words
+from evaluation.negation import has_negator
+from evaluation.responsiveness import FEELING, is_question, refused
+from evaluation.skills import REFLECTION
+from evaluation.text import LEAD_IN, Sentence, first_match, sentences, words
 
 UNHEARD_MIN = 2  # events in one session that show it did not listen
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
@@ -40,9 +48,26 @@ _STOCK = re.compile(
 )
 
 
+# a reply that opens by refusing what was just said back
+_REFUSAL = re.compile(
+    r"^\W*(no|nope|not really|not exactly|not quite|that's not (it|right|what)|i didn't say)\b",
+    re.I,
+)
+# "No, that's it." / "No, exactly." confirms: nothing to correct
+_CONFIRMS = re.compile(
+    r"^\W*no\W+(that's (it|right|all|about it|everything)|exactly|spot on|you('ve| have) got it"
+    r"|that (covers|sums) it)\b",
+    re.I,
+)
+_LABEL = re.compile(
+    r"^\W*(?:(?:now|ok(?:ay)?|so|next|right),?\s+)?([a-z][a-z' -]{2,40}?)\s*:\s+\S", re.I
+)
+LABEL_SIMILAR = 0.85  # a label this near a technique's name is that name
+
+
 @dataclass(frozen=True)
 class Unheard:
-    form: str  # misread | protest | passed_over
+    form: str  # misread | protest | passed_over | recited
     seq: int  # the trainee turn that talked past the client
     quote: str  # a verbatim sentence of that trainee turn
 
@@ -100,14 +125,53 @@ def _protested(reply: str) -> bool:
     )
 
 
+def _recited(sentence: str) -> bool:
+    """The sentence opens with a technique's name as its label."""
+    m = _LABEL.match(sentence)
+    if m is None:
+        return False
+    label = m.group(1).strip().lower()
+    language = LANGUAGE["technique_names"]
+    return bool(first_match(language.hints, label)) or (
+        language.examples.nearest_positive(label) >= LABEL_SIMILAR
+        and language.examples.closeness(label) > 0
+    )
+
+
+def _says_back(sentence: Sentence) -> bool:
+    """A statement that says the client's experience back (a reflection's form)."""
+    return not is_question(sentence) and bool(
+        REFLECTION.match(LEAD_IN.sub("", sentence.text)) or FEELING.search(sentence.text)
+    )
+
+
+def _refuses(sentence: Sentence, said: Sequence[Sentence], reply: Turn) -> bool:
+    """The reply refuses the reading: in the feeling's own words, or by a bare "No" when the
+    turn asked nothing the "No" could answer."""
+    if FEELING.search(sentence.text) and refused(sentence.text, reply):
+        return True
+    asked = any(is_question(s) for s in said)
+    # "No." to "You're not someone who wants to let family down" agrees with it
+    negative = has_negator(sentence.text)
+    return (
+        not (asked or negative)
+        and _says_back(sentence)
+        and bool(_REFUSAL.match(reply.text) and not _CONFIRMS.match(reply.text))
+    )
+
+
 def read_unheard(conv: Conversation) -> list[Unheard]:
     events: dict[int, Unheard] = {}
     exchanges = conv.exchanges
     for i, e in enumerate(exchanges):
         nxt = exchanges[i + 1] if i + 1 < len(exchanges) else None
+        said = sentences(e.turn.text)
+        recital = next((s.text for s in said if _recited(s.text)), None)
+        if recital is not None:
+            events.setdefault(e.turn.seq, Unheard("recited", e.turn.seq, recital))
         if e.after is not None:
-            for s in sentences(e.turn.text):
-                if FEELING.search(s.text) and refused(s.text, e.after):
+            for s in said:
+                if _refuses(s, said, e.after):
                     repaired = nxt is not None and bool(
                         overlap(nxt.turn.text, _correction(e.after.text, s.text))
                     )

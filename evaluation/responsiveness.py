@@ -139,10 +139,16 @@ def _reflection(
     # unless the feeling named goes back to what the client told before it ("I guess. Maybe."
     # after advice, then "It sounds like that meeting was frightening")
     earlier = " ".join(t.text for t in conversation.client_before(exchange.turn.seq))
+    # a short turn that discloses ("I've got a way to do it.", "...Yes." to the suicide
+    # question) has said something: a feeling named back to it answers the disclosure
+    before_seq = exchange.before.seq
+    disclosed = before_seq in conversation.risk_signs or any(
+        d.turn.seq == before_seq for d in conversation.disclosures
+    )
     said_something = (
         client_feels
         or len(words(exchange.before.text)) >= 5
-        or (feeling and bool(overlap(text, earlier)))
+        or (feeling and (disclosed or bool(overlap(text, earlier))))
     )
     reflective = (
         (opener_based and (shared or ((feeling or len(words(text)) >= 5) and said_something)))

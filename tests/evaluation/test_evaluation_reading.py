@@ -261,3 +261,24 @@ def test_a_reflection_the_client_refuses_is_no_reflection() -> None:
 def test_every_interrogative_head_of_a_list_question_counts() -> None:
     asked = "What brings you in, when did it start, and why now?"
     assert question_count(asked) == 3
+
+
+def test_a_feeling_named_back_to_a_short_disclosure_is_a_reflection() -> None:
+    """"I've thought about pills." says little in words and much in fact: naming the feeling
+    back answers it; the same line after a curt "Fine." reflects nothing."""
+
+    def reflections(client_turn: str) -> int:
+        evaluation = score(
+            "suicide-risk-assessment",
+            turns(
+                (C, "Things are bad. I lost my job and my wife left."),
+                (T, "Are you thinking about killing yourself?"),
+                (C, client_turn),
+                (T, "That must be frightening to think about."),
+                (C, "It is."),
+            ),
+        )
+        return evaluation.metrics.responsive_reflections or 0
+
+    assert reflections("I've thought about pills.") == 1
+    assert reflections("Fine.") == 0

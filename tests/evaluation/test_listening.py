@@ -81,3 +81,67 @@ def test_a_client_speaking_of_someone_else_not_listening_is_no_protest() -> None
         (C, "Yeah. That's why I came here, I guess."),
     )
     assert "not_listening" not in flag_ids(score(STUDENT, turns(*pairs)))
+
+
+# technique names read out as labels, at him rather than with him
+LABELLED = (
+    (C, "I'm only here because my doctor said my liver numbers are off."),
+    (T, "Open question: what do you like about drinking and what do you not like?"),
+    (C, "It helps me switch off. The numbers scared me a bit, I suppose."),
+    (T, "Affirmation: you are a very motivated person."),
+    (C, "I'm not sure about that."),
+    (T, "Summary: you have ambivalence. Next step: cut down."),
+    (C, "Okay, if you say so."),
+)
+
+
+def test_techniques_announced_by_name_are_recited_not_done() -> None:
+    evaluation = score(MI, turns(*LABELLED))
+    flags = [f for f in evaluation.red_flags if f.id == "not_listening"]
+    assert [f.seq for f in flags] == [1, 3, 5]
+    assert flags[1].quote == "Affirmation: you are a very motivated person."
+    assert evaluation.overall_score <= UNHEARD_CEILING
+
+
+def test_a_colon_in_ordinary_speech_is_no_recital() -> None:
+    pairs = (
+        (C, "I've had a few scares. Blackouts, twice this month."),
+        (T, "Here's what I'm hearing: the blackouts frightened you more than you let on."),
+        (C, "Yeah. I couldn't remember driving home."),
+        (T, "One thing I'd like to understand: what went through your mind the next morning?"),
+        (C, "That I could have killed someone."),
+    )
+    assert "not_listening" not in flag_ids(score(MI, turns(*pairs)))
+
+
+def _misread(
+    second_trainee_turn: str, reply: str = "No, I said my dad. He had liver disease."
+) -> tuple[tuple[str, str], ...]:
+    return (
+        (C, "It relaxes me, mostly. My dad's drinking is in the back of my mind."),
+        (T, "So you're angry about the pressure at work."),
+        (C, reply),
+        (T, second_trainee_turn),
+        (C, "I guess."),
+    )
+
+
+def test_a_reading_refused_with_a_bare_no_and_left_unrepaired_is_a_misread() -> None:
+    pairs = _misread("On a scale from zero to ten, how ready are you to cut down?")
+    flags = [f for f in score(MI, turns(*pairs)).red_flags if f.id == "not_listening"]
+    assert [(f.seq, f.quote) for f in flags] == [(1, "So you're angry about the pressure at work.")]
+
+
+def test_a_bare_no_the_trainee_repairs_or_that_agrees_is_no_misread() -> None:
+    repaired = _misread("Your dad, not work - and his liver disease is on your mind.")
+    assert "not_listening" not in flag_ids(score(MI, turns(*repaired)))
+    confirming = _misread("Where would you like to start?", reply="No, that's it. Mostly my dad.")
+    assert "not_listening" not in flag_ids(score(MI, turns(*confirming)))
+    agreeing = (
+        (C, "I missed my niece's birthday because I was hungover. I hated that."),
+        (T, "You're not someone who wants to let your family down."),
+        (C, "No. Never. That's what scares me."),
+        (T, "Where would you like to start?"),
+        (C, "I guess."),
+    )
+    assert "not_listening" not in flag_ids(score(MI, turns(*agreeing)))
