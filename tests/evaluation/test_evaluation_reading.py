@@ -264,7 +264,7 @@ def test_every_interrogative_head_of_a_list_question_counts() -> None:
 
 
 def test_a_feeling_named_back_to_a_short_disclosure_is_a_reflection() -> None:
-    """"I've thought about pills." says little in words and much in fact: naming the feeling
+    """ "I've thought about pills." says little in words and much in fact: naming the feeling
     back answers it; the same line after a curt "Fine." reflects nothing."""
 
     def reflections(client_turn: str) -> int:
