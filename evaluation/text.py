@@ -81,11 +81,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
+_UNDOUBLE = frozenset("bdgmnprt")
+
+
 def stem(word: str) -> str:
+    """A crude stem: "cutting"/"cut", "stopped"/"stop", "worried"/"worries"/"worry" meet."""
     w = word.split("'")[0]
-    for suffix in ("ingly", "ings", "ing", "edly", "ed", "ies", "es", "ly", "s"):
+    for suffix in ("ingly", "ings", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s"):
         if len(w) > len(suffix) + 2 and w.endswith(suffix):
             w = w[: -len(suffix)]
+            if suffix in ("ied", "ies"):
+                w += "y"
+            elif suffix.startswith(("ing", "ed")) and len(w) > 2 and w[-1] == w[-2]:
+                w = w[:-1] if w[-1] in _UNDOUBLE else w
             break
     return w[:6]
 

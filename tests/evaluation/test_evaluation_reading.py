@@ -282,3 +282,17 @@ def test_a_feeling_named_back_to_a_short_disclosure_is_a_reflection() -> None:
 
     assert reflections("I've thought about pills.") == 1
     assert reflections("Fine.") == 0
+
+
+def test_an_answer_taken_up_in_another_form_of_its_words_is_taken_up() -> None:
+    """ "Could cut down maybe." taken up by "You've thought about cutting down." (and "stopped"
+    by "stop", "worries" by "worried"): the open question's answer was used."""
+    conversation = turns(
+        (C, "The doctor mentioned my liver."),
+        (T, "How do you see that?"),
+        (C, "Not great. Could cut down maybe."),
+        (T, "You've thought about cutting down."),
+        (C, "Yeah."),
+    )
+    resp = read_responsiveness(read_conversation(conversation))
+    assert [(m.seq, weight) for m, weight in resp.open_questions] == [(1, 1.0)]
