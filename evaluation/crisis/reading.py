@@ -103,6 +103,17 @@ _NO_FOLLOW_UP = re.compile(
     re.I,
 )
 
+# The safety work put off to another day while the risk is now: "We can figure out storage
+# another day.", "Let's think about it together tomorrow." (not "I'll call you tomorrow").
+_PUT_OFF = re.compile(
+    r"\b(figure (it |this |that )?out|sort (it |this |that )?out|work (it |this |that )?out|"
+    r"think about (it|this|that)|talk about (it|this|that)|deal with (it|this|that)|"
+    r"look at (it|this|that)|storage|the plan|a plan)\b[^.?!]*\b(another|some other|a different) "
+    r"(day|time)\b|\b(figure|sort|work|think|talk|deal)\b[^.?!]*\b(tomorrow|next (week|time|session)"
+    r"|in the morning)\b",
+    re.I,
+)
+
 
 @dataclass
 class CrisisReading:
@@ -316,6 +327,12 @@ def arranges_follow_up(s: Said) -> bool:
 
 def refuses_follow_up(s: Said) -> bool:
     return bool(_NO_FOLLOW_UP.search(s.text))
+
+
+def puts_off(s: Said, reading: CrisisReading) -> bool:
+    """With a means the client disclosed at hand, the work of making it safe is put off to
+    another day (CALM: distance from the means is tonight's work, not a later session's)."""
+    return bool(reading.means_before(s.seq)) and bool(_PUT_OFF.search(s.text))
 
 
 def assesses(s: Said, reading: CrisisReading) -> bool:

@@ -188,3 +188,28 @@ def test_offering_an_idea_is_not_the_myth_that_asking_plants_one() -> None:
     assert "suicide_question_declined" in said(
         "I don't want to put ideas in your head, so let's leave it."
     )
+
+
+def _put_off(reply: str) -> list[tuple[str, int, str]]:
+    evaluation = score(
+        "veteran-firearm-crisis",
+        turns(
+            (C, "Everybody would be better off without me."),
+            (T, "When you say better off, are you thinking about killing yourself?"),
+            (C, "Yeah. Tonight, maybe. The revolver's in the closet, loaded."),
+            (T, reply),
+            (C, "Okay."),
+        ),
+    )
+    return [(f.id, f.seq, f.quote) for f in evaluation.red_flags if f.id == "ended_early"]
+
+
+def test_putting_the_means_work_off_to_another_day_is_ending_it_early() -> None:
+    deferred = "You sound worn out. We can figure out storage another day."
+    assert _put_off(deferred) == [("ended_early", 3, "We can figure out storage another day.")]
+    tomorrow = "Let's not get into that now; we'll talk about it tomorrow."
+    assert [seq for _, seq, _ in _put_off(tomorrow)] == [3]
+
+
+def test_a_follow_up_call_tomorrow_is_not_putting_the_work_off() -> None:
+    assert _put_off("Who could hold the revolver for you tonight? I'll call you tomorrow.") == []
