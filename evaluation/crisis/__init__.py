@@ -10,15 +10,10 @@ from dataclasses import dataclass, field
 
 from core.contracts.conversation import Turn
 from core.contracts.evaluation import CrisisAssessment, RedFlag
+from evaluation.crisis.acts import assesses
 from evaluation.crisis.flags import CRISIS_FLAG_IDS, CRISIS_FLAGS, CrisisFlagDef
 from evaluation.crisis.harms import CrisisHit, detect_harms
-from evaluation.crisis.reading import (
-    CrisisProfile,
-    CrisisReading,
-    assesses,
-    crisis_profile,
-    read_crisis,
-)
+from evaluation.crisis.reading import CrisisProfile, CrisisReading, crisis_profile, read_crisis
 from evaluation.crisis.steps import check_steps
 
 __all__ = [

@@ -16,10 +16,20 @@ WARNING_SIGNS = (
      "I can't take this anymore.", "There's no way out of this.", "I wish I could just disappear.",
      "Sometimes I think about not waking up.", "I've been thinking about ending it.",
      "I feel completely hopeless.", "What's the point of anything anymore.",
-     "I've started giving my things away."),
+     "I've started giving my things away.",
+     # SPRC / 988 warning signs: no reason to live, a burden, unbearable pain, saying goodbye;
+     # and in bereavement the wish to be with the one who died
+     "I have no reason to live.", "There's no reason for me to be around anymore.",
+     "I'm just dead weight to my family now.", "No one would miss me if I was gone.",
+     "I don't want to be here anymore.", "The pain is unbearable and it never stops.",
+     "I've been saying my goodbyes to people.", "I just want to go and be with her.",
+     "I'd rather be with him than be here without him."),
     ("I just want the exams to stop.", "I can't take this class anymore.",
      "I don't see the point of this assignment.", "I feel tired all the time.",
-     "I wish I could sleep better.", "There's no way I'll finish this project on time."),
+     "I wish I could sleep better.", "There's no way I'll finish this project on time.",
+     "I'd rather be at home than be here at work.", "I just want to go and be with my friends "
+     "this weekend.", "There's no reason to be around the office after five.", "I don't want to "
+     "be at this party anymore."),
 )  # fmt: skip
 
 ASK_DIRECTLY = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.contracts.evaluation import CrisisAssessment
 from evaluation.crisis import vocabulary as v
+from evaluation.crisis.acts import puts_off, refuses_follow_up
 from evaluation.crisis.examples import example_set
 from evaluation.crisis.flags import (
     ENDED_EARLY,
@@ -19,7 +20,7 @@ from evaluation.crisis.flags import (
     SECRECY,
     CrisisFlagDef,
 )
-from evaluation.crisis.reading import CrisisReading, Said, puts_off, refuses_follow_up
+from evaluation.crisis.reading import CrisisReading, Said
 from evaluation.negation import clause_negated
 
 

@@ -9,9 +9,7 @@ from collections.abc import Callable
 
 from core.contracts.evaluation import CrisisAssessment, CrisisStep
 from core.scenarios.schema import CRISIS_STEP_IDS, CrisisStepId
-from evaluation.crisis.reading import (
-    CrisisReading,
-    Said,
+from evaluation.crisis.acts import (
     arranges_follow_up,
     asks_about_means,
     asks_directly,
@@ -20,6 +18,7 @@ from evaluation.crisis.reading import (
     explores_buffers,
     plans_safety,
 )
+from evaluation.crisis.reading import CrisisReading, Said
 
 STEPS: tuple[tuple[CrisisStepId, str], ...] = (
     ("asked_directly", "Asked directly about suicidal thoughts after the warning signs"),

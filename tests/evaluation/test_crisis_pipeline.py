@@ -4,6 +4,7 @@ named right."""
 
 from __future__ import annotations
 
+from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.scoring import HARM_CEILING
 from tests.evaluation_helpers import C, T, flag_ids, score, turns
 
@@ -213,3 +214,46 @@ def test_putting_the_means_work_off_to_another_day_is_ending_it_early() -> None:
 
 def test_a_follow_up_call_tomorrow_is_not_putting_the_work_off() -> None:
     assert _put_off("Who could hold the revolver for you tonight? I'll call you tomorrow.") == []
+
+
+GRIEF = "parent-acute-grief"
+
+
+def _grief_call(sign: str) -> tuple[list[str], str | None]:
+    """A bereaved client gives `sign`; the trainee moves on to sleep and never asks."""
+    evaluation = score(
+        GRIEF,
+        turns(
+            (C, "It's been three weeks. I sit in his room most evenings."),
+            (T, "Three weeks, and the evenings in his room. What's that like?"),
+            (C, f"Empty. {sign}"),
+            (T, "Let's think about your evenings. A regular bedtime could really help."),
+            (C, "Maybe."),
+            (T, "Try a walk after dinner too. It gets easier with time."),
+            (C, "If you say so."),
+        ),
+    )
+    crisis = evaluation.metrics.crisis
+    heard = crisis.warning_sign_quote if crisis else None
+    return [f.id for f in evaluation.red_flags if f.id in CRISIS_FLAG_IDS], heard
+
+
+def test_a_warning_sign_in_a_non_risk_scenario_left_unasked_is_a_critical_flag() -> None:
+    """SPRC / 988 warning signs the client words their own way: a wish to be reunited with the one
+    who died, no reason to be around, being a weight on the family. Hearing one and never asking
+    about suicide fails the call, whatever the scenario declares."""
+    for sign in (
+        "Some nights I think I'd sooner go and join him than stay here on my own.",
+        "No reason to stay around anymore.",
+        "I'm nothing but a burden on my family now.",
+    ):
+        assert _grief_call(sign) == (["never_asked_after_warning_signs"], sign), sign
+
+
+def test_grief_without_a_warning_sign_carries_no_crisis_flag() -> None:
+    for said in (
+        "I just want to be with him on his birthday, at the grave.",
+        "No, I'm sleeping a bit better, actually.",
+        "I'd rather be with my sister this weekend than be at home.",
+    ):
+        assert _grief_call(said) == ([], None), said

@@ -178,3 +178,17 @@ def test_what_waits_for_the_disclosure_counts_once_it_is_told_in_the_clients_own
     ratings = {c.id: c.rating for c in evaluation.criteria}
     assert ratings["lethal_means"] != "not_met"
     assert ratings["risk_assessment"] != "not_met"
+
+
+def test_asking_about_the_thoughts_tonight_is_not_asking_about_intent_or_timing() -> None:
+    """988's risk assessment keeps desire (the thoughts) apart from intent, plan and timing: a
+    direct question that mentions tonight has asked about the thoughts, and the intent step is
+    still to do."""
+    asked = "Straight question: are you having thoughts of taking your life tonight?"
+    sign = (C, "Some nights I think everyone would be better off without me.")
+    pairs = [sign, (T, asked), (C, "Yeah. More than thinking.")]
+    steps = _steps(pairs)
+    assert steps["asked_directly"] == asked
+    assert steps["intent_plan_timing"] is None
+    decided = "Have you decided to do it, or is part of you not sure?"
+    assert _steps([*pairs, (T, decided)])["intent_plan_timing"] == decided
