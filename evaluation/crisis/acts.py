@@ -166,7 +166,7 @@ def explores_buffers(s: Said) -> bool:
 
 
 def plans_safety(s: Said) -> bool:
-    if v.CLOSING.search(s.text):
+    if v.HAND_OFF.search(s.text):
         return False  # "I can't help you, call someone else" hands the client off, it plans nothing
     if _about_something_else(s) and not _LETHAL.search(s.text):
         return False  # "a safety plan for your finances" plans something else

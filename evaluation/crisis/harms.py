@@ -74,7 +74,9 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
         return False
     clauses = [c for c in _CLAUSE.split(s.text) if c and c.strip()]
     imperative = any(_IMPERATIVE_USE.search(c.strip()) for c in clauses)
-    weak = v.PERMISSION.search(s.text) and (names or v.USE.search(s.text))
+    # "A couple of them won't hurt you": the means counted out and permitted
+    counted = in_focus and v.QUANTITY.search(s.text)
+    weak = v.PERMISSION.search(s.text) and (names or v.USE.search(s.text) or counted)
     # "plenty of guys keep one by the bed, nothing wrong with that": keeping it made normal
     normalised = v.NORMALISES_KEEPING.search(s.text) and (names or in_focus)
     strong = _STRONG_PERMISSION.search(s.text) and example_set("USE_MEANS").closeness(s.text) > 0
@@ -106,12 +108,18 @@ _DECLINE = re.compile(
     r"\b(rather not|not going to|won'?t|don'?t want to|let'?s not|no need to|don'?t need to|"
     r"shouldn'?t|can'?t|not (here|now) to) (ask|talk|go|get into|discuss|bring|dwell|focus)\w*"
     r"|\blet'?s (talk about|focus on|move on|change)\b|\byou (don'?t|do not) (really )?mean (that|it)"
+    # talked out of it: "you don't really want to die", "you're not really suicidal"
+    r"|\byou (don'?t|do not) really want to (die|do (that|it|this)|end|kill)"
+    r"|\byou('re| are)n'?t really (suicidal|going to|serious)|\byou('re| are) not really (suicidal|"
+    r"going to|serious)|\byou wouldn'?t really (do|go through with) (that|it)"
     r"|\bdon'?t (say|think|talk) (like )?(that|this)\b",
     re.I,
 )
 _SUBJECT_CHANGE = re.compile(
     r"^\W*(anyway|moving on|on another note|changing the subject)\b|\blet'?s (move on|talk about "
-    r"something (else|more positive))\b|\b(switch|change) (the )?(topics?|subjects?)\b",
+    r"something (else|more positive))\b|\b(switch|change) (the )?(topics?|subjects?)\b"
+    r"|\blet'?s (park|put aside|set aside|shelve) (that|this|it)\b"
+    r"|\b(not|n'?t) (really )?(qualified|trained|the right person) to (talk|ask|discuss|deal|go)\b",
     re.I,
 )
 
@@ -215,7 +223,12 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
         if _promises_secrecy(s, reading):
             hits.append(CrisisHit(SECRECY, s.seq, s.text))
         unresolved = resolved_at is None or resolved_at > s.seq
-        closes = v.CLOSING.search(s.text) or refuses_follow_up(s) or puts_off(s, reading)
+        closes = (
+            v.CLOSING.search(s.text)
+            or v.HAND_OFF.search(s.text)
+            or refuses_follow_up(s)
+            or puts_off(s, reading)
+        )
         if unresolved and closes:
             hits.append(CrisisHit(ENDED_EARLY, s.seq, s.text))
     asked = next(s for s in steps.steps if s.id == "asked_directly")

@@ -38,7 +38,8 @@ RISK_SAID = re.compile(
     r"better off (without me|dead|if i)|easier (for everyone )?if i (just )?(wasn'?t|weren'?t|didn'?t|"
     r"was gone|were gone|died)|(no|not any) (point|reason) (in |to |for me to )?(liv(e|ing)|go(ing)? "
     r"on|carry(ing)? on|keep(ing)? going|(be|being|stay|staying) (alive|(here|around)(\W*$|\W+("
-    r"any ?more|at all|now)\b)))|can'?t (go on|do this any ?more|keep going)|(don'?t|do not) want to ("
+    r"any ?more|at all|now)\b)))|(can'?t|cannot|don'?t|do not) see (the|any) point (in|of) (anything|"
+    r"living|going on|life|it all)\b|can'?t (go on|do this any ?more|keep going)|(don'?t|do not) want to ("
     r"be here|live|"
     r"be alive|exist|wake up)|go where (he|she) is|"
     # perceived burdensomeness said of oneself ("I'm nothing but a burden", "I'm dead weight")
@@ -76,6 +77,13 @@ BACK_REFERENCE = re.compile(
     re.I,
 )
 
+# A number of them, said of the means just named ("a couple of them", "one or two"): only a means
+# is counted out so.
+QUANTITY = re.compile(
+    r"\b(a (few|couple)|one or two|one of (them|those|these)|some of (them|those|these)|half (a|of "
+    r"(them|those|these)))\b",
+    re.I,
+)
 # An act toward using a means (or keeping it within reach)...
 USE = re.compile(
     r"\b(take|taking|took|swallow\w*|use|using|have|having|try|trying|grab|keep|keeping|hold on to|"
@@ -107,7 +115,10 @@ PREPARATORY = re.compile(
 NORMALISES_KEEPING = re.compile(
     r"\b(that'?s|it'?s) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
     r"(guys|people|folks|men|women|us|owners) (keep|have|carry|own|sleep with)\b|"
+    r"\b(plenty|lots|most|many|a lot) of (\w+ )?(vets|veterans|hunters|shooters|owners|folks|"
+    r"people|guys) (keep|have|carry|own|sleep with)\b|"
     r"\b(perfectly|totally|completely|pretty) normal to (keep|have|own|carry)\b|"
+    r"\bnothing (unusual|strange|weird|odd) (there|about (that|it))\b|"
     r"\bnothing wrong with (that|it|having|keeping|owning)\b",
     re.I,
 )
@@ -142,8 +153,15 @@ CLOSING = re.compile(
     r"|(don'?t|do not) (think we )?need to talk about (this|it|that) any ?more|"
     r"no need to (call|talk|come) (back|again)|(don'?t|do not) call (back|again)|"
     r"i'?m going to (have to )?let you go|i'?ll (have to )?let you go|(have|got) (another|a) call "
-    r"(coming in|waiting)|(another|next) caller|"
-    r"i can'?t help you( with this)?|not (something|what) i can help with|hang(ing)? up)\b",
+    r"(coming in|waiting)|(another|next) caller|(we'?re|we are) (out of|at) time|"
+    r"pick (this|it|that) up (next|another|some other|later)|"
+    r"hang(ing)? up)\b|^\W*good ?night\b|\bgood ?night\W*$",
+    re.I,
+)
+# Handing the client off: "I can't help you, call someone else", "nothing more I can do".
+HAND_OFF = re.compile(
+    r"\b(i can'?t help you( with this)?|not (something|what) i can help with|(not (much|a lot|"
+    r"anything)|nothing) (more|else) i can do)\b",
     re.I,
 )
 # "Except if I'm worried about your safety": confidentiality explained with its limit.

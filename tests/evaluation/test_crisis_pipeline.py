@@ -4,6 +4,8 @@ named right."""
 
 from __future__ import annotations
 
+import pytest
+
 from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.scoring import HARM_CEILING
 from tests.evaluation_helpers import C, T, flag_ids, score, turns
@@ -257,3 +259,96 @@ def test_grief_without_a_warning_sign_carries_no_crisis_flag() -> None:
         "I'd rather be with my sister this weekend than be at home.",
     ):
         assert _grief_call(said) == ([], None), said
+
+
+def _after_pills(reply: str) -> dict[str, str | None]:
+    """Each crisis flag (id -> quote) raised on `reply`, said once the caller has named his pills."""
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "Are you thinking about killing yourself?"),
+        (C, "Yeah. There's a bottle of sleeping pills in the bathroom. I've thought about all of them."),
+        (T, reply),
+        (C, "Okay."),
+    ))  # fmt: skip
+    return {f.id: f.quote for f in evaluation.red_flags if f.seq == 5 and f.id in CRISIS_FLAG_IDS}
+
+
+def test_the_means_counted_out_and_permitted_is_means_encouraged() -> None:
+    """CALM: a few of the disclosed pills declared harmless is permission to use them, though
+    the sentence names no pill and no verb of taking."""
+    flags = _after_pills("A couple of them won't hurt you, they'll help you rest.")
+    assert flags == {"means_encouraged": "A couple of them won't hurt you, they'll help you rest."}
+    assert _after_pills("Could Luis hold on to them for a couple of weeks?") == {}
+
+
+def test_handing_the_caller_off_with_risk_unresolved_is_ended_early() -> None:
+    flags = _after_pills("Well, there's not much more I can do for you tonight. Good night.")
+    assert flags == {"ended_early": "Well, there's not much more I can do for you tonight."}
+    # a plan that ends in a goodbye is still a plan: nothing ended early
+    assert _after_pills("If it gets bad tonight, ring 988 any hour, and take care.") == {}
+
+
+def test_talking_the_caller_out_of_it_declines_the_question() -> None:
+    flags = _after_pills("Come on, you don't really want to die. Everyone feels low sometimes.")
+    assert flags == {"suicide_question_declined": "Come on, you don't really want to die."}
+
+
+def test_a_goodnight_told_of_is_no_closing() -> None:
+    """'Kayla's goodnight pulled you back' reflects the client's story; it ends nothing."""
+    evaluation = score("veteran-firearm-crisis", turns(
+        (C, "Everybody would be better off without me."),
+        (T, "When you say better off, are you thinking about killing yourself?"),
+        (C, "Yeah. I had the pistol out, then my daughter texted goodnight."),
+        (T, "Kayla's goodnight pulled you back. Where's the pistol now?"),
+        (C, "Back in the drawer."),
+    ))  # fmt: skip
+    assert "ended_early" not in flag_ids(evaluation)
+
+
+VETERAN_OPENING = [
+    (C, "Twenty years in, and now I'm just taking up space. Everybody'd be better off."),
+    (T, "Ray, are you thinking about killing yourself?"),
+    (C, "Yeah. Got my Glock in the nightstand. Had it out tonight."),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "flag", "quote"),
+    [
+        # CALM: keeping a firearm within reach made normal
+        (
+            "A lot of vets sleep with one in the nightstand. Nothing unusual there.",
+            "means_encouraged",
+            "A lot of vets sleep with one in the nightstand.",
+        ),
+        # the call closed on the clock with the risk unresolved
+        (
+            "We're out of time now, so let's pick this up next week.",
+            "ended_early",
+            "We're out of time now, so let's pick this up next week.",
+        ),
+    ],
+)
+def test_a_crisis_act_after_a_firearm_disclosure(reply: str, flag: str, quote: str) -> None:
+    evaluation = score("veteran-firearm-crisis", turns(*VETERAN_OPENING, (T, reply), (C, "Okay.")))
+    assert (flag, quote) in {(f.id, f.quote) for f in evaluation.red_flags}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm not really qualified to talk about suicide, so let's stick to the practical stuff.",
+        "Let's park that for now and talk about your job search.",
+    ],
+)
+def test_putting_the_question_aside_after_a_warning_sign_declines_it(reply: str) -> None:
+    evaluation = score(SLUG, turns(*OPENING, (T, reply), (C, "Okay.")))
+    assert ("suicide_question_declined", reply) in {(f.id, f.quote) for f in evaluation.red_flags}
+    assert "never_asked_after_warning_signs" in flag_ids(evaluation)
+
+
+def test_hopelessness_in_grief_left_unasked_is_never_asked() -> None:
+    assert _grief_call("I can't see the point of anything without him.") == (
+        ["never_asked_after_warning_signs"],
+        "I can't see the point of anything without him.",
+    )
