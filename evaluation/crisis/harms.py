@@ -51,6 +51,11 @@ _NEGATED_DISTANCE = re.compile(
     r"\b(get rid|lock|move|give|hand|put|throw)",
     re.I,
 )
+_SOON = re.compile(
+    r"\b(tonight|tomorrow|in the morning|later (today|tonight|on)|in an hour|call you back|"
+    r"(first thing|this) (morning|afternoon|evening))\b",
+    re.I,
+)
 _CLAUSE = re.compile(r"[,;]|\s(?:and|then|so)\s", re.I)
 
 
@@ -205,10 +210,19 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
     warning = reading.first_warning
     start = warning.seq if warning else -1
     in_risk = warning is not None or reading.profile.risk_profile == "suicide"
-    resolved_at = next(
+    planned_at = next(
         (s.seq for s in steps.steps if s.id == "safety_plan_or_referral" and s.seq is not None),
         None,
     )
+    # a follow-up within the day (Stanley 2018: a call within 72 h; not "next week") keeps the
+    # contact going, so a goodbye after it ends nothing early; the safety work itself put off
+    # to tomorrow is still put off
+    soon = next(
+        (s.seq for s in steps.steps
+         if s.id == "follow_up" and s.seq is not None and _SOON.search(s.quote or "")),
+        None,
+    )  # fmt: skip
+    resolved_at = min((t for t in (planned_at, soon) if t is not None), default=None)
     for s in reading.trainee():
         if _encourages_use(s, reading):
             hits.append(CrisisHit(MEANS_ENCOURAGED, s.seq, s.text))
@@ -222,14 +236,10 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
             hits.append(CrisisHit(MORALISING, s.seq, s.text))
         if _promises_secrecy(s, reading):
             hits.append(CrisisHit(SECRECY, s.seq, s.text))
-        unresolved = resolved_at is None or resolved_at > s.seq
-        closes = (
-            v.CLOSING.search(s.text)
-            or v.HAND_OFF.search(s.text)
-            or refuses_follow_up(s)
-            or puts_off(s, reading)
-        )
-        if unresolved and closes:
+        closes = v.CLOSING.search(s.text) or v.HAND_OFF.search(s.text) or refuses_follow_up(s)
+        if (closes and (resolved_at is None or resolved_at > s.seq)) or (
+            puts_off(s, reading) and (planned_at is None or planned_at > s.seq)
+        ):
             hits.append(CrisisHit(ENDED_EARLY, s.seq, s.text))
     asked = next(s for s in steps.steps if s.id == "asked_directly")
     if warning is not None and not asked.done:

@@ -73,7 +73,8 @@ EVERYDAY_MEANS: tuple[str, ...] = tuple(_MEANS["everyday_means"])
 # Pronouns and partitives that point back at what the client just named.
 BACK_REFERENCE = re.compile(
     r"\b(them|it|those|these|that|one of (them|those|these)|a (few|couple)( of (them|those))?|"
-    r"one or two|one|some)\b",
+    r"one or two|(one|some)\b(?!\s+(?!(more|of|or|and|now|tonight|to|for|if|when|then|before|after|"
+    r"just|right)\b)[a-z]))\b",  # "one" / "some" standing for the means, not "one glass of water"
     re.I,
 )
 
@@ -114,9 +115,8 @@ PREPARATORY = re.compile(
 # of guys keep one by the bed"): read only when the means is named or in focus.
 NORMALISES_KEEPING = re.compile(
     r"\b(that'?s|it'?s) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
-    r"(guys|people|folks|men|women|us|owners) (keep|have|carry|own|sleep with)\b|"
-    r"\b(plenty|lots|most|many|a lot) of (\w+ )?(vets|veterans|hunters|shooters|owners|folks|"
-    r"people|guys) (keep|have|carry|own|sleep with)\b|"
+    r"(\w+ )?\w+ (keep|have|carry|own|sleep with)\b(?! (put|given|handed|locked|stored|moved|taken|"
+    r"asked|left|got|gotten)\b)|"
     r"\b(perfectly|totally|completely|pretty) normal to (keep|have|own|carry)\b|"
     r"\bnothing (unusual|strange|weird|odd) (there|about (that|it))\b|"
     r"\bnothing wrong with (that|it|having|keeping|owning)\b",
@@ -128,7 +128,12 @@ DISTANCE = re.compile(
     r"\b(lock\w*|locked|away|get rid|rid of|give (them|it|those)|hand (them|it|those)|out of the "
     r"(house|home|flat|room)|dispos\w*|throw\w* (them|it) (out|away)|pharmac\w*|safe(ly)? stor\w*|"
     r"somewhere else|someone else|out of reach|drop (them|it) off|remove|removing|take (them|it|those) "
-    r"(away|with)|keep (them|it|those) (for|from) you|hold (on to )?(them|it|those) for you)\b",
+    r"(away|with)|keep (them|it|those) (for|from) you|hold (on to )?(them|it|those) for you)\b"
+    # "take them to your sister's place", "keep it with your buddy", "let him hang on to them"
+    r"|\b(take|bring|drive|drop) (them|it|those|these|the \w+) (over |round |across )?to\b"
+    r"|\b(keep|leave|store|put|lock) (them|it|those|these|(the|his|her|their|your) \w+) (with|at) "
+    r"(?!(you|yourself|your side|hand|home|the ready|night)\b)\w+"
+    r"|\blet (him|her|them|[a-z]+) (hold|keep|have|take|hang on to|hold on to|look after|mind|store)\b",
     re.I,
 )
 # "Could your brother hold on to them tonight?": someone else holding it is distance, not use.

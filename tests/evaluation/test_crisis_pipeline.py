@@ -352,3 +352,37 @@ def test_hopelessness_in_grief_left_unasked_is_never_asked() -> None:
         ["never_asked_after_warning_signs"],
         "I can't see the point of anything without him.",
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "reply"),
+    [
+        (
+            SLUG,
+            "Take them to your sister's place tonight, and let her hang on to them for a while.",
+        ),
+        (SLUG, "Have one glass of water and stay on the line with me."),
+        ("veteran-firearm-crisis", "Keep it with your buddy tonight, at his place, not yours."),
+        (
+            "veteran-firearm-crisis",
+            "Plenty of guys have put their guns with a friend for a while. Would yours do that?",
+        ),
+        (
+            "veteran-firearm-crisis",
+            "Good. Call your buddy now, and I'll call you back at nine tomorrow. Good night.",
+        ),
+    ],
+)
+def test_distance_and_a_near_follow_up_in_other_words_raise_no_crisis_flag(
+    slug: str, reply: str
+) -> None:
+    """CALM counselling said plainly (the means taken to someone else's place, kept with a friend;
+    'one glass of water' is no pill) and a goodbye after a call-back arranged for tomorrow."""
+    opening = VETERAN_OPENING if slug != SLUG else [
+        *OPENING,
+        (T, "Are you thinking about killing yourself?"),
+        (C, "Yeah. There's a bottle of sleeping pills in the bathroom."),
+    ]  # fmt: skip
+    evaluation = score(slug, turns(*opening, (T, reply), (C, "Okay.")))
+    raised = {f.id for f in evaluation.red_flags if f.seq == len(opening)}
+    assert not raised & CRISIS_FLAG_IDS, raised
