@@ -30,7 +30,8 @@ SUICIDE_TOPIC = re.compile(
 
 # A client saying it: narrower than the topic ("I thought I was dying" in a panic attack is not).
 RISK_SAID = re.compile(
-    r"\b(suicid\w*|kill(ing)? myself|end(ing)? (my|it all|my own) life|tak(e|ing) my (own )?life|"
+    r"\b(suicid\w*|kill(ing)? myself(?! (with (the )?(drink\w*|booze|work|worry|stress)|trying|over|"
+    r"at work|laughing))|end(ing)? (my|it all|my own) life|tak(e|ing) my (own )?life|"
     r"end(ing)? it( all)?\b|(want|wanted|wish|wished|wishing) (to die|i (was|were) dead|i (was|were)n'?t "
     r"here|to be dead|to disappear|i could disappear)|(rather|better) (be )?(dead|gone)|"
     r"hurt(ing)? myself|harm(ing)? myself|(didn'?t|don'?t|never|not|wouldn'?t) (to )?wake up|"
@@ -42,9 +43,23 @@ RISK_SAID = re.compile(
     r"living|going on|life|it all)\b|can'?t (go on|do this any ?more|keep going)|(don'?t|do not) want to ("
     r"be here|live|"
     r"be alive|exist|wake up)|go where (he|she) is|"
-    # perceived burdensomeness said of oneself ("I'm nothing but a burden", "I'm dead weight")
+    # perceived burdensomeness said of oneself ("I'm nothing but a burden", "I'm dead weight"), to
+    # the people in their life, not "a burden on my roommate, always asking for notes"
     r"(i'?m|i am|i feel( like)?|i'?ve become) (just |only |nothing but |such |really |a real )*(a |an )?"
-    r"(burden|dead weight|waste of space)\b|"
+    r"(burden|dead weight|waste of space)(\W*$|\W+(now|to (everyone|everybody|them|all of them|my "
+    r"(family|kids|children|wife|husband|partner|parents))|on (everyone|everybody|them|my (family|kids|"
+    r"children|wife|husband|partner|parents)))\b)|"
+    # the SPRC signs in other words: no one would notice, tired of living, wishing one had died,
+    # saying goodbye, thinking how, a method pictured
+    r"(notice|care|miss me|matter)\w* if i (was|were|wasn'?t|weren'?t) (here|around|gone|dead)|"
+    r"(happier|lighter|easier|better) (off )?(for (everyone|everybody|them) )?if i (was|were) (gone|dead|"
+    r"not here|not around)|what'?s the point (of|in) (living|going on|life|being alive)|tired of "
+    r"(living|life|being alive)|wish (i'?d|i had|i could have) died|(letters?|notes?) (to|for) "
+    r"(everyone|everybody)|goodbye (letters?|notes?)|(said|saying) (my )?goodbyes|in case (something|"
+    r"anything) happens to me|(thought|thinking|think|wonder\w*) about how (i'?d|i would|i could|to) "
+    r"(do it|end it)|(drive|driving|drove|crash\w*|steer\w*) (the car |my car |it )?(into|off) (a|the) "
+    r"(wall|tree|bridge|cliff|truck|lorry)|(step|stepping|jump|jumping) (in front of|off|from) (a|the) "
+    r"(train|bus|truck|bridge|roof|building)|how many \w+ it would take|"
     # bereavement's wish to be reunited: "join him", "be with her again / than be here"
     r"(want|wish|rather|sooner|long)\w* (to |i could )?(just )?(go and |go )?join (him|her|them)(\W*$|\W*[,.;!]| "
     r"(again|now|there|than)\b)|be with "

@@ -376,3 +376,47 @@ def test_declining_to_advise_is_not_secrecy() -> None:
     )
     assert "secrecy_promised" not in flags
     assert "means_encouraged" not in flags
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "Sometimes I think it would be easier if I just didn't wake up.",
+        "I've been wondering whether anyone would notice if I wasn't here.",
+        "What's the point of living without her?",
+        "I sometimes wish I'd died with him.",
+        "I've written letters to everyone, just in case.",
+        "I'm tired of living like this.",
+        "Everyone would be happier if I was gone.",
+        "I've been thinking about how I'd do it.",
+        "Some days I think about driving into a wall.",
+        "I've been looking up how many pills it would take.",
+        "I don't want to be alive anymore.",
+    ],
+)
+def test_a_warning_sign_in_the_clients_own_words_opens_the_crisis_reading(sign: str) -> None:
+    """The SPRC / 988 warning signs (wanting to die, no one would notice, tired of living,
+    saying goodbye, thinking how, a method pictured) in a conversation that declares no risk."""
+    pairs = [(C, f"It's been a hard few months. {sign}"), (T, "Tell me more about the months.")]
+    result = assess_crisis(turns(*pairs), CrisisProfile())
+    assert result.assessment is not None
+    assert result.warning_signs == ((0, sign),)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I feel like I'm dying when the panic hits.",
+        "I just want the panic attacks to stop.",
+        "My chest gets so tight I think I'm going to die.",
+        "I'm such a burden on my roommate, always asking for notes.",
+        "There's no reason to go to the lectures, they're recorded.",
+        "I'd kill for a good night's sleep.",
+        "I want to be with my family this Christmas.",
+        "My wife says I'm killing myself with the drink.",
+        "I feel so alone in this.",
+    ],
+)
+def test_words_of_distress_that_are_no_warning_sign_open_no_crisis_reading(said: str) -> None:
+    pairs = [(C, said), (T, "Tell me more about that.")]
+    assert assess_crisis(turns(*pairs), CrisisProfile()).assessment is None
