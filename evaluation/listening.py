@@ -11,8 +11,11 @@ What gives it away is the conversation itself, read by who said what in reply to
   sharing.") followed by something that uses nothing of it;
 - **recited**: the trainee announces a technique by name as a label ("Affirmation: you're a
   strong person.", "Safety plan: call 988.") - the rubric read aloud at the client.
-A misread is refused in the feeling's own words ("I wasn't angry, really.") or, after a turn
-that only says back (no question to answer), by a bare "No..." ("No, I said my dad.").
+A misread is refused in the feeling's own words ("I wasn't angry, really."), by echoing the
+reading's word ("Quit? No."), or, after a turn that only says back (no question to answer), by a
+bare "No..." ("No, I said my dad."). It is repaired when the next turn takes up what the client
+put in its place (only the refusing sentence when the turn also asked something: the rest answers
+the question) or owns the miss ("Sorry, I got that wrong").
 Accurate empathy includes misses the counsellor repairs (MITI 4: empathy is the effort to
 understand the client's perspective, corrected as the client corrects it; Miller & Rollnick:
 a reflection is a hypothesis the client confirms or refuses), so one repaired miss is no
@@ -32,7 +35,7 @@ from evaluation.meaning import LANGUAGE, flagged
 from evaluation.negation import has_negator
 from evaluation.responsiveness import FEELING, is_question, refused
 from evaluation.skills import REFLECTION
-from evaluation.text import LEAD_IN, Sentence, first_match, sentences, words
+from evaluation.text import LEAD_IN, Sentence, content_stems, first_match, sentences, words
 
 UNHEARD_MIN = 2  # events in one session that show it did not listen
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
@@ -102,19 +105,46 @@ def _passed_over(e: Exchange, conv: Conversation) -> str | None:
     return first
 
 
-def _correction(reply: str, reading: str) -> str:
+def _correction(reply: str, reading: str, asked: bool) -> str:
     """What the client put in place of the refused reading: the refusing sentence and what
     follows it, up to CORRECTION_WORDS words ("I wasn't angry, really. More scared."; "Guilty?
-    No. I'm annoyed, mostly..."), without the refused words."""
+    No. I'm annoyed, mostly..."), without the refused words. When the turn also asked a
+    question, what follows the refusal answers the question ("I didn't say guilty. Maybe a seven
+    on important."): only the refusing sentence corrects."""
     said = sentences(reply)
     at = next((i for i, s in enumerate(said) if FEELING.search(s.text)), 0)
     refused_words = set(words(reading))
     kept: list[str] = []
-    for s in said[at:]:
+    for s in said[at : at + 1] if asked else said[at:]:
         kept += [w for w in words(s.text) if w not in refused_words]
         if len(kept) >= CORRECTION_WORDS:
             break
     return " ".join(kept)
+
+
+# the next turn owns the miss: "Sorry, I got that wrong", "Not guilty, then - ..."
+_OWNS_MISS = re.compile(
+    r"\b(sorry|my mistake|i got (that|it) wrong|i misread|i misunderstood|let me try (that )?again|"
+    r"i stand corrected|not \w+,? then)\b",
+    re.I,
+)
+
+
+def _repaired(nxt: Exchange | None, correction: str) -> bool:
+    if nxt is None:
+        return False
+    return bool(_OWNS_MISS.search(nxt.turn.text) or overlap(nxt.turn.text, correction))
+
+
+def _echo_refused(sentence: Sentence, reply: Turn) -> bool:
+    """The reply echoes a word of the say-back and refuses it: "Quit? No." to "It sounds like
+    you're ready to quit completely." - a refusal of that reading whatever else the turn asked."""
+    said = words(reply.text)[:3]
+    return (
+        len(said) >= 2
+        and bool(content_stems(said[0]) & content_stems(sentence.text))
+        and said[1] in ("no", "nope", "never")
+    )
 
 
 def _protested(reply: str) -> bool:
@@ -150,6 +180,8 @@ def _refuses(sentence: Sentence, said: Sequence[Sentence], reply: Turn) -> bool:
     turn asked nothing the "No" could answer."""
     if FEELING.search(sentence.text) and refused(sentence.text, reply):
         return True
+    if _says_back(sentence) and _echo_refused(sentence, reply):
+        return True
     asked = any(is_question(s) for s in said)
     # "No." to "You're not someone who wants to let family down" agrees with it
     negative = has_negator(sentence.text)
@@ -172,10 +204,8 @@ def read_unheard(conv: Conversation) -> list[Unheard]:
         if e.after is not None:
             for s in said:
                 if _refuses(s, said, e.after):
-                    repaired = nxt is not None and bool(
-                        overlap(nxt.turn.text, _correction(e.after.text, s.text))
-                    )
-                    if not repaired:
+                    asked = any(is_question(q) for q in said)
+                    if not _repaired(nxt, _correction(e.after.text, s.text, asked)):
                         events.setdefault(e.turn.seq, Unheard("misread", e.turn.seq, s.text))
                     break
             if _protested(e.after.text):

@@ -44,7 +44,7 @@ RISK_SAID = re.compile(
     r"be here|live|"
     r"be alive|exist|wake up)|go where (he|she) is|"
     # perceived burdensomeness said of oneself ("I'm nothing but a burden", "I'm dead weight"), to
-    # the people in their life, not "a burden on my roommate, always asking for notes"
+    # the people in their life, not "a burden on my classmates, always asking for notes"
     r"(i'?m|i am|i feel( like)?|i'?ve become) (just |only |nothing but |such |really |a real )*(a |an )?"
     r"(burden|dead weight|waste of space)(\W*$|\W+(now|to (everyone|everybody|them|all of them|my "
     r"(family|kids|children|wife|husband|partner|parents))|on (everyone|everybody|them|my (family|kids|"

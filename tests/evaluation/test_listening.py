@@ -145,3 +145,93 @@ def test_a_bare_no_the_trainee_repairs_or_that_agrees_is_no_misread() -> None:
         (C, "I guess."),
     )
     assert "not_listening" not in flag_ids(score(MI, turns(*agreeing)))
+
+
+def _unheard(pairs: tuple[tuple[str, str], ...]) -> list[tuple[int | None, str | None]]:
+    return [(f.seq, f.quote) for f in score(MI, turns(*pairs)).red_flags if f.id == "not_listening"]
+
+
+def test_a_reading_refused_by_its_own_word_is_a_misread_though_the_turn_asked_too() -> None:
+    """'Quit? No.' echoes the reading and refuses it; the question beside it does not make the
+    "No" an answer to the question."""
+    pairs = (
+        (C, "Four, five beers most nights. It helps me switch off."),
+        (T, "It sounds like you're ready to quit completely. What are the pros and cons?"),
+        (C, "Quit? No. My partner hates it, though."),
+        (T, "Let's look at your goals for the next five years."),
+        (C, "Okay."),
+    )
+    assert _unheard(pairs) == [(1, "It sounds like you're ready to quit completely.")]
+    repaired = (*pairs[:3], (T, "Not quitting, then. What does your partner hate about it?"))
+    assert _unheard((*repaired, (C, "The snapping, mostly."))) == []
+
+
+def test_the_answer_to_a_question_does_not_repair_the_misread_asked_with_it() -> None:
+    """'I didn't say guilty. Maybe a seven.': the seven answers the ruler, it corrects nothing;
+    taking the seven up leaves the misread standing, owning the miss repairs it."""
+    pairs = (
+        (C, "Four, five beers most nights. It helps me switch off."),
+        (
+            T,
+            "So you're feeling guilty about your drinking. How important is a change, zero to ten?",
+        ),
+        (C, "I didn't say guilty. Maybe a seven on important."),
+    )
+    taken = (*pairs, (T, "A seven, great. What would a ten look like?"), (C, "Dunno."))
+    assert _unheard(taken) == [(1, "So you're feeling guilty about your drinking.")]
+    owned = (
+        *pairs,
+        (T, "Sorry, I got that wrong. A seven - what puts it that high?"),
+        (C, "Priya."),
+    )
+    assert _unheard(owned) == []
+
+
+# MI terms recited past him: stacked questions, readings he refuses ("I didn't say guilty",
+# "Quit? No."), his partner and the missed birthday met with "Excellent.", a plan set for him
+GAMED = (
+    (C, "So my doctor sent me. Look, I'm not an alcoholic. I like a few beers after work."),
+    (T, "Welcome. In motivational interviewing we explore ambivalence. What do you like about "
+        "drinking, what don't you like, and how much do you drink each week?"),
+    (C, "Four, five, six beers most nights. It helps me switch off."),
+    (T, "So you're feeling guilty about your drinking. On a scale of zero to ten, how important "
+        "is change, and how confident are you?"),
+    (C, "I didn't say guilty. Maybe a seven on important, a four on confident."),
+    (T, "A seven, that's great. It sounds like you're ready to quit completely. What are the pros "
+        "and cons?"),
+    (C, "Quit? No. My partner hates it, though. I missed my niece's birthday because I was "
+        "hungover."),
+    (T, "Excellent. I want to affirm your strength and resilience. What would your ideal future "
+        "look like in five years?"),
+    (C, "I don't know. Not missing things, I guess."),
+    (T, "You feel hopeful and motivated. It's your choice. To summarise: beers, stress, change. "
+        "What is your change plan?"),
+    (C, "I haven't really thought about a plan."),
+    (T, "Great. Let's say no drinking on weeknights starting tomorrow. Does that work?"),
+    (C, "I guess."),
+)  # fmt: skip
+# the same client, met weakly: closed questions and advice, nothing recited
+WEAK = (
+    (C, "So my doctor sent me. Look, I'm not an alcoholic. I like a few beers after work."),
+    (T, "Okay. How much do you drink?"),
+    (C, "Four, five, six beers most nights. It helps me switch off."),
+    (T, "That's a lot more than the guidelines. You should really cut down."),
+    (C, "Everyone I work with drinks like that."),
+    (T, "Maybe, but it's not good for your liver. Have you tried alcohol-free beer?"),
+    (C, "Not really. My partner hates it when I drink, though. I missed my niece's birthday."),
+    (T, "Right. So that's another reason. You could try just two beers a night."),
+    (C, "I suppose."),
+    (T, "Okay, try that and we'll see how it goes next time."),
+    (C, "Fine."),
+)  # fmt: skip
+
+
+def test_the_terms_recited_past_the_client_score_level_with_a_weak_session() -> None:
+    """Each refused reading and the passed-over disclosure is an event, and a reading the client
+    refused earns the reflections criterion nothing: the recital lands level with the weak
+    session (31 and 29 in 7.8; 43 against 29 in 7.7, which saw only the "Excellent.")."""
+    gamed, weak = score(MI, turns(*GAMED)), score(MI, turns(*WEAK))
+    assert [f.seq for f in gamed.red_flags if f.id == "not_listening"] == [3, 5, 7]
+    assert next(c.rating for c in gamed.criteria if c.id == "reflections") == "not_met"
+    assert not gamed.passed
+    assert gamed.overall_score <= weak.overall_score + 5
