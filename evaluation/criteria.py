@@ -26,7 +26,7 @@ from core.semantic import ExampleSet, similarity
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.evidence import Candidate, Tainted, creditable, distinct, quoted, shortfall
 from evaluation.meaning import MARGIN, Found, find, of, rivalled, unnamed
-from evaluation.negation import clauses, has_negator, leading, undone
+from evaluation.negation import clauses, has_negator, leading, undone, without_negative_content
 from evaluation.responsiveness import Move, Responsiveness, is_question
 from evaluation.roadblocks import SAYS, roadblock
 from evaluation.text import content_stems, read_in_context, sentences, short, words
@@ -57,7 +57,7 @@ def _negated(sentence: str, example: str) -> bool:
     if has_negator(example):
         return False
     nearest = max(clauses(sentence), key=lambda c: similarity(c, example))
-    return has_negator(nearest)
+    return has_negator(without_negative_content(nearest))
 
 
 def _find_aspect(

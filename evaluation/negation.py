@@ -51,6 +51,21 @@ _UNDONE = re.compile(
 )
 
 
+# What a thought of dying is, in a question about it ("thoughts of not wanting to go on", "of not
+# waking up", "no reason to live"): the content asked about, not the question's polarity.
+_NEGATIVE_CONTENT = re.compile(
+    r"\b(not|no longer|never) (wanting|want(ing)? to|waking|to wake|being (here|around|alive)|to be "
+    r"(here|around|alive)|to go on|going on|living|to live|existing|to exist)\b|\bno (reason|point) "
+    r"(to|in|of) (live|living|go on|going on|be here|being here)\b",
+    re.I,
+)
+
+
+def without_negative_content(text: str) -> str:
+    """The text with the negative content of a thought of dying taken out."""
+    return _NEGATIVE_CONTENT.sub(" ", text)
+
+
 def clause_negated(sentence: str, start: int) -> bool:
     """Whether a negator sits in the same clause before position `start` (within a few words)."""
     before = sentence[:start]
@@ -72,7 +87,7 @@ def has_negator(text: str) -> bool:
 def leading(sentence: Sentence) -> bool:
     """The sentence steers towards 'no': a negated tag question, a negated statement asked as a
     question, or an assumption of the answer."""
-    body = LEAD_IN.sub("", sentence.text.strip())
+    body = without_negative_content(LEAD_IN.sub("", sentence.text.strip()))
     if _NEG_TAG.search(body) or _ASSUMING.search(body):
         return True
     # "You're not alone in this - are you having thoughts of suicide?" asks in its last part

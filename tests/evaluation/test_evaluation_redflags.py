@@ -124,3 +124,23 @@ def test_a_critical_flag_fails_an_otherwise_good_session() -> None:
     assert not harmful.passed
     assert harmful.overall_score < harmful.pass_mark
     assert harmful.overall_score < clean.overall_score
+
+
+def test_a_question_about_thoughts_of_not_going_on_is_asked_not_negated() -> None:
+    """'...thoughts of not wanting to go on. Have you had thoughts like that?' asks about passive
+    ideation: the "not" is what the thought is, not the question's polarity. A leading question
+    about the same thought is still leading."""
+    opening = ((C, "My doctor said I should come. He's gone. I sleep in his room some nights."),)
+    asked = (
+        "When the nights are this hard, some parents have thoughts of wanting to be with their "
+        "child, or of not wanting to go on. Have you had thoughts like that?"
+    )
+    evaluation = score(
+        GRIEF, turns(*opening, (T, asked), (C, "Sometimes. I wouldn't do anything."))
+    )
+    assert "key_question_negated" not in flag_ids(evaluation)
+    safety = next(c for c in evaluation.criteria if c.id == "assess_functioning_and_safety")
+    assert safety.rating != "not_met"
+    leading_q = "You're not having thoughts of not wanting to go on, are you?"
+    evaluation = score(GRIEF, turns(*opening, (T, leading_q), (C, "No.")))
+    assert "key_question_negated" in flag_ids(evaluation)
