@@ -148,7 +148,10 @@ DISTANCE = re.compile(
     r"|\b(take|bring|drive|drop) (them|it|those|these|the \w+) (over |round |across )?to\b"
     r"|\b(keep|leave|store|put|lock) (them|it|those|these|(the|his|her|their|your) \w+) (with|at) "
     r"(?!(you|yourself|your side|hand|home|the ready|night)\b)\w+"
-    r"|\blet (him|her|them|[a-z]+) (hold|keep|have|take|hang on to|hold on to|look after|mind|store)\b",
+    r"|\b(let|have|get|ask) (him|her|them|[a-z]+) (to )?(hold|keep|have|take|hang on to|hold on to|look "
+    r"after|mind|store)\b"
+    # to someone else's place: "take the pistol and the ammo to his place"
+    r"|\bto (his|her|their|[a-z]+'s) (place|house|home|flat|apartment|garage|safe)\b",
     re.I,
 )
 # "Could your brother hold on to them tonight?": someone else holding it is distance, not use.

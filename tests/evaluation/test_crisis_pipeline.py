@@ -365,6 +365,10 @@ def test_hopelessness_in_grief_left_unasked_is_never_asked() -> None:
         ("veteran-firearm-crisis", "Keep it with your buddy tonight, at his place, not yours."),
         (
             "veteran-firearm-crisis",
+            "Would you call your buddy tonight and have him take the pistol and the ammo to his place?",
+        ),
+        (
+            "veteran-firearm-crisis",
             "Plenty of guys have put their guns with a friend for a while. Would yours do that?",
         ),
         (
