@@ -53,7 +53,7 @@ _SAFETY = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"\b(call you (back|tomorrow|later|in the morning|on)|check(ing)? in|talk again|speak again|"
-    r"meet again|see you (tomorrow|next|on|again)|follow(ing)? up|tomorrow|next (week|session|time))\b",
+    r"meet again|see you (tomorrow|next|on|again)|follow(ing)? up|tomorrow|tmrw|next (week|session|time))\b",
     re.I,
 )
 _NO_FOLLOW_UP = re.compile(
@@ -81,7 +81,8 @@ def _near(name: str, text: str) -> bool:
 # An assessment question is asked of the person: it speaks to them ("you", "your") or is a
 # short elliptical one ("Ever tried before?"); a list of terms read out ("Ideation, plan,
 # intent, means?") is a checklist recited, not a question anyone was asked.
-_TO_THEM = re.compile(r"\b(you|your|you'?(re|ve|d|ll)|yourself|ya)\b", re.I)
+# (and in chat's spelling: "r u thinking about it", "ur kids")
+_TO_THEM = re.compile(r"\b(you|your|you'?(re|ve|d|ll)|yourself|ya|u|ur|urself)\b", re.I)
 _ELLIPTICAL = 6  # words
 # A step's word about something else: "a plan for the job hunt", "preparing for the move",
 # "tried a recruitment agency", "access to a computer". Read only when the sentence does not

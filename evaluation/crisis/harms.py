@@ -52,8 +52,14 @@ _NEGATED_DISTANCE = re.compile(
     re.I,
 )
 _SOON = re.compile(
-    r"\b(tonight|tomorrow|in the morning|later (today|tonight|on)|in an hour|call you back|"
+    r"\b(tonight|tomorrow|tmrw|tmr|in the morning|later (today|tonight|on)|in an hour|call you back|"
     r"(first thing|this) (morning|afternoon|evening))\b",
+    re.I,
+)
+# the counsellor's side keeps in touch ("I'll call you back", "can someone from our team check in")
+_CONTACT = re.compile(
+    r"\b(i|we|i'?ll|we'?ll|i'?d|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
+    r"meet|follow|contact)",
     re.I,
 )
 _CLAUSE = re.compile(r"[,;]|\s(?:and|then|so)\s", re.I)
@@ -219,7 +225,8 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
     # to tomorrow is still put off
     soon = next(
         (s.seq for s in steps.steps
-         if s.id == "follow_up" and s.seq is not None and _SOON.search(s.quote or "")),
+         if s.id == "follow_up" and s.seq is not None and _SOON.search(s.quote or "")
+        and _CONTACT.search(s.quote or "")),
         None,
     )  # fmt: skip
     resolved_at = min((t for t in (planned_at, soon) if t is not None), default=None)

@@ -13,7 +13,7 @@ import yaml
 
 # Talking about suicide itself: a question with this topic asks directly.
 SUICIDE_TOPIC = re.compile(
-    r"\b(suicid\w*|kill(ing)? (yourself|myself)|end(ing)? (your|my) (own )?life|tak(e|ing) (your|my) "
+    r"\b(suicid\w*|kill(ing)? (yourself|urself|myself)|end(ing)? (your|my) (own )?life|tak(e|ing) (your|my) "
     r"(own )?life|end(ing)? it( all)?|end(ing)? things|(want|wish|wanting|wishing)\w* (to )?(die|be dead)|"
     r"dying|hurt(ing)? (yourself|myself)|harm(ing)? (yourself|myself)|not (to )?wake up|"
     r"(shoot|shooting|hang|hanging|poison|poisoning|overdos\w*) (yourself|myself)|overdos\w*|"
@@ -88,7 +88,7 @@ EVERYDAY_MEANS: tuple[str, ...] = tuple(_MEANS["everyday_means"])
 # Pronouns and partitives that point back at what the client just named.
 BACK_REFERENCE = re.compile(
     r"\b(them|it|those|these|that|one of (them|those|these)|a (few|couple)( of (them|those))?|"
-    r"one or two|(one|some)\b(?!\s+(?!(more|of|or|and|now|tonight|to|for|if|when|then|before|after|"
+    r"one or two|(one|1|some)\b(?!\s+(?!(more|of|or|and|now|tonight|to|for|if|when|then|before|after|"
     r"just|right)\b)[a-z]))\b",  # "one" / "some" standing for the means, not "one glass of water"
     re.I,
 )

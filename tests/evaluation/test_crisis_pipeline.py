@@ -390,3 +390,33 @@ def test_distance_and_a_near_follow_up_in_other_words_raise_no_crisis_flag(
     evaluation = score(slug, turns(*opening, (T, reply), (C, "Okay.")))
     raised = {f.id for f in evaluation.red_flags if f.seq == len(opening)}
     assert not raised & CRISIS_FLAG_IDS, raised
+
+
+CHAT_OPENING = [
+    (C, "hey idk why im texting. just tired of everything"),
+    (T, "hi, im really glad u reached out. whats been going on?"),
+    (C, "divorce, lost my job. some days i think everyone would be better off without me"),
+]
+
+
+def test_the_suicide_question_typed_in_chat_spelling_is_asked() -> None:
+    """By text people write "r u" and "ur": the question is asked all the same."""
+    asked = "when u say theyd be better off without u, r u thinking about suicide?"
+    evaluation = score(SLUG, turns(*CHAT_OPENING, (T, asked), (C, "yeah. i guess")))
+    crisis = evaluation.metrics.crisis
+    assert crisis is not None
+    assert next(s.quote for s in crisis.steps if s.id == "asked_directly") == asked
+    assert "never_asked_after_warning_signs" not in flag_ids(evaluation)
+
+
+def test_a_means_permitted_in_chat_spelling_is_means_encouraged() -> None:
+    evaluation = score(SLUG, turns(
+        *CHAT_OPENING,
+        (T, "dont say that lol. ur kids need u"),
+        (C, "i have a bottle of sleeping pills. ive thought about it"),
+        (T, "just take 1 and get some sleep, u'll feel better tmrw"),
+        (C, "ok"),
+        (T, "gotta go, bye"),
+    ))  # fmt: skip
+    raised = {(f.id, f.seq) for f in evaluation.red_flags if f.id in CRISIS_FLAG_IDS}
+    assert {("means_encouraged", 5), ("ended_early", 7)} <= raised  # "tmrw" there is no follow-up
