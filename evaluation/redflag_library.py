@@ -100,6 +100,11 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(is|it's|are|it is) going to kill you\b|\bwill kill you\b",
             r"\byou need to (stop|quit|cut|get a|start|take|understand|accept|realise|realize|be)\b",
             r"\bno exceptions\b|\bhave to be tough\b",
+            # the label put on the drinking, and guilt by the family ("is that what you want for
+            # your kids?", "you'll end up like your dad")
+            r"\b(is|that's|it's|that is|it is|sounds like) (alcoholism|addiction|an addiction)\b",
+            r"\bpart of the disease\b",
+            r"\bis that what you want (for|to)\b|\byou'?ll end up (just )?like (your|him|her)\b",
         ),
     ),
     RedFlagDef(
@@ -135,6 +140,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
             r"\bthe (truth|fact) is\b|\bthe only way\b",
             r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
+            r"\bi'?m (just|only) being (honest|straight|real)\b",
         ),
     ),
     RedFlagDef(

@@ -144,3 +144,22 @@ def test_a_question_about_thoughts_of_not_going_on_is_asked_not_negated() -> Non
     leading_q = "You're not having thoughts of not wanting to go on, are you?"
     evaluation = score(GRIEF, turns(*opening, (T, leading_q), (C, "No.")))
     assert "key_question_negated" in flag_ids(evaluation)
+
+
+def test_a_label_on_the_drinking_and_guilt_by_the_family_are_moralising() -> None:
+    """MI's righting reflex at its worst, in words of our own: the label, 'denial is part of the
+    disease', the threat of ending up like his father; 'I'm just being honest' argues."""
+    pairs = (
+        (C, "So my doctor sent me. Look, I'm not an alcoholic. I like a few beers after work."),
+        (T, "Well, six beers a night is alcoholism, whatever you want to call it."),
+        (C, "That's not fair. I'm not an alcoholic."),
+        (T, "Denial is part of the disease. If you don't stop, you'll end up like your dad."),
+        (C, "That's low."),
+        (T, "I'm just being honest. Go to a meeting this week."),
+        (C, "Whatever."),
+    )
+    evaluation = score(MI, turns(*pairs))
+    raised = {(f.id, f.seq) for f in evaluation.red_flags}
+    assert {("moralising_labelling", 1), ("moralising_labelling", 3)} <= raised
+    assert ("arguing_confronting", 5) in raised
+    assert all(c.rating == "not_met" for c in evaluation.criteria)
