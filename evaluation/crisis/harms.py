@@ -158,7 +158,11 @@ def _declines(s: Said, reading: CrisisReading) -> bool:
 
 
 # Judging the act: "it's not selfish to feel this" negates it.
-_JUDGES = re.compile(r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|a gift)\b", re.I)
+_JUDGES = re.compile(
+    r"\b(selfish|sin|sinful|coward\w*|wrong|shame\w*|a gift|man up|toughen up|quitter|(don'?t|never) "
+    r"quit|weak)\b",
+    re.I,
+)
 # Debating the value of life or guilt about the family: whatever the negation ("you can't
 # abandon them", "never the answer").
 _DEBATES = re.compile(

@@ -129,7 +129,7 @@ PREPARATORY = re.compile(
 # Keeping a means made normal or a right, not a choice to revisit ("that's your right", "plenty
 # of guys keep one by the bed"): read only when the means is named or in focus.
 NORMALISES_KEEPING = re.compile(
-    r"\b(that'?s|it'?s) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
+    r"\b(that'?s|it'?s|\w+'s|is) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
     r"(\w+ )?\w+ (keep|have|carry|own|sleep with)\b(?! (put|given|handed|locked|stored|moved|taken|"
     r"asked|left|got|gotten)\b)|"
     r"\b(perfectly|totally|completely|pretty) normal to (keep|have|own|carry)\b|"
@@ -150,7 +150,7 @@ DISTANCE = re.compile(
     r"(?!(you|yourself|your side|hand|home|the ready|night)\b)\w+"
     r"|\b(let|have|get|ask) (him|her|them|[a-z]+) (to )?(hold|keep|have|take|hang on to|hold on to|look "
     r"after|mind|store)\b"
-    # to someone else's place: "take the pistol and the ammo to his place"
+    # to someone else's place: "take it and the ammo to his place"
     r"|\bto (his|her|their|[a-z]+'s) (place|house|home|flat|apartment|garage|safe)\b",
     re.I,
 )

@@ -321,6 +321,14 @@ VETERAN_OPENING = [
             "means_encouraged",
             "A lot of vets sleep with one in the nightstand.",
         ),
+        # the firearm declared a right, left with him ("sleep on it")
+        (
+            "Look, the gun's your right, I'm not going to tell you what to do with it.",
+            "means_encouraged",
+            "Look, the gun's your right, I'm not going to tell you what to do with it.",
+        ),
+        # the warrior's code held against him (QPR / ASIST: no lecturing, no shaming)
+        ("Soldiers don't quit. Man up.", "moralising", "Soldiers don't quit."),
         # the call closed on the clock with the risk unresolved
         (
             "We're out of time now, so let's pick this up next week.",
