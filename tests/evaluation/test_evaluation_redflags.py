@@ -163,3 +163,16 @@ def test_a_label_on_the_drinking_and_guilt_by_the_family_are_moralising() -> Non
     assert {("moralising_labelling", 1), ("moralising_labelling", 3)} <= raised
     assert ("arguing_confronting", 5) in raised
     assert all(c.rating == "not_met" for c in evaluation.criteria)
+
+
+def test_you_must_be_guesses_and_does_not_tell() -> None:
+    """'Hi, you must be Maya.' and 'You must be exhausted.' are a greeting and an empathic guess;
+    'You must stop checking your grades.' is advice."""
+
+    def advice(line: str) -> bool:
+        pairs = ((C, "Hi. My RA said I should come. I check my grades all the time."), (T, line))
+        return "advice_without_permission" in flag_ids(score(STUDENT, turns(*pairs)))
+
+    assert not advice("Hi, you must be Maya. Come in, have a seat.")
+    assert not advice("You must be exhausted, checking them all the time.")
+    assert advice("You must stop checking your grades so often.")
