@@ -74,7 +74,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bthings (will|are going to|always) get better\b|\bit (will|is going to) get better\b",
             r"\b(look on|see) the bright side\b|\bsilver lining\b|\bfocus on the positives?\b",
             r"\bi know (exactly )?how you feel\b",
-            r"\bthese things happen\b|\b(keep|keeping|stay|staying) busy\b|\bmove on\b",
+            r"\bthese things happen\b|\b(keep|keeping|stay|staying) busy\b|\bmove on\b(?! to\b)",
             r"\blook (forward|ahead),? not back\b|\b(that's|it's|that is) a blessing\b",
             r"\b(be|stay) strong (for|now)\b|\byou (have|need|got) to be strong\b",
             r"\b(he|she) (wouldn't|would not) want you to\b",

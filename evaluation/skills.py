@@ -78,7 +78,7 @@ SUMMARY = re.compile(
     re.I,
 )
 ADVICE = re.compile(
-    # "you must be Maya", "you must be exhausted" guess, they do not tell: not advice
+    # "you must be Sam", "you must be exhausted" guess, they do not tell: not advice
     r"\b(you should|you need to|you have to|you must(?! (be|have been|feel|have felt|have had)\b)|you ought to|why don.t you|have you tried|i suggest"
     r"|i recommend|i.d recommend|try to|just try|my advice|it might help (to|if you)|maybe you could"
     r"|you could try|you might (want to )?try|how about you|what you need is|the best thing (is|would be)"

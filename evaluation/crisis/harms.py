@@ -65,11 +65,21 @@ _CONTACT = re.compile(
 _CLAUSE = re.compile(r"[,;]|\s(?:and|then|so)\s", re.I)
 
 
+# what is permitted is an inner state: "It's okay to have these thoughts", "normal to feel this way"
+_INNER = re.compile(
+    r"\b(okay|ok|fine|normal|alright|all right|understandable|allowed) to (have|feel|cry|be)\b[^.?!;]{0,30}"
+    r"\b(thoughts?|feelings?|urges?|emotions?|angry|sad|scared|afraid|upset|this way|that way|like this)\b",
+    re.I,
+)
+
+
 def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     prior = reading.means_before(s.seq)
     if not prior:
         return False
     names = reading.means_re.search(s.text)
+    if not names and _INNER.search(s.text):
+        return False
     in_focus = reading.means_in_focus(s.seq)
     if not names and not (in_focus and v.BACK_REFERENCE.search(s.text)):
         return False
@@ -118,7 +128,8 @@ _AVOIDS = re.compile(
 _DECLINE = re.compile(
     r"\b(rather not|not going to|won'?t|don'?t want to|let'?s not|no need to|don'?t need to|"
     r"shouldn'?t|can'?t|not (here|now) to) (ask|talk|go|get into|discuss|bring|dwell|focus)\w*"
-    r"|\blet'?s (talk about|focus on|move on|change)\b|\byou (don'?t|do not) (really )?mean (that|it)"
+    r"|\blet'?s (move on|change)\b(?! to (making|a|the|your) (plan|safety))|\blet'?s (talk about|focus on) "
+    r"(something|other things|the positives?|happier|what'?s going (well|right))\b|\byou (don'?t|do not) (really )?mean (that|it)"
     # talked out of it: "you don't really want to die", "you're not really suicidal"
     r"|\byou (don'?t|do not) really want to (die|do (that|it|this)|end|kill)"
     r"|\byou('re| are)n'?t really (suicidal|going to|serious)|\byou('re| are) not really (suicidal|"
@@ -192,7 +203,9 @@ _SECRET = re.compile(
     r"\b(won'?t|will not|never|not going to) (tell|say|mention|share|pass)\b(?! you\b)|"
     r"\bbetween (us|you and me)\b|"
     r"\bsecret\b|\b(nobody|no one|no-one) (needs|has|will|is going) to (know|hear|find out)\b|"
-    r"\bkeep (it|this|that) to myself\b|\bi promise\b|\byou have my word\b|"
+    # "I promise" / "you have my word" alone or about silence, not "I promise I'll call you back"
+    r"\bkeep (it|this|that) to myself\b|\b(i promise|you have my word)(\W*$|,? (not to|i won'?t|it "
+    r"(stays|won'?t)|nobody|no one))|"
     r"\b(it|this|that|everything|all of (it|this)) (stays|will stay|stay) (here|on this (call|line)|with me|"
     r"in this room|between)\b|\b(none|nothing|no part) of (this|it|that|what you'?ve? (said|told me)) "
     r"(goes|will go|gets|is going|leaves)\b",

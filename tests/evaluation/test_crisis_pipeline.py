@@ -428,3 +428,26 @@ def test_a_means_permitted_in_chat_spelling_is_means_encouraged() -> None:
     ))  # fmt: skip
     raised = {(f.id, f.seq) for f in evaluation.red_flags if f.id in CRISIS_FLAG_IDS}
     assert {("means_encouraged", 5), ("ended_early", 7)} <= raised  # "tmrw" there is no follow-up
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I promise I'll call you back tomorrow at ten.",
+        "It's okay to have these thoughts; having them doesn't mean you'll act on them.",
+        "Let's talk about what you'd do if the urge gets stronger tonight.",
+        "Can we move on to making a plan for the next few hours?",
+        "When you think about your kids, what comes up for you?",
+    ],
+)
+def test_good_crisis_work_in_other_words_raises_no_critical_flag(reply: str) -> None:
+    """A promise of a call-back is no secrecy, permission to have the thoughts is no permission
+    to use the pills, talking about the urge or moving on to a plan declines nothing."""
+    evaluation = score(SLUG, turns(
+        *OPENING,
+        (T, "Are you thinking about killing yourself?"),
+        (C, "Yeah. I've got a bottle of sleeping pills in the bathroom. But I think about my kids."),
+        (T, reply),
+        (C, "Okay."),
+    ))  # fmt: skip
+    assert not [f.id for f in evaluation.red_flags if f.seq == 5 and f.critical]
