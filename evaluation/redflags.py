@@ -24,7 +24,9 @@ _REPORTED = re.compile(
     r"\b(people|they|others|everyone|folks|someone|anyone|he|she|your \w+) (keep|keeps|kept|"
     r"have been|has been|might|may|would|often|always)? ?(say|says|said|saying|tell|tells|told|"
     r"telling)\b|\b(saying|said|says|called it)\b|\bwhen (people|they|others|someone) (say|tell)\b|\byou('ve| have) (heard|been "
-    r"told)\b|\bbeing told\b|\bphrases? like\b|\bcomments? like\b|\bwords like\b|\"",
+    r"told)\b|\bbeing told\b|\bphrases? like\b|\bcomments? like\b|\bwords like\b|\""
+    # one option among others, offered: "Some people find it helps to keep busy, others..."
+    r"|\bsome (people|parents|students|folks|of us) (find|say|feel)\b",
     re.I,
 )
 # How a trainee takes up a disclosure beyond the library's examples: staying with it.

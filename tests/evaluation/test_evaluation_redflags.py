@@ -176,3 +176,15 @@ def test_you_must_be_guesses_and_does_not_tell() -> None:
     assert not advice("Hi, you must be Maya. Come in, have a seat.")
     assert not advice("You must be exhausted, checking them all the time.")
     assert advice("You must stop checking your grades so often.")
+
+
+def test_an_option_offered_among_others_is_no_cliche() -> None:
+    """'Some people find it helps to keep busy, others need to sit in his room. What fits you?'
+    offers choices; 'Keep busy, it helps.' is the cliché."""
+
+    def cliche(line: str) -> bool:
+        pairs = ((C, "He's gone. Three weeks. I sit in his room every night."), (T, line))
+        return "cliche_false_reassurance" in flag_ids(score(GRIEF, turns(*pairs)))
+
+    assert not cliche("Some people find it helps to keep busy, others need to sit in his room.")
+    assert cliche("Keep busy, it really helps.")
