@@ -35,11 +35,13 @@ _LEAD = r"^\W*(?:(?:just|maybe|so|okay|ok|well|then|and|now|sure|yes|yeah|alrigh
 _IMPERATIVE_USE = re.compile(
     _LEAD
     + r"(?:(?:you (?:could|can|should|might|may|need to)|try (?:to|and)|feel free to|go ahead "
-    r"and|why (?:don'?t you|not))\W+)?(?:just\W+)?(take|swallow|use|have|grab|keep|hold on to|"
-    r"hang on to|leave|pop|double)\b"
+    r"and|why (?:don'?t you|not)|spend (?:some )?time)\W+)?(?:just\W+)?(take|swallow|use|have|grab|keep|"
+    r"hold on to|hang on to|leave|pop|double|hold|handle|handling|clean|cleaning|load|loading)\b"
     # "take care", "have a think", "keep going": everyday phrases, not acts on a means
     r"(?!\W+(care|a (look|think|moment|break|breath|rest|seat|minute|good)|some time|time|it easy|in "
-    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted|it (one|slow|step|day)|it from here))",
+    r"touch|going|talking|trying|safe|an eye|hope|faith|me posted|it (one|slow|step|day)|it from here|"
+    # "hold on", "hold that thought", "hold the line": a pause, not the means
+    r"on\b|(that|the) (thought|line)|tight|off))",
     re.I,
 )
 _STRONG_PERMISSION = re.compile(

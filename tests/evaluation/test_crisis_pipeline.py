@@ -327,6 +327,17 @@ VETERAN_OPENING = [
             "means_encouraged",
             "Look, the gun's your right, I'm not going to tell you what to do with it.",
         ),
+        # handling the firearm encouraged (holding, cleaning it: rehearsal, not distance)
+        (
+            "Maybe hold it for a bit, it might calm you down.",
+            "means_encouraged",
+            "Maybe hold it for a bit, it might calm you down.",
+        ),
+        (
+            "Spend some time cleaning it tonight, it might settle you.",
+            "means_encouraged",
+            "Spend some time cleaning it tonight, it might settle you.",
+        ),
         # the warrior's code held against him (QPR / ASIST: no lecturing, no shaming)
         ("Soldiers don't quit. Man up.", "moralising", "Soldiers don't quit."),
         # the call closed on the clock with the risk unresolved
@@ -451,3 +462,17 @@ def test_good_crisis_work_in_other_words_raises_no_critical_flag(reply: str) -> 
         (C, "Okay."),
     ))  # fmt: skip
     assert not [f.id for f in evaluation.red_flags if f.seq == 5 and f.critical]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Hold that thought. Where is the Glock now?",
+        "Hold on, let me make sure I heard you: it's loaded?",
+        "Would you consider storing it at a gun shop or with the police for a while?",
+        "What about locking it in the safe and giving your buddy the combination?",
+    ],
+)
+def test_a_pause_or_storage_away_from_him_is_no_means_encouraged(reply: str) -> None:
+    evaluation = score("veteran-firearm-crisis", turns(*VETERAN_OPENING, (T, reply), (C, "Okay.")))
+    assert "means_encouraged" not in {f.id for f in evaluation.red_flags if f.seq == 3}
