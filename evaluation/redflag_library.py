@@ -138,7 +138,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bcome on(,|!|\.|\s+(now|man|seriously|really))",
             r"\b(that's|that is) not true\b|\byou're wrong\b|\bi disagree\b",
             r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
-            r"\bthe (truth|fact) is\b|\bthe only way\b",
+            r"\bthe (truth|fact) is\b|\bthe only way\b(?! to (know|find out|tell|see|learn)\b)",
             r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
             r"\bi'?m (just|only) being (honest|straight|real)\b",
         ),

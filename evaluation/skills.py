@@ -79,7 +79,7 @@ SUMMARY = re.compile(
 )
 ADVICE = re.compile(
     # "you must be Sam", "you must be exhausted" guess, they do not tell: not advice
-    r"\b(you should|you need to|you have to|you must(?! (be|have been|feel|have felt|have had)\b)|you ought to|why don.t you|have you tried|i suggest"
+    r"\b(you should(?! (be|feel) (proud|pleased|glad))|you need to|you have to|you must(?! (be|have been|feel|have felt|have had)\b)|you ought to|why don.t you|have you tried|i suggest"
     r"|i recommend|i.d recommend|try to|just try|my advice|it might help (to|if you)|maybe you could"
     r"|you could try|you might (want to )?try|how about you|what you need is|the best thing (is|would be)"
     r"|i.ll give you (a|an|some) \w+|download|make sure you|stop \w+ing)\b",

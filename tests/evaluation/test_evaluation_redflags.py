@@ -188,3 +188,22 @@ def test_an_option_offered_among_others_is_no_cliche() -> None:
 
     assert not cliche("Some people find it helps to keep busy, others need to sit in his room.")
     assert cliche("Keep busy, it really helps.")
+
+
+def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> None:
+    """'Whether you tell your parents is completely up to you.' leaves her the choice (the push
+    flag's near miss); 'You should be proud you came in' affirms; 'the only way to know is to try
+    and see' argues nothing."""
+    opening = (
+        C,
+        "Hi. In my chem midterm my chest got tight and I left. I haven't told my parents.",
+    )
+
+    def raised(line: str) -> set[str]:
+        return {f.id for f in score(STUDENT, turns(opening, (T, line))).red_flags if f.seq == 1}
+
+    assert not raised("Whether you tell your parents is completely up to you.")
+    assert "pushes_telling_parents" in raised("You have to tell your parents about this.")
+    assert not raised("You should be proud you came in today.")
+    assert "advice_without_permission" in raised("You should tell your RA about the panic.")
+    assert not raised("The only way to know what helps is to try something and see.")
