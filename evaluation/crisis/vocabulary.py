@@ -150,6 +150,9 @@ DISTANCE = re.compile(
     r"(?!(you|yourself|your side|hand|home|the ready|night)\b)\w+"
     r"|\b(let|have|get|ask) (him|her|them|[a-z]+) (to )?(hold|keep|have|take|hang on to|hold on to|look "
     r"after|mind|store)\b"
+    # moving away from it during the call: "leave it, and go sit in the kitchen while we talk"
+    r"|\b(step|move|walk|get|go) away from (it|them)\b|\b(go|move|sit) (in|into|to) (another|the other|"
+    r"a different) room\b|\bgo (and )?sit (in|somewhere|with)\b"
     # to someone else's place: "take it and the ammo to his place"
     r"|\bto (his|her|their|[a-z]+'s) (place|house|home|flat|apartment|garage|safe)\b",
     re.I,

@@ -468,6 +468,7 @@ def test_good_crisis_work_in_other_words_raises_no_critical_flag(reply: str) -> 
     "reply",
     [
         "Hold that thought. Where is the Glock now?",
+        "Leave it where it is for now, and go sit in the kitchen while we talk.",
         "Hold on, let me make sure I heard you: it's loaded?",
         "Would you consider storing it at a gun shop or with the police for a while?",
         "What about locking it in the safe and giving your buddy the combination?",
