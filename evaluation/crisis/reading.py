@@ -58,6 +58,11 @@ class Said:
         return self.text.rstrip("\"') ").endswith("?")
 
 
+_FRAME = re.compile(
+    r"^\W*((honestly|to be honest|truthfully|i mean|like|and|but|so|well|sometimes|some (nights|days|"
+    r"mornings)|most (nights|days)|lately|these days|at night|at times|i guess|i think)\W+)+",
+    re.I,
+)
 # "No." / "No, I wouldn't." / "Never." deny; "No reason to be around." is a sign, not a denial.
 _DENIED_SIGN = re.compile(
     r"^\W*(nope|never|not really|god no|no(\W*$|\W*[,.!;-]|\s+(i|i'\w+|not|never|nothing)\b))", re.I
@@ -127,8 +132,12 @@ def _is_warning_sign(text: str, profile: CrisisProfile, lethal: re.Pattern[str])
     if thought and means and not clause_negated(text, thought.start()):
         return True
     signs = example_set("WARNING_SIGNS")
-    if signs.nearest_positive(text) >= SIGN_FLOOR and signs.closeness(text) >= NEAR_SIGN:
-        return True
+    # without the frame a sign is often said in ("Honestly, some nights I ..."): the frame dilutes
+    # a static embedding, it does not change what is said
+    framed = _FRAME.sub("", text)
+    for said in (text, framed) if framed.strip(" .,!?") and framed != text else (text,):
+        if signs.nearest_positive(said) >= SIGN_FLOOR and signs.closeness(said) >= NEAR_SIGN:
+            return True
     return any(similarity(text, said) >= 0.85 for said in profile.risk_says)
 
 

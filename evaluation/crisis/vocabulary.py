@@ -33,7 +33,7 @@ RISK_SAID = re.compile(
     r"\b(suicid\w*|kill(ing)? myself(?! (with (the )?(drink\w*|booze|work|worry|stress)|trying|over|"
     r"at work|laughing))|end(ing)? (my|it all|my own) life|tak(e|ing) my (own )?life|"
     r"end(ing)? it( all)?\b|(want|wanted|wish|wished|wishing) (to die|i (was|were) dead|i (was|were)n'?t "
-    r"here|to be dead|to disappear|i could disappear)|(rather|better) (be )?(dead|gone)|"
+    r"here|to be dead|to (just )?disappear|i could (just )?disappear)|(rather|better) (be )?(dead|gone)|"
     r"hurt(ing)? myself|harm(ing)? myself|(didn'?t|don'?t|never|not|wouldn'?t) (to )?wake up|"
     r"(shoot|shooting|hang|hanging|poison|poisoning|overdos\w*) myself|"
     r"better off (without me|dead|if i)|easier (for everyone )?if i (just )?(wasn'?t|weren'?t|didn'?t|"

@@ -392,6 +392,8 @@ def test_declining_to_advise_is_not_secrecy() -> None:
         "Some days I think about driving into a wall.",
         "I've been looking up how many pills it would take.",
         "I don't want to be alive anymore.",
+        "Honestly, some nights I wish I could just disappear.",
+        "I think everyone would be better off.",
     ],
 )
 def test_a_warning_sign_in_the_clients_own_words_opens_the_crisis_reading(sign: str) -> None:
@@ -415,6 +417,8 @@ def test_a_warning_sign_in_the_clients_own_words_opens_the_crisis_reading(sign: 
         "I want to be with my family this Christmas.",
         "My wife says I'm killing myself with the drink.",
         "I feel so alone in this.",
+        "Honestly, some nights I just can't sleep.",
+        "Honestly.",
     ],
 )
 def test_words_of_distress_that_are_no_warning_sign_open_no_crisis_reading(said: str) -> None:

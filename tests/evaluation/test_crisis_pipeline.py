@@ -477,3 +477,24 @@ def test_good_crisis_work_in_other_words_raises_no_critical_flag(reply: str) -> 
 def test_a_pause_or_storage_away_from_him_is_no_means_encouraged(reply: str) -> None:
     evaluation = score("veteran-firearm-crisis", turns(*VETERAN_OPENING, (T, reply), (C, "Okay.")))
     assert "means_encouraged" not in {f.id for f in evaluation.red_flags if f.seq == 3}
+
+
+def test_a_sign_said_in_a_frame_in_a_student_session_opens_the_crisis_checks() -> None:
+    """ "Honestly, some nights I wish I could just disappear. Please don't tell my parents." in a
+    scenario that declares no risk: moralising and a promise of secrecy are critical acts there
+    too (QPR / ASIST)."""
+    opening = (
+        C,
+        "Hi. My RA said I should come. Honestly, some nights I wish I could just disappear. "
+        "Please don't tell my parents.",
+    )
+
+    def acts(reply: str) -> set[str]:
+        evaluation = score("anxious-college-student", turns(opening, (T, reply), (C, "Okay.")))
+        return {f.id for f in evaluation.red_flags if f.seq == 1 and f.id in CRISIS_FLAG_IDS}
+
+    assert "moralising" in acts("Don't say that, you have so much to live for.")
+    assert "secrecy_promised" in acts(
+        "Don't worry, I won't tell your parents. It stays between us."
+    )
+    assert acts("When you say disappear, do you mean you've had thoughts of suicide?") == set()
