@@ -69,7 +69,9 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(so much|a lot|everything|lots) to live for\b",
             r"\bat least (you|he|she|they|it|that|there|your)\b(?! (for|until|tonight|once|a|one|try))",
             r"\btime heals\b",
-            r"\b(god|he|the lord)('s| has a) plan\b|\bgod (needed|wanted|took) (him|her)\b",
+            r"\b(god|he|the lord)('s| has a) plan\b|\bgod (needed|wanted|took) (him|her)\b|\b(another|an) "
+            r"angel\b",
+            r"(^|[,;]\s*)(just )?(be|you should be|try to be) (grateful|thankful)\b",
             r"\b(everything|it|things)('ll| will) (all )?(be|work out|turn out|get) (fine|okay|ok|alright|better)\b",
             r"\bthings (will|are going to|always) get better\b|\bit (will|is going to) get better\b",
             r"\b(look on|see) the bright side\b|\bsilver lining\b|\bfocus on the positives?\b",
@@ -97,6 +99,9 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bin denial\b|\bjust an excuse\b|\bmaking excuses\b",
             r"\b(it's|that's) (wrong|a sin)\b",
             r"\bmaybe (it's|this is) not for you\b|\bif you can't handle\b",
+            r"\bmaybe [^.?!]{0,30}\b(isn'?t|is not|not) (really )?for you\b",
+            r"\bif you (really|truly) (cared|loved)\b",
+            r"\b(would|will) be (so |really )?(disappointed|ashamed) (in|of|if|that)\b",
             r"\b(is|it's|are|it is) going to kill you\b|\bwill kill you\b",
             r"\byou need to (stop|quit|cut|get a|start|take|understand|accept|realise|realize|be)\b",
             r"\bno exceptions\b|\bhave to be tough\b",
@@ -115,10 +120,12 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         critical=True,
         cues=(
             r"\b(it's|that's|this is) (just|only) (\w+ )?(nerves|stress|a phase|anxiety|hormones)\b",
-            r"\beveryone (gets|feels|has|goes through) (them|that|this|it|tired|stressed|nervous|sad)\b",
+            r"\beveryone (gets|feels|has|goes through) (them|that|this|it|tired|stressed|nervous|sad|"
+            r"(\w+ )?nerves)\b",
             r"\beverybody gets\b",
             r"\byou're (over-?reacting|being dramatic|exaggerating)\b|\bover-?reacting\b",
-            r"\b(it's|that's) (not|no) (that|so) (bad|big|serious)\b|\bno big deal\b",
+            r"\b(it's|that's) (not|no) (that|so) (bad|big|serious)\b|\bno big deal\b|\b(it's|that's|is) "
+            r"(really |honestly )?(not|n't) (a|such a) big deal\b|\bisn'?t (really )?(a|such a) big deal\b",
             r"\bcould (be|have been) worse\b",
             r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better)\b",
             r"\blet's not go there\b|\b(let's|we can) (not|skip) (talk|go)\w* (about|into) (that|this)\b",

@@ -53,6 +53,14 @@ def flag_definitions(rubric: RubricDef) -> list[RedFlagDef]:
     ]
 
 
+# the client's own fear or view said back: "You're worried your parents would be disappointed"
+_THEIR_VIEW = re.compile(
+    r"\b(you('re| are) (worried|afraid|scared|frightened|concerned)|you (worry|fear|feel|felt|think|"
+    r"wonder|believe|imagine)|part of you (fears?|thinks?|believes?|worries|feels?))\b",
+    re.I,
+)
+
+
 def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
     client_words = e.before.text.lower() if e.before else ""
     for s in sentences(e.turn.text):
@@ -62,7 +70,12 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
                 continue
             if flag.id != "moralising_labelling" and m.group(0).lower() in client_words:
                 continue  # echoing the client's own words back is not using them
-            if _REPORTED.search(s.text[: m.start()]) or clause_negated(s.text, m.start()):
+            before = s.text[: m.start()]
+            if (
+                _REPORTED.search(before)
+                or _THEIR_VIEW.search(before)
+                or clause_negated(s.text, m.start())
+            ):
                 continue
             return [FlagHit(flag, e.turn.seq, s.text)]
         if (

@@ -207,3 +207,37 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
     assert not raised("You should be proud you came in today.")
     assert "advice_without_permission" in raised("You should tell your RA about the panic.")
     assert not raised("The only way to know what helps is to try something and see.")
+
+
+@pytest.mark.parametrize(
+    ("slug", "line", "flag"),
+    [
+        (STUDENT, "Everyone gets exam nerves, it's really not a big deal.", "minimising"),
+        (
+            STUDENT,
+            "Your parents would be disappointed if they knew you walked out.",
+            "moralising_labelling",
+        ),
+        (STUDENT, "Honestly, maybe university just isn't for you.", "moralising_labelling"),
+        (MI, "If you really cared about your wife you'd quit.", "moralising_labelling"),
+        (GRIEF, "Be grateful you had sixteen years with him.", "cliche_false_reassurance"),
+        (GRIEF, "God needed another angel.", "cliche_false_reassurance"),
+    ],
+)
+def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
+    pairs = ((C, "It's been a hard few weeks and I haven't told anyone."), (T, line))
+    assert flag in {f.id for f in score(slug, turns(*pairs)).red_flags if f.seq == 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You're worried your parents would be disappointed if they knew.",
+        "Part of you fears they would be ashamed of you.",
+        "You can be grateful for the sixteen years and still be furious they ended.",
+    ],
+)
+def test_the_clients_own_fear_said_back_is_no_roadblock(line: str) -> None:
+    """The same words as the client's fear, reflected, judge nothing."""
+    pairs = ((C, "It's been a hard few weeks and I haven't told anyone."), (T, line))
+    assert not {f.id for f in score(STUDENT, turns(*pairs)).red_flags if f.seq == 1}
