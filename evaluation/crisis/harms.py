@@ -230,6 +230,18 @@ def _promises_secrecy(s: Said, reading: CrisisReading) -> bool:
     return bool(first and asked and _ASKS_SECRECY.search(asked.text) and _AGREES.search(s.text))
 
 
+def _within_the_day(s: Said) -> bool:
+    """The counsellor's side keeps in touch within the day ("I'll call you back at nine
+    tomorrow"), not refused or negated ("I can't call you tomorrow")."""
+    when = _SOON.search(s.text)
+    return bool(
+        when
+        and _CONTACT.search(s.text)
+        and not refuses_follow_up(s)
+        and not clause_negated(s.text, when.start())
+    )
+
+
 def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[CrisisHit]:
     hits: list[CrisisHit] = []
     warning = reading.first_warning
@@ -242,12 +254,15 @@ def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[Crisis
     # a follow-up within the day (Stanley 2018: a call within 72 h; not "next week") keeps the
     # contact going, so a goodbye after it ends nothing early; the safety work itself put off
     # to tomorrow is still put off
+    follow_up = next(s for s in steps.steps if s.id == "follow_up")
     soon = next(
-        (s.seq for s in steps.steps
-         if s.id == "follow_up" and s.seq is not None and _SOON.search(s.quote or "")
-        and _CONTACT.search(s.quote or "")),
+        (
+            s.seq
+            for s in reading.trainee()
+            if follow_up.seq is not None and s.seq >= follow_up.seq and _within_the_day(s)
+        ),
         None,
-    )  # fmt: skip
+    )
     resolved_at = min((t for t in (planned_at, soon) if t is not None), default=None)
     for s in reading.trainee():
         if _encourages_use(s, reading):

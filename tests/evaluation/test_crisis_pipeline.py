@@ -498,3 +498,37 @@ def test_a_sign_said_in_a_frame_in_a_student_session_opens_the_crisis_checks() -
         "Don't worry, I won't tell your parents. It stays between us."
     )
     assert acts("When you say disappear, do you mean you've had thoughts of suicide?") == set()
+
+
+ASKED_OPENING = [
+    *OPENING,
+    (T, "Are you thinking about killing yourself?"),
+    (C, "Sometimes. Yeah."),
+]
+
+
+@pytest.mark.parametrize(
+    ("later", "ended_early"),
+    [
+        ("You're right, that's too long. I'll call you back tomorrow morning at nine.", False),
+        ("I can't call you tomorrow, sorry.", True),
+        ("Okay then.", True),
+    ],
+)
+def test_a_call_back_within_the_day_offered_after_a_later_one_keeps_the_contact(
+    later: str, ended_early: bool
+) -> None:
+    """The first follow-up offered is next week; the call-back the counsellor then arranges for
+    tomorrow morning keeps the contact going, so the goodbye after it ends nothing early. One
+    refused, or none, leaves the goodbye ending the call with the risk unresolved."""
+    evaluation = score(SLUG, turns(
+        *ASKED_OPENING,
+        (T, "Can we talk again next week?"),
+        (C, "That feels like a long way off."),
+        (T, later),
+        (C, "Okay."),
+        (T, "Take care. Goodbye."),
+    ))  # fmt: skip
+    goodbye = len(ASKED_OPENING) + 4
+    flagged = {(f.id, f.seq) for f in evaluation.red_flags if f.critical}
+    assert (("ended_early", goodbye) in flagged) is ended_early, flagged
