@@ -18,6 +18,7 @@ from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
 from evaluation.responsiveness import FEELING, Responsiveness
 from evaluation.text import sentences
+from evaluation.voice import their_view
 
 # "People keep telling you he's in a better place" reports the cliché; it does not use it.
 _REPORTED = re.compile(
@@ -53,14 +54,6 @@ def flag_definitions(rubric: RubricDef) -> list[RedFlagDef]:
     ]
 
 
-# the client's own fear or view said back: "You're worried your parents would be disappointed"
-_THEIR_VIEW = re.compile(
-    r"\b(you('re| are) (worried|afraid|scared|frightened|concerned)|you (worry|fear|feel|felt|think|"
-    r"wonder|believe|imagine)|part of you (fears?|thinks?|believes?|worries|feels?))\b",
-    re.I,
-)
-
-
 def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
     client_words = e.before.text.lower() if e.before else ""
     for s in sentences(e.turn.text):
@@ -73,7 +66,7 @@ def _cue_hits(flag: RedFlagDef, e: Exchange) -> list[FlagHit]:
             before = s.text[: m.start()]
             if (
                 _REPORTED.search(before)
-                or _THEIR_VIEW.search(before)
+                or their_view(s.text, m.start())
                 or clause_negated(s.text, m.start())
             ):
                 continue

@@ -22,6 +22,7 @@ from evaluation.crisis.flags import (
 )
 from evaluation.crisis.reading import CrisisReading, Said
 from evaluation.negation import clause_negated
+from evaluation.voice import their_view
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,13 @@ _DEBATES = re.compile(
 
 
 def _moralises(s: Said) -> bool:
-    if v.REFLECTING.search(s.text) or v.REPORTED.search(s.text):
+    if v.REPORTED.search(s.text):
         return False
     judged = _JUDGES.search(s.text)
-    cue = _DEBATES.search(s.text) or (judged and not clause_negated(s.text, judged.start()))
-    if not cue:
+    if judged and clause_negated(s.text, judged.start()):
+        judged = None
+    cue = _DEBATES.search(s.text) or judged
+    if cue is None or their_view(s.text, cue.start()):
         return False
     return example_set("MORALISE").closeness(s.text) >= (0.15 if s.question else 0.05)
 

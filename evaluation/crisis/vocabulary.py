@@ -197,12 +197,6 @@ CONFIDENTIALITY_LIMIT = re.compile(
     r"can'?t keep (that|this|it) (to myself|secret|between))\b",
     re.I,
 )
-# "You said you worry what it would do to the kids": the client's own words, reflected.
-REFLECTING = re.compile(
-    r"\b(you (said|say|mentioned|told me|worry|worried|feel|felt|wonder|are worried|'re worried)|"
-    r"it sounds like you|i hear you|you('re| are) (afraid|scared|worried))\b",
-    re.I,
-)
 REPORTED = re.compile(
     r"\b(some people|people (sometimes |often )?(think|worry|say|believe)|there'?s a (myth|belief)|"
     r"it'?s a myth|myth that|a lot of people (think|worry))\b",

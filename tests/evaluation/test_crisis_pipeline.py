@@ -532,3 +532,27 @@ def test_a_call_back_within_the_day_offered_after_a_later_one_keeps_the_contact(
     goodbye = len(ASKED_OPENING) + 4
     flagged = {(f.id, f.seq) for f in evaluation.red_flags if f.critical}
     assert (("ended_early", goodbye) in flagged) is ended_early, flagged
+
+
+KIDS_OPENING = [
+    (C, "Hey. I'm just tired of all of it."),
+    (T, "I'm glad you called. What's been going on?"),
+    (C, "The divorce, losing my job. Some nights I think my kids would be better off without me."),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "moralising"),
+    [
+        ("You said you love your kids, but think about what this would do to them.", True),
+        ("Part of you thinks it would be selfish to stay, is that right?", False),
+        ("You said you worry what it would do to the kids.", False),
+    ],
+)
+def test_guilt_about_the_family_after_a_reflection_is_moralising(
+    reply: str, moralising: bool
+) -> None:
+    """The client's view said back judges nothing; guilt added after 'but' is the counsellor's."""
+    evaluation = score(SLUG, turns(*KIDS_OPENING, (T, reply), (C, "Yeah.")))
+    raised = {f.id for f in evaluation.red_flags if f.seq == len(KIDS_OPENING)}
+    assert ("moralising" in raised) is moralising, raised

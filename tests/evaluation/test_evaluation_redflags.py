@@ -241,3 +241,24 @@ def test_the_clients_own_fear_said_back_is_no_roadblock(line: str) -> None:
     """The same words as the client's fear, reflected, judge nothing."""
     pairs = ((C, "It's been a hard few weeks and I haven't told anyone."), (T, line))
     assert not {f.id for f in score(STUDENT, turns(*pairs)).red_flags if f.seq == 1}
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        (
+            "I know you feel awful, but at least you didn't fail the exam.",
+            "cliche_false_reassurance",
+        ),
+        (
+            "You feel awful, but honestly your parents would be disappointed if they knew.",
+            "moralising_labelling",
+        ),
+    ],
+)
+def test_a_roadblock_after_the_clients_view_said_back_is_the_counsellors_own(
+    line: str, flag: str
+) -> None:
+    """The reflection covers its own clause; after 'but' the words are the counsellor's."""
+    pairs = ((C, "It's been a hard few weeks and I haven't told anyone."), (T, line))
+    assert flag in {f.id for f in score(STUDENT, turns(*pairs)).red_flags if f.seq == 1}
