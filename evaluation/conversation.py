@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from core.contracts.conversation import Turn
 from core.scenarios.schema import PersonaFact
 from core.semantic import similarity
-from evaluation.crisis.vocabulary import MEANS_WORDS, means_pattern
+from evaluation.crisis.vocabulary import MEANS_WORDS, means_pattern, means_terms
 from evaluation.meaning import LANGUAGE, SAYS, flagged
-from evaluation.text import STOPWORDS, content_stems, first_match, sentences, words
+from evaluation.text import content_stems, first_match, sentences, words
 
 _WITHDRAWN = re.compile(
     r"^\W*(yeah|yes|no|ok(ay)?|sure|fine|maybe|right|whatever|mhm+|mm+|if you say so|i don't know"
@@ -215,10 +215,10 @@ def read_conversation(
     return Conversation(ordered, exchanges, disclosures, _engagement(exchanges), names, sole, signs)
 
 
-def _means_words(fact: PersonaFact) -> list[str]:
+def _means_words(fact: PersonaFact) -> tuple[str, ...]:
     if fact.kind != "means" or not fact.means:
-        return []
-    return [w for w in words(fact.means) if len(w) > 2 and w not in STOPWORDS]
+        return ()
+    return means_terms(fact.means)
 
 
 # "No guns." / "I don't have anything like that" is an answer, not a disclosure of means.

@@ -84,7 +84,7 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     if not names and _INNER.search(s.text):
         return False
     in_focus = reading.means_in_focus(s.seq)
-    if not names and not (in_focus and v.BACK_REFERENCE.search(s.text)):
+    if not names and not (in_focus and reading.refers_back(s.text)):
         return False
     if _NEGATED_DISTANCE.search(s.text):
         return True

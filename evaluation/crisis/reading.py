@@ -14,7 +14,7 @@ from evaluation.crisis import vocabulary as v
 from evaluation.crisis.acts import asks_directly, assesses
 from evaluation.crisis.examples import example_set
 from evaluation.negation import clause_negated
-from evaluation.text import STOPWORDS, read_in_context, sentences
+from evaluation.text import read_in_context, sentences
 
 # for a client warning sign: how much nearer the warning-sign examples than their near misses,
 # and how near to the nearest example at all
@@ -30,18 +30,24 @@ class CrisisProfile:
     risk_profile: str = "none"
     means: tuple[str, ...] = ()
     risk_says: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # where the means is kept: a way back to it, not the means
 
 
 def crisis_profile(definition: Mapping[str, Any]) -> CrisisProfile:
     """From a scenario document as stored (format 2 keys; absent keys mean no declaration)."""
     facts = (definition.get("persona") or {}).get("facts") or []
     means = tuple(
-        w for f in facts if f.get("kind") == "means"
-        for w in re.findall(r"[a-z]+", f.get("means", "").lower())
-        if len(w) > 2 and w not in STOPWORDS
-    )  # fmt: skip
+        dict.fromkeys(
+            w for f in facts if f.get("kind") == "means" for w in v.means_terms(f.get("means", ""))
+        )
+    )
+    places = tuple(
+        dict.fromkeys(
+            w for f in facts if f.get("kind") == "means" for w in v.means_places(f.get("means", ""))
+        )
+    )
     says = tuple(s for f in facts if f.get("kind") == "risk" for s in f.get("says", []))
-    return CrisisProfile(str(definition.get("risk_profile") or "none"), means, says)
+    return CrisisProfile(str(definition.get("risk_profile") or "none"), means, says, places)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,14 @@ class CrisisReading:
     means_re: re.Pattern[str]
     warning_signs: list[Said] = field(default_factory=list)
     means: list[tuple[Said, str]] = field(default_factory=list)  # client sentence, means named
+
+    def refers_back(self, text: str) -> bool:
+        """The sentence points back to a means named before: "it", "one of them", or the place
+        the client keeps it ("in the drawer")."""
+        places = self.profile.places
+        return bool(v.BACK_REFERENCE.search(text)) or bool(
+            places and v.means_pattern(places).search(text)
+        )
 
     @property
     def first_warning(self) -> Said | None:

@@ -7,6 +7,7 @@ own means through persona facts of kind `means`."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -208,6 +209,67 @@ REPORTED = re.compile(
 _CALIBRE = r"(?<![\w.])\.(22|38|357|380|40|44|45)\b|\b(9|10) ?mm\b"
 
 
+# where a means is kept, not what it is: "tablets in the kitchen drawer", "a rifle under the bed"
+_KEPT_AT = re.compile(
+    r"\b(in|on|at|under|inside|behind|near|by|beside|next to|from|with|within|above|below)\b", re.I
+)
+
+
+# words that describe a means without naming it
+_DESCRIBES = frozenset(
+    """a an the of for to old new small big large little full empty spare extra whole half
+    unused expired leftover few some my his her their our your its this that these those""".split()
+)
+
+
+def _noun_modifier(word: str) -> bool:
+    """The first noun of a compound ("gas" in "gas canister"), not an adjective, a participle
+    ("hunting", "stored") or a possessive ("father's")."""
+    return not (word in _DESCRIBES or word.endswith(("ing", "ed", "'s")))
+
+
+def means_terms(phrase: str) -> tuple[str, ...]:
+    """The words that name a means in an author's `means` fact ("a stockpile of old paracetamol
+    tablets in the kitchen drawer", "a Remington hunting rifle (shotgun) in the garage"): the noun
+    phrase before where it is kept, read as its head noun ("tablets", "rifle"), its names in
+    brackets ("shotgun"), a brand ("Remington") and the library's means words in it
+    ("paracetamol"). Not its modifiers or place: "old", "hunting", "kitchen" name nothing lethal
+    ("How old are your kids?", "Do you still go hunting?"). The first noun of a compound ("gas"
+    in "gas canister") and the compound itself are kept."""
+    thing = re.split(r"[,;]", _KEPT_AT.split(phrase, maxsplit=1)[0])[0]
+    aliases = re.findall(r"\(([^)]*)\)", thing)
+    bare = re.sub(r"\([^)]*\)", " ", thing)
+    terms: list[str] = []
+    for part in re.split(r"\b(?:and|or)\b", bare):  # "the car and a hosepipe": two means
+        found = re.findall(r"[A-Za-z][\w'-]*", part)
+        if found:
+            head = found[-1].lower()
+            terms.append(head)
+            terms += [w.lower() for w in found[1:-1] if w[0].isupper()]  # a brand
+            if len(found) >= 2:
+                before = found[-2].lower()
+                if before not in _DESCRIBES:
+                    terms.append(f"{before} {head}")  # "gas canister", "hunting rifle"
+                if _noun_modifier(before):
+                    terms.append(before)  # "the gas" is the means too
+    terms += [w.lower() for a in aliases for w in re.findall(r"[A-Za-z][\w-]*", a)]
+    lowered = f" {bare.lower()} "
+    terms += [w for w in MEANS_WORDS if f" {w} " in lowered]
+    return tuple(dict.fromkeys(t for t in terms if len(t) > 2))
+
+
+def means_places(phrase: str) -> tuple[str, ...]:
+    """Where an author's `means` fact keeps the means ("kitchen", "drawer" of "... in the kitchen
+    drawer"): not the means, but said of it once it is named, a way back to it ("plenty of people
+    keep one in the drawer")."""
+    parts = _KEPT_AT.split(phrase, maxsplit=1)
+    if len(parts) < 3:
+        return ()
+    found = re.findall(r"[a-z][a-z'-]*", parts[2].lower())
+    return tuple(dict.fromkeys(w for w in found if len(w) > 2 and w not in _DESCRIBES))
+
+
+@lru_cache(maxsize=256)
 def means_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True)
     named = r"\b(" + "|".join(re.escape(w) for w in alternatives) + r")\b"

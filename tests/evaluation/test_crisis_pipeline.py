@@ -556,3 +556,36 @@ def test_guilt_about_the_family_after_a_reflection_is_moralising(
     evaluation = score(SLUG, turns(*KIDS_OPENING, (T, reply), (C, "Yeah.")))
     raised = {f.id for f in evaluation.red_flags if f.seq == len(KIDS_OPENING)}
     assert ("moralising" in raised) is moralising, raised
+
+
+@pytest.mark.parametrize(
+    ("question", "done"),
+    [
+        ("Are you eating and sleeping?", False),
+        ("How old are your kids?", False),
+        ("Is there anything in the bathroom you could use to hurt yourself?", True),
+        ("Do you have any prescription medication at home?", True),
+    ],
+)
+def test_the_means_question_names_the_means_not_its_place_or_modifiers(
+    question: str, done: bool
+) -> None:
+    """The scenario's client keeps 'old prescription sleeping pills in the bathroom cabinet': a
+    question about sleep or age is not the capability step of the 988 standard."""
+    evaluation = score(SLUG, turns(*ASKED_OPENING, (T, question), (C, "Not really.")))
+    crisis = evaluation.metrics.crisis
+    assert crisis is not None
+    step = next(s for s in crisis.steps if s.id == "means_capability")
+    assert step.done is done, step.quote
+
+
+def test_a_word_of_the_means_description_is_not_the_means() -> None:
+    """The client keeps 'old prescription sleeping pills'; keeping the old photos in view
+    encourages no means (it was a critical means_encouraged while every word of the fact counted)."""
+    evaluation = score(SLUG, turns(
+        *ASKED_OPENING[:-1],
+        (C, "Sometimes. I'm getting old and I'm not sleeping."),
+        (T, "Keep the old photos out where you can see them."),
+        (C, "Maybe."),
+    ))  # fmt: skip
+    assert not [f for f in evaluation.red_flags if f.critical]
