@@ -53,7 +53,7 @@ _SAFETY = re.compile(
 )
 _FOLLOW_UP = re.compile(
     r"\b(call you (back|tomorrow|later|in the morning|on)|check(ing)? in|talk again|speak again|"
-    r"meet again|see you (tomorrow|next|on|again)|follow(ing)? up|tomorrow|tmrw|next (week|session|time))\b",
+    r"meet again|see you (tomorrow|next|on|again)|follow(ing)? up|next session)\b",
     re.I,
 )
 _NO_FOLLOW_UP = re.compile(
@@ -166,9 +166,19 @@ def explores_buffers(s: Said) -> bool:
     return bool(_BUFFER.search(s.text)) and (asked or (not s.question and _near("BUFFERS", s.text)))
 
 
+# what the client has already done for help: "Have you been to see your doctor about it?"
+_PAST_HELP = re.compile(
+    r"^\W*(have|did|had) (you|u) (ever |already |been to |gone to |been )*(see|seen|saw|call|called|"
+    r"talk|talked|spoke|spoken|tell|told|contact|contacted|tried|try|visit|visited|go|gone)\b",
+    re.I,
+)
+
+
 def plans_safety(s: Said) -> bool:
     if v.HAND_OFF.search(s.text):
         return False  # "I can't help you, call someone else" hands the client off, it plans nothing
+    if s.question and _PAST_HELP.search(s.text):
+        return False  # asks what help there has been (assessment), plans none
     if _about_something_else(s) and not _LETHAL.search(s.text):
         return False  # "a safety plan for your finances" plans something else
     # a plan names what to do: "Good call." or "Are you safe?" is near the examples, plans nothing
@@ -177,11 +187,25 @@ def plans_safety(s: Said) -> bool:
     )
 
 
+# a day named for the next contact, the counsellor's side keeping it ("I'll ring you tomorrow",
+# "can someone from our team call next week"); "call your brother tomorrow" is the client's step
+_LATER = re.compile(r"\b(tomorrow|tmrw|tmr|next (week|time)|in the morning|tonight)\b", re.I)
+CONTACT = re.compile(
+    r"\b(i|we|i'?ll|we'?ll|i'?d|let'?s|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
+    r"meet|follow|contact)(s|ed|ing)?\b",  # not "a queue of callers tonight"
+    re.I,
+)
+
+
 def arranges_follow_up(s: Said) -> bool:
     if _NO_FOLLOW_UP.search(s.text) or (_about_something_else(s) and not _LETHAL.search(s.text)):
         return False
+    if _LATER.search(s.text) and CONTACT.search(s.text):
+        return True
+    # near the examples, and the counsellor's side is in it: "call your brother tomorrow" plans
+    # the client's own step, not the next contact
     return bool(_FOLLOW_UP.search(s.text)) or (
-        len(_words(s.text)) > 4 and _near("FOLLOW_UP", s.text)
+        len(_words(s.text)) > 4 and _near("FOLLOW_UP", s.text) and bool(CONTACT.search(s.text))
     )
 
 

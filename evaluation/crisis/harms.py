@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.contracts.evaluation import CrisisAssessment
 from evaluation.crisis import vocabulary as v
-from evaluation.crisis.acts import puts_off, refuses_follow_up
+from evaluation.crisis.acts import CONTACT, puts_off, refuses_follow_up
 from evaluation.crisis.examples import example_set
 from evaluation.crisis.flags import (
     ENDED_EARLY,
@@ -57,12 +57,6 @@ _NEGATED_DISTANCE = re.compile(
 _SOON = re.compile(
     r"\b(tonight|tomorrow|tmrw|tmr|in the morning|later (today|tonight|on)|in an hour|call you back|"
     r"(first thing|this) (morning|afternoon|evening))\b",
-    re.I,
-)
-# the counsellor's side keeps in touch ("I'll call you back", "can someone from our team check in")
-_CONTACT = re.compile(
-    r"\b(i|we|i'?ll|we'?ll|i'?d|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
-    r"meet|follow|contact)",
     re.I,
 )
 _CLAUSE = re.compile(r"[,;]|\s(?:and|then|so)\s", re.I)
@@ -239,7 +233,7 @@ def _within_the_day(s: Said) -> bool:
     when = _SOON.search(s.text)
     return bool(
         when
-        and _CONTACT.search(s.text)
+        and CONTACT.search(s.text)
         and not refuses_follow_up(s)
         and not clause_negated(s.text, when.start())
     )

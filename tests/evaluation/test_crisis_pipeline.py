@@ -589,3 +589,25 @@ def test_a_word_of_the_means_description_is_not_the_means() -> None:
         (C, "Maybe."),
     ))  # fmt: skip
     assert not [f for f in evaluation.red_flags if f.critical]
+
+
+@pytest.mark.parametrize(
+    ("reply", "step", "done"),
+    [
+        ("Have you been to see your doctor about it?", "safety_plan_or_referral", False),
+        ("Could you see your doctor tomorrow about how you're feeling?", "safety_plan_or_referral", True),
+        ("Maybe call your brother tomorrow.", "follow_up", False),
+        ("I'll ring you tomorrow at ten to see how you're doing.", "follow_up", True),
+        ("Sorry, we've got a queue of callers tonight, so I'll need to wrap up.", "follow_up", False),
+    ],
+)  # fmt: skip
+def test_referral_and_follow_up_are_the_counsellors_steps_ahead(
+    reply: str, step: str, done: bool
+) -> None:
+    """A referral proposes help ahead, it does not ask what help there was; a follow-up is the
+    counsellor's side keeping contact, not the client's own call to someone."""
+    evaluation = score(SLUG, turns(*ASKED_OPENING, (T, reply), (C, "Okay.")))
+    crisis = evaluation.metrics.crisis
+    assert crisis is not None
+    found = next(s for s in crisis.steps if s.id == step)
+    assert found.done is done, found.quote
