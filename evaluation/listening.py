@@ -53,7 +53,14 @@ _STOCK = re.compile(
 
 # a reply that opens by refusing what was just said back
 _REFUSAL = re.compile(
-    r"^\W*(no|nope|not really|not exactly|not quite|that's not (it|right|what)|i didn't say)\b",
+    r"^\W*((what|huh|sorry|pardon)\?\W*)?"  # bewildered first: "What? No. I'm terrified."
+    r"(no|nope|not really|not exactly|not quite|that's not (it|right|what)|i didn't say)\b",
+    re.I,
+)
+# the client disowns what was said back, in its own words: "I never said I wanted to cut down."
+_DISOWNS = re.compile(
+    r"^\W*(no\W+)?(i never said|i didn'?t say|i did not say|that'?s not what i (said|meant)|"
+    r"i never told you)\b",
     re.I,
 )
 # "No, that's it." / "No, exactly." confirms: nothing to correct
@@ -182,6 +189,12 @@ def _refuses(sentence: Sentence, said: Sequence[Sentence], reply: Turn) -> bool:
         return True
     if _says_back(sentence) and _echo_refused(sentence, reply):
         return True
+    if (
+        not is_question(sentence)
+        and _DISOWNS.match(reply.text)
+        and overlap(sentence.text, reply.text)
+    ):
+        return True  # disowned in its own words, whatever else the turn asked
     asked = any(is_question(s) for s in said)
     # "No." to "You're not someone who wants to let family down" agrees with it
     negative = has_negator(sentence.text)

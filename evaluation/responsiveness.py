@@ -116,6 +116,23 @@ class Responsiveness:
     taken_up: dict[int, bool] = field(default_factory=dict)  # trainee seq -> next turn used answer
 
 
+# a statement about people or feelings in general, not about this client
+_GENERAL = re.compile(
+    r"^(grief|loss|mourning|bereavement|anger|anxiety|stress|people|everyone|everybody|anyone|"
+    r"most people|many people|a lot of people|some people|it'?s (normal|common|natural))\b",
+    re.I,
+)
+
+
+_CATALOGUE = 4  # feeling words in one sentence: a list read out
+
+
+def _lectures(text: str) -> bool:
+    """Feelings catalogued (four or more) or spoken of in general: teaching, not reflecting."""
+    named = {m.group(0).lower() for m in FEELING.finditer(text)}
+    return len(named) >= _CATALOGUE or bool(_GENERAL.match(text))
+
+
 def _reflection(
     sentence: Sentence, exchange: Exchange, conversation: Conversation
 ) -> tuple[bool, bool]:
@@ -154,9 +171,9 @@ def _reflection(
         (opener_based and (shared or ((feeling or len(words(text)) >= 5) and said_something)))
         or (shared and (feeling or second))
         or len(shared) >= 2
-        or (
-            feelings >= 2 and client_feels
-        )  # a feeling named in new words ("Furious, then ashamed")
+        # feelings named in new words ("Furious, then ashamed."), not a lecture on feelings in
+        # general ("Grief has many stages: denial, anger, bargaining...")
+        or (feelings >= 2 and client_feels and not _lectures(text))
     )
     if not reflective or refused(text, exchange.after):
         return False, False

@@ -296,3 +296,25 @@ def test_an_answer_taken_up_in_another_form_of_its_words_is_taken_up() -> None:
     )
     resp = read_responsiveness(read_conversation(conversation))
     assert [(m.seq, weight) for m, weight in resp.open_questions] == [(1, 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("reply", "reflects"),
+    [
+        ("Grief has many stages: denial, anger, bargaining, depression and acceptance.", False),
+        ("Anger and guilt are common in grief.", False),
+        ("Furious, then ashamed.", True),
+        ("Those words land like he didn't matter here, angry and hurt.", True),
+    ],
+)
+def test_feelings_named_of_the_client_reflect_a_lecture_on_feelings_does_not(
+    reply: str, reflects: bool
+) -> None:
+    """Feelings said back in new words reflect; a list of feelings, or feelings in general, teach."""
+    conversation = turns(
+        (C, "I was so angry at the driver, and then I felt terrible for being angry."),
+        (T, reply),
+        (C, "Yes."),
+    )
+    reflections = read_responsiveness(read_conversation(conversation)).reflections
+    assert bool(reflections) is reflects

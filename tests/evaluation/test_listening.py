@@ -235,3 +235,31 @@ def test_the_terms_recited_past_the_client_score_level_with_a_weak_session() -> 
     assert next(c.rating for c in gamed.criteria if c.id == "reflections") == "not_met"
     assert not gamed.passed
     assert gamed.overall_score <= weak.overall_score + 5
+
+
+def test_a_reading_disowned_in_its_own_words_is_a_misread_though_the_turn_asked_too() -> None:
+    """'I never said I wanted to cut down.' refuses the summary by its content; the question
+    beside it ('What's your next step?') does not make it an answer."""
+    pairs = (
+        (C, "Four, five beers most nights. It helps me switch off."),
+        (T, "So let me summarise: you want to cut down. What's your next step?"),
+        (C, "I never said I wanted to cut down."),
+        (T, "Shall we set a goal of two drinks a night?"),
+        (C, "Whatever."),
+    )
+    assert _unheard(pairs) == [(1, "So let me summarise: you want to cut down.")]
+
+
+def test_a_bewildered_no_refuses_the_reading() -> None:
+    """'What? No. I'm terrified I'll fail.' refuses 'confident' as plainly as a bare 'No'."""
+    pairs = (
+        (C, "In my chem midterm my chest got tight and I walked out."),
+        (T, "It sounds like you're feeling really confident about your studies."),
+        (C, "What? No. I'm terrified I'll fail."),
+        (T, "When did it start, and how often does it happen?"),
+        (C, "A few weeks."),
+    )
+    flags = [f for f in score(STUDENT, turns(*pairs)).red_flags if f.id == "not_listening"]
+    assert [(f.seq, f.quote) for f in flags] == [
+        (1, "It sounds like you're feeling really confident about your studies.")
+    ]
