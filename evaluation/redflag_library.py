@@ -148,6 +148,14 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bthe (truth|fact) is\b|\bthe only way\b(?! to (know|find out|tell|see|learn)\b)",
             r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
             r"\bi'?m (just|only) being (honest|straight|real)\b",
+            # warning and threatening (Gordon's roadblocks): "If you keep going like this you'll
+            # lose her", "before it's too late"
+            r"\bif you (keep|carry on|go on|don'?t (stop|cut|change)|continue)\b[^.?!]{0,30}\b(you'?ll|you "
+            r"will|you'?re going to|you could) (lose|die|end up|kill|ruin|destroy|wreck)",
+            r"\bbefore it'?s too late\b",
+            # the client's own view brushed aside: "whatever you call it", "doesn't care what you like"
+            r"\bwhatever you (want to )?call it\b|\b(doesn'?t|does not|don'?t) care (what|how) you "
+            r"(like|think|feel|want|call)",
         ),
     ),
     RedFlagDef(

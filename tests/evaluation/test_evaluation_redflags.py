@@ -262,3 +262,22 @@ def test_a_roadblock_after_the_clients_view_said_back_is_the_counsellors_own(
     """The reflection covers its own clause; after 'but' the words are the counsellor's."""
     pairs = ((C, "It's been a hard few weeks and I haven't told anyone."), (T, line))
     assert flag in {f.id for f in score(STUDENT, turns(*pairs)).red_flags if f.seq == 1}
+
+
+@pytest.mark.parametrize(
+    ("line", "argues"),
+    [
+        ("If you keep going like this you'll lose her.", True),
+        ("You need to cut down before it's too late.", True),
+        ("Four beers a night is heavy drinking, whatever you call it.", True),
+        ("Your liver doesn't care what you like.", True),
+        ("If you keep a drink diary for a week, you'll see the pattern for yourself.", False),
+        ("Whatever you decide, it's your call.", False),
+    ],
+)
+def test_warning_and_brushing_aside_his_view_argue(line: str, argues: bool) -> None:
+    """Gordon's roadblocks of warning and threatening, and the client's own view brushed aside,
+    are the righting reflex MI warns against; a prediction he can test, or his choice, is not."""
+    pairs = ((C, "I like a few beers after work. Everyone in sales does."), (T, line))
+    raised = {f.id for f in score(MI, turns(*pairs)).red_flags if f.seq == 1}
+    assert ("arguing_confronting" in raised) is argues, raised
