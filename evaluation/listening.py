@@ -33,9 +33,9 @@ from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, flagged
 from evaluation.negation import has_negator
-from evaluation.responsiveness import FEELING, is_question, refused
+from evaluation.responsiveness import FEELING, echo_refused, is_question, refused
 from evaluation.skills import REFLECTION
-from evaluation.text import LEAD_IN, Sentence, content_stems, first_match, sentences, words
+from evaluation.text import LEAD_IN, Sentence, first_match, sentences, words
 
 UNHEARD_MIN = 2  # events in one session that show it did not listen
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
@@ -143,17 +143,6 @@ def _repaired(nxt: Exchange | None, correction: str) -> bool:
     return bool(_OWNS_MISS.search(nxt.turn.text) or overlap(nxt.turn.text, correction))
 
 
-def _echo_refused(sentence: Sentence, reply: Turn) -> bool:
-    """The reply echoes a word of the say-back and refuses it: "Quit? No." to "It sounds like
-    you're ready to quit completely." - a refusal of that reading whatever else the turn asked."""
-    said = words(reply.text)[:3]
-    return (
-        len(said) >= 2
-        and bool(content_stems(said[0]) & content_stems(sentence.text))
-        and said[1] in ("no", "nope", "never")
-    )
-
-
 def _protested(reply: str) -> bool:
     language = LANGUAGE["not_heard"]
     return any(
@@ -187,7 +176,7 @@ def _refuses(sentence: Sentence, said: Sequence[Sentence], reply: Turn) -> bool:
     turn asked nothing the "No" could answer."""
     if FEELING.search(sentence.text) and refused(sentence.text, reply):
         return True
-    if _says_back(sentence) and _echo_refused(sentence, reply):
+    if _says_back(sentence) and echo_refused(sentence.text, reply):
         return True
     if (
         not is_question(sentence)

@@ -28,7 +28,16 @@ from evaluation.skills import (
     REFLECTION,
     SUMMARY,
 )
-from evaluation.text import LEAD_IN, Sentence, copied_share, opener, sentences, stem, words
+from evaluation.text import (
+    LEAD_IN,
+    Sentence,
+    content_stems,
+    copied_share,
+    opener,
+    sentences,
+    stem,
+    words,
+)
 
 PARROT_SHARE = 0.55
 STACK = 3
@@ -186,11 +195,25 @@ _NEGATORS = frozenset({"no", "not", "never", "nope"})
 DENIAL_REACH = 12  # the denial opens the client's reply
 
 
+def echo_refused(text: str, reply: Turn) -> bool:
+    """The reply echoes a word of the say-back and refuses it: "Quit? No." to "It sounds like
+    you're ready to quit completely.", "Hopeful? Not really." - whatever else the turn asked."""
+    said = words(reply.text)[:3]
+    return (
+        len(said) >= 2
+        and bool(content_stems(said[0]) & content_stems(text))
+        and said[1] in _NEGATORS
+    )
+
+
 def refused(text: str, reply: Turn | None) -> bool:
-    """The client's reply refuses the feeling the reflection named ("I wasn't angry, really.",
-    "Ashamed? No."): said back, it was not theirs, so it reflected nothing they said."""
+    """The client's reply refuses what the reflection named ("I wasn't angry, really.",
+    "Ashamed? No.", "Hopeful? Not really."): said back, it was not theirs, so it reflected
+    nothing they said."""
     if reply is None:
         return False
+    if echo_refused(text, reply):
+        return True
     named = {stem(m.group(0)) for m in FEELING.finditer(text.lower())}
     if not named:
         return False
@@ -199,7 +222,9 @@ def refused(text: str, reply: Turn | None) -> bool:
         if stem(w) not in named:
             continue
         before, after = said[max(0, i - 3) : i], said[i + 1 : i + 3]
-        if any(x in _NEGATORS or x.endswith("n't") for x in before) or (i <= 1 and "no" in after):
+        if any(x in _NEGATORS or x.endswith("n't") for x in before) or (
+            i <= 1 and bool(_NEGATORS & set(after))
+        ):
             return True
     return False
 

@@ -318,3 +318,13 @@ def test_feelings_named_of_the_client_reflect_a_lecture_on_feelings_does_not(
     )
     reflections = read_responsiveness(read_conversation(conversation)).reflections
     assert bool(reflections) is reflects
+
+
+def test_a_reading_echoed_and_refused_with_not_really_reflects_nothing() -> None:
+    """'Hopeful? Not really.' refuses 'hopeful' as plainly as 'Hopeful? No.'."""
+    conversation = turns(
+        (C, "My kids, I guess. And my brother, sometimes."),
+        (T, "It sounds like you feel hopeful and connected."),
+        (C, "Hopeful? Not really."),
+    )
+    assert read_responsiveness(read_conversation(conversation)).reflections == []
