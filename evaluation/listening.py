@@ -10,7 +10,9 @@ What gives it away is the conversation itself, read by who said what in reply to
   turn) and the reply is a stock acknowledgement ("Great.", "Noted.", "Thank you for
   sharing.") followed by something that uses nothing of it;
 - **recited**: the trainee announces a technique by name as a label ("Affirmation: you're a
-  strong person.", "Safety plan: call 988.") - the rubric read aloud at the client.
+  strong person.", "Safety plan: call 988.") - the rubric read aloud at the client;
+- **unvoiced**: the trainee declares the client's feelings or reactions valid before the client
+  has voiced any ("Your reactions make sense." to "He was sixteen. A car crash.").
 A misread is refused in the feeling's own words ("I wasn't angry, really."), by echoing the
 reading's word ("Quit? No."), or, after a turn that only says back (no question to answer), by a
 bare "No..." ("No, I said my dad."). It is repaired when the next turn takes up what the client
@@ -77,7 +79,7 @@ LABEL_SIMILAR = 0.85  # a label this near a technique's name is that name
 
 @dataclass(frozen=True)
 class Unheard:
-    form: str  # misread | protest | passed_over | recited
+    form: str  # misread | protest | passed_over | recited | unvoiced
     seq: int  # the trainee turn that talked past the client
     quote: str  # a verbatim sentence of that trainee turn
 
@@ -217,7 +219,33 @@ def read_unheard(conv: Conversation) -> list[Unheard]:
         stock = _passed_over(e, conv)
         if stock is not None:
             events.setdefault(e.turn.seq, Unheard("passed_over", e.turn.seq, stock))
+        unvoiced = _validates_unvoiced(e, conv)
+        if unvoiced is not None:
+            events.setdefault(e.turn.seq, Unheard("unvoiced", e.turn.seq, unvoiced))
     return sorted(events.values(), key=lambda u: u.seq)
+
+
+# the client's feelings or reactions declared valid ("Your reactions make sense.", "Validation:
+# your feelings are valid.")
+_VALIDATES = re.compile(
+    r"\b((your|these|those|the) (reactions?|feelings?|responses?)|what you'?re (feeling|going "
+    r"through|experiencing)|how you'?re feeling)\b[^.?!]{0,20}\b(make|makes|is|are)\s+"
+    r"(completely |totally |perfectly |so |very )?(sense|normal|understandable|natural|valid)\b",
+    re.I,
+)
+
+
+def _validates_unvoiced(e: Exchange, conv: Conversation) -> str | None:
+    """A validation of feelings the client has not voiced: no client turn so far names a
+    feeling or discloses one. Validation answers what was felt; before it, it is recited."""
+    said = next((s.text for s in sentences(e.turn.text) if _VALIDATES.search(s.text)), None)
+    if said is None:
+        return None
+    earlier = conv.client_before(e.turn.seq)
+    felt = any(FEELING.search(t.text) for t in earlier) or any(
+        d.kind in ("feeling", "risk") and d.turn.seq < e.turn.seq for d in conv.disclosures
+    )
+    return None if felt else said
 
 
 def did_not_listen(events: list[Unheard]) -> bool:

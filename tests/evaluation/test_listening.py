@@ -263,3 +263,46 @@ def test_a_bewildered_no_refuses_the_reading() -> None:
     assert [(f.seq, f.quote) for f in flags] == [
         (1, "It sounds like you're feeling really confident about your studies.")
     ]
+
+
+GRIEF = "parent-acute-grief"
+GRIEF_GAMED = (
+    (C, "My doctor said I should come. I'm not sure what anyone can do. He's gone."),
+    (T, "I'm so sorry for your loss. I'm here with you. Tell me about him."),
+    (C, "He was sixteen. A car crash, six weeks ago."),
+    (T, "There's no right way to grieve. Your reactions make sense. How are you sleeping and "
+        "eating? Who is with you?"),
+    (C, "I can't sleep. I keep going into his room. My husband doesn't talk about it."),
+    (T, "It sounds like you're feeling angry at God and relieved it's over."),
+    (C, "Relieved? No. I'm not relieved."),
+    (T, "Grief has many stages: denial, anger, bargaining, depression and acceptance. Have you had "
+        "any thoughts of harming yourself?"),
+    (C, "No. I just want him back."),
+    (T, "Great. So to summarise: you're grieving, you have your husband, and you're safe. Same "
+        "time next week?"),
+)  # fmt: skip
+
+
+def test_each_right_thing_said_once_past_a_grieving_mother_is_the_weak_band() -> None:
+    """Condolence, 'no right way', the sleep and safety questions, 'who is with you': each said
+    once, her reactions declared valid before she voiced any, her correction ignored. It passed
+    at 66 before the unvoiced validation was read."""
+    evaluation = score(GRIEF, turns(*GRIEF_GAMED))
+    assert [(f.seq, f.quote) for f in evaluation.red_flags if f.id == "not_listening"] == [
+        (3, "Your reactions make sense."),
+        (5, "It sounds like you're feeling angry at God and relieved it's over."),
+    ]
+    assert not evaluation.passed
+    assert evaluation.overall_score <= UNHEARD_CEILING
+
+
+def test_validating_a_feeling_the_client_voiced_is_listening() -> None:
+    pairs = (
+        (C, "He was sixteen. A car crash. I'm so angry at the driver, and then ashamed of it."),
+        (
+            T,
+            "Your reactions make sense. Anger and shame often come together after a loss like this.",
+        ),
+        (C, "I didn't think anyone would understand that."),
+    )
+    assert "not_listening" not in flag_ids(score(GRIEF, turns(*pairs)))
