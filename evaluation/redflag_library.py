@@ -210,7 +210,8 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         id="not_listening",
         title="Talking past the client",
         why="A feeling the client refuses and the trainee goes on with, a client asking whether "
-        "they were heard, a disclosure met with 'Great' or 'Thank you for sharing' and a new topic: "
+        "they were heard, a disclosure met with 'Great' or 'Thank you for sharing' and a new topic, "
+        "feelings declared valid before the client voiced any: "
         "the client learns that what they say does not land (MITI 4 empathy: the effort to grasp "
         "the client's own perspective, corrected as the client corrects it).",
         critical=False,
