@@ -134,6 +134,11 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(you )?don't mean (that|it)\b|\bdon't (say|think|talk) (like )?(that|this)\b",
             r"\byou can't think (that way|like that)\b|\bthat's not healthy\b",
             r"\bdon't worry about (it|that)\b|\bnothing to worry about\b",
+            # a timetable put on grief: "you should be over the worst of it by now", "time to
+            # start moving forward", "you'll need to start getting back to normal"
+            r"\b(should|ought to) (be|feel)\b[^.?!]{0,30}\b(by now|over (it|this|that|him|her))\b",
+            r"\b(it'?s|it is) (high )?time (to|you) (start )?(mov|get|go)\w* (on|forward|back)\b",
+            r"\b(need|have|got) to (start )?(get|getting|go|going) back to normal\b",
         ),
     ),
     RedFlagDef(

@@ -281,3 +281,22 @@ def test_warning_and_brushing_aside_his_view_argue(line: str, argues: bool) -> N
     pairs = ((C, "I like a few beers after work. Everyone in sales does."), (T, line))
     raised = {f.id for f in score(MI, turns(*pairs)).red_flags if f.seq == 1}
     assert ("arguing_confronting" in raised) is argues, raised
+
+
+@pytest.mark.parametrize(
+    ("line", "minimises"),
+    [
+        ("Six weeks is a while now. You'll need to start getting back to normal.", True),
+        ("It's time to start moving forward for your family's sake.", True),
+        ("You should be over the worst of it by now.", True),
+        ("It sounds like you feel you should be over it by now, and you're not.", False),
+        ("There's no timetable; you don't need to be over anything by now.", False),
+        ("It's time to get going, I think our hour is nearly up.", False),
+    ],
+)
+def test_a_timetable_put_on_grief_minimises_it(line: str, minimises: bool) -> None:
+    """Grief has no timetable; telling a bereaved parent she should be over it, or that it is time
+    to move forward, dismisses it. Her own sense of it said back, or the timetable denied, does not."""
+    pairs = ((C, "It's been six weeks and I still can't go into his room."), (T, line))
+    raised = {f.id for f in score(GRIEF, turns(*pairs)).red_flags if f.seq == 1}
+    assert ("minimising" in raised) is minimises, raised
