@@ -47,7 +47,9 @@ FEELING = re.compile(
     r"griev\w*|guilt\w*|heartbr\w*|helpless|hopeless|hurt\w*|lonely|lost|miss(ing)?|numb|"
     r"overwhelm\w*|pain\w*|panic\w*|pressure|proud|relie\w*|sad\w*|scar\w*|shame|shock\w*|"
     r"stress\w*|stung|terrif\w*|tired|torn|trapped|unbearable|upset|weigh\w*|worn|worr\w*|"
-    r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders)\b",
+    r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders|"
+    # yearning, grief's own feeling: "I just want him back", "I wish she were here"
+    r"want(ed)? (him|her|them) back|wish (he|she|they)('d| had| was| were| could))\b",
     re.I,
 )
 # an acknowledgement of how bad it is, with nothing of what the client said or felt

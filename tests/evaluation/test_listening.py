@@ -306,3 +306,19 @@ def test_validating_a_feeling_the_client_voiced_is_listening() -> None:
         (C, "I didn't think anyone would understand that."),
     )
     assert "not_listening" not in flag_ids(score(GRIEF, turns(*pairs)))
+
+
+def test_yearning_met_with_thank_you_for_sharing_and_a_new_topic_is_passed_over() -> None:
+    """'I just want him back' is grief's own feeling; 'Thank you for sharing' and the next item
+    use nothing of it. Said back, it is a reflection."""
+    opening = (
+        (C, "He was sixteen. I sit in his room at night."),
+        (T, "Have you had any thoughts of harming yourself?"),
+        (C, "No. I just want him back."),
+    )
+    passed = (*opening, (T, "Thank you for sharing. Shall we meet next week?"), (C, "Okay."))
+    assert [(f.seq, f.quote) for f in score(GRIEF, turns(*passed)).red_flags] == [
+        (3, "Thank you for sharing.")
+    ]
+    heard = (*opening, (T, "Of course you do. You just want him back."), (C, "Every minute."))
+    assert "not_listening" not in flag_ids(score(GRIEF, turns(*heard)))
