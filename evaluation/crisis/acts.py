@@ -189,9 +189,10 @@ def plans_safety(s: Said) -> bool:
 
 # a day named for the next contact, the counsellor's side keeping it ("I'll ring you tomorrow",
 # "can someone from our team call next week"); "call your brother tomorrow" is the client's step
-_LATER = re.compile(r"\b(tomorrow|tmrw|tmr|next (week|time)|in the morning|tonight)\b", re.I)
+# ("tonight" is this call as often as the next: "we can talk about the plan tonight")
+_LATER = re.compile(r"\b(tomorrow|tmrw|tmr|next (week|time)|in the morning)\b", re.I)
 CONTACT = re.compile(
-    r"\b(i|we|i'?ll|we'?ll|i'?d|let'?s|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
+    r"\b(i|we|i'?ll|we'?ll|i'?d|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
     r"meet|follow|contact)(s|ed|ing)?\b",  # not "a queue of callers tonight"
     re.I,
 )

@@ -218,7 +218,8 @@ _KEPT_AT = re.compile(
 # words that describe a means without naming it
 _DESCRIBES = frozenset(
     """a an the of for to old new small big large little full empty spare extra whole half
-    unused expired leftover few some my his her their our your its this that these those""".split()
+    unused expired leftover few some my his her their our your its this that these those own
+    several many two three loose""".split()
 )
 
 

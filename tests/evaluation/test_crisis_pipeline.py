@@ -599,6 +599,8 @@ def test_a_word_of_the_means_description_is_not_the_means() -> None:
         ("Maybe call your brother tomorrow.", "follow_up", False),
         ("I'll ring you tomorrow at ten to see how you're doing.", "follow_up", True),
         ("Sorry, we've got a queue of callers tonight, so I'll need to wrap up.", "follow_up", False),
+        ("We can talk about your plan tonight.", "follow_up", False),
+        ("Let's speak again tomorrow.", "follow_up", True),
     ],
 )  # fmt: skip
 def test_referral_and_follow_up_are_the_counsellors_steps_ahead(

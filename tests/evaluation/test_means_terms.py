@@ -18,6 +18,7 @@ from evaluation.crisis.vocabulary import means_terms
         ("the gas canister in the shed", {"canister", "gas canister", "gas"}),
         ("the car and a hosepipe", {"car", "hosepipe"}),
         ("a stockpile of paracetamol", {"paracetamol"}),
+        ("his own insulin", {"insulin"}),
     ],
 )  # fmt: skip
 def test_the_means_is_the_thing_not_its_modifiers_or_place(phrase: str, terms: set[str]) -> None:
