@@ -211,10 +211,16 @@ _CALIBRE = r"(?<![\w.])\.(22|38|357|380|40|44|45)\b|\b(9|10) ?mm\b"
 
 # where a means is kept, not what it is: "tablets in the kitchen drawer", "a rifle under the bed"
 _KEPT_AT = re.compile(
-    r"\b(in|on|at|under|inside|behind|near|by|beside|next to|from|with|within|above|below)\b", re.I
+    r"\b(in|on|at|under|inside|behind|near|by|beside|next to|from|with|within|above|below|"
+    # what is said of it after the noun: "tablets prescribed for his back", "a rifle that was his"
+    r"for|that|which|who|whose|prescribed|given|left|kept|stored|hidden|bought|saved|belonging)\b",
+    re.I,
 )
 
 
+_PLACE = re.compile(
+    r"\b(in|on|at|under|inside|behind|near|beside|next to|within|above|below)\b", re.I
+)
 # words that describe a means without naming it
 _DESCRIBES = frozenset(
     """a an the of for to old new small big large little full empty spare extra whole half
@@ -263,10 +269,11 @@ def means_places(phrase: str) -> tuple[str, ...]:
     """Where an author's `means` fact keeps the means ("kitchen", "drawer" of "... in the kitchen
     drawer"): not the means, but said of it once it is named, a way back to it ("plenty of people
     keep one in the drawer")."""
-    parts = _KEPT_AT.split(phrase, maxsplit=1)
-    if len(parts) < 3:
+    at = _PLACE.search(phrase)
+    if at is None:
         return ()
-    found = re.findall(r"[a-z][a-z'-]*", parts[2].lower())
+    where = re.split(r"[,;.(]", phrase[at.end() :])[0]
+    found = re.findall(r"[a-z][a-z'-]*", where.lower())
     return tuple(dict.fromkeys(w for w in found if len(w) > 2 and w not in _DESCRIBES))
 
 

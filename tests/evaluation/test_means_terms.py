@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.crisis.vocabulary import means_terms
+from evaluation.crisis.vocabulary import means_places, means_terms
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,21 @@ from evaluation.crisis.vocabulary import means_terms
         ("the car and a hosepipe", {"car", "hosepipe"}),
         ("a stockpile of paracetamol", {"paracetamol"}),
         ("his own insulin", {"insulin"}),
+        ("tramadol prescribed for his back, in the kitchen", {"tramadol"}),
+        ("a rifle that was his father's", {"rifle"}),
     ],
 )  # fmt: skip
 def test_the_means_is_the_thing_not_its_modifiers_or_place(phrase: str, terms: set[str]) -> None:
     assert set(means_terms(phrase)) == terms
+
+
+@pytest.mark.parametrize(
+    ("phrase", "places"),
+    [
+        ("old prescription pills in the bathroom cabinet", ("bathroom", "cabinet")),
+        ("tramadol prescribed for his back, in the kitchen", ("kitchen",)),
+        ("the car and a hosepipe", ()),
+    ],
+)
+def test_the_place_is_where_it_is_kept(phrase: str, places: tuple[str, ...]) -> None:
+    assert means_places(phrase) == places
