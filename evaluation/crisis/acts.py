@@ -191,7 +191,7 @@ def plans_safety(s: Said) -> bool:
 # "can someone from our team call next week"); "call your brother tomorrow" is the client's step
 # ("tonight" is this call as often as the next: "we can talk about the plan tonight")
 _LATER = re.compile(r"\b(tomorrow|tmrw|tmr|next (week|time)|in the morning)\b", re.I)
-CONTACT = re.compile(
+_CONTACT = re.compile(
     r"\b(i|we|i'?ll|we'?ll|i'?d|someone|our team)\b[^.?!]{0,40}\b(call|ring|text|check|talk|speak|see|"
     r"meet|follow|contact)(s|ed|ing)?\b",  # not "a queue of callers tonight"
     re.I,
@@ -201,12 +201,12 @@ CONTACT = re.compile(
 def arranges_follow_up(s: Said) -> bool:
     if _NO_FOLLOW_UP.search(s.text) or (_about_something_else(s) and not _LETHAL.search(s.text)):
         return False
-    if _LATER.search(s.text) and CONTACT.search(s.text):
+    if _LATER.search(s.text) and _CONTACT.search(s.text):
         return True
     # near the examples, and the counsellor's side is in it: "call your brother tomorrow" plans
     # the client's own step, not the next contact
     return bool(_FOLLOW_UP.search(s.text)) or (
-        len(_words(s.text)) > 4 and _near("FOLLOW_UP", s.text) and bool(CONTACT.search(s.text))
+        len(_words(s.text)) > 4 and _near("FOLLOW_UP", s.text) and bool(_CONTACT.search(s.text))
     )
 
 

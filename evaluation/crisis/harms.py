@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.contracts.evaluation import CrisisAssessment
 from evaluation.crisis import vocabulary as v
-from evaluation.crisis.acts import CONTACT, puts_off, refuses_follow_up
+from evaluation.crisis.acts import arranges_follow_up, puts_off, refuses_follow_up
 from evaluation.crisis.examples import example_set
 from evaluation.crisis.flags import (
     ENDED_EARLY,
@@ -228,15 +228,10 @@ def _promises_secrecy(s: Said, reading: CrisisReading) -> bool:
 
 
 def _within_the_day(s: Said) -> bool:
-    """The counsellor's side keeps in touch within the day ("I'll call you back at nine
-    tomorrow"), not refused or negated ("I can't call you tomorrow")."""
+    """A follow-up (acts.arranges_follow_up: the counsellor's side keeps contact) set within the
+    day ("I'll call you back at nine tomorrow"), not negated ("I can't call you tomorrow")."""
     when = _SOON.search(s.text)
-    return bool(
-        when
-        and CONTACT.search(s.text)
-        and not refuses_follow_up(s)
-        and not clause_negated(s.text, when.start())
-    )
+    return bool(when and arranges_follow_up(s) and not clause_negated(s.text, when.start()))
 
 
 def detect_harms(reading: CrisisReading, steps: CrisisAssessment) -> list[CrisisHit]:

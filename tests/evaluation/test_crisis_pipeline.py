@@ -512,6 +512,7 @@ ASKED_OPENING = [
     [
         ("You're right, that's too long. I'll call you back tomorrow morning at nine.", False),
         ("I can't call you tomorrow, sorry.", True),
+        ("We can talk about your plan tonight.", True),
         ("Okay then.", True),
     ],
 )
