@@ -13,6 +13,11 @@ What gives it away is the conversation itself, read by who said what in reply to
   strong person.", "Safety plan: call 988.") - the rubric read aloud at the client;
 - **unvoiced**: the trainee declares the client's feelings or reactions valid before the client
   has voiced any ("Your reactions make sense." to "He was sixteen. A car crash.").
+A sixth reading is of the whole session, not of one turn: **nothing said back** - the client told
+something that mattered INTERVIEW_MIN times or more and no trainee sentence ever said any of it
+back (no reflection, no statement that takes up the client's words or names a feeling): the
+steps asked one by one as a checklist, an interview rather than counselling. A scenario chooses
+it as the `nothing_said_back` flag (a crisis call, where the questions come first, may not).
 A misread is refused in the feeling's own words ("I wasn't angry, really."), by echoing the
 reading's word ("Quit? No."), or, after a turn that only says back (no question to answer), by a
 bare "No..." ("No, I said my dad."). It is repaired when the next turn takes up what the client
@@ -35,11 +40,19 @@ from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, flagged
 from evaluation.negation import has_negator
-from evaluation.responsiveness import FEELING, echo_refused, is_question, refused
+from evaluation.responsiveness import (
+    FEELING,
+    Move,
+    echo_refused,
+    is_question,
+    lectures,
+    refused,
+)
 from evaluation.skills import REFLECTION
 from evaluation.text import LEAD_IN, Sentence, first_match, sentences, words
 
 UNHEARD_MIN = 2  # events in one session that show it did not listen
+INTERVIEW_MIN = 4  # client turns that told something, none said back: an interview
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
 CORRECTION_WORDS = 5  # what a refusal puts in place of the reading, at least
 
@@ -250,3 +263,35 @@ def _validates_unvoiced(e: Exchange, conv: Conversation) -> str | None:
 
 def did_not_listen(events: list[Unheard]) -> bool:
     return len(events) >= UNHEARD_MIN
+
+
+def _says_back_to(e: Exchange) -> bool:
+    """A statement of the turn takes up what the client had just said: its words, or a feeling
+    named (not a stock acknowledgement, not feelings catalogued or spoken of in general)."""
+    if e.before is None:
+        return False
+    return any(
+        not is_question(s)
+        and not _STOCK.search(s.text)
+        and not lectures(s.text)
+        and bool(overlap(s.text, e.before.text) or FEELING.search(s.text))
+        for s in sentences(e.turn.text)
+    )
+
+
+def said_nothing_back(conv: Conversation, reflections: Sequence[Move]) -> Unheard | None:
+    """When the client told something INTERVIEW_MIN times or more and nothing of it was ever said
+    back: the first feeling told (the client's turn and its sentence; without one, the longest
+    sentence of the first turn that told something) - what the trainee could have said back,
+    not a sentence of theirs."""
+    told = [e for e in conv.exchanges if _significant(e, conv)]
+    if len(told) < INTERVIEW_MIN or reflections or any(_says_back_to(e) for e in conv.exchanges):
+        return None
+    clients = [e.before for e in told if e.before is not None]
+    felt = [(t, s.text) for t in clients for s in sentences(t.text) if FEELING.search(s.text)]
+    if felt:
+        turn, quote = felt[0]
+    else:
+        turn = clients[0]
+        quote = max((s.text for s in sentences(turn.text)), key=len, default=turn.text)
+    return Unheard("nothing_said_back", turn.seq, quote)

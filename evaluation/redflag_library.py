@@ -25,6 +25,7 @@ RedFlagKind = Literal[
     "question_stacking",  # 3+ questions in one turn, answers not taken up
     "advice_without_permission",
     "not_listening",  # the conversation shows the client was not heard (listening.py)
+    "nothing_said_back",  # the whole session: questions only, nothing of the client said back
 ]
 
 
@@ -222,7 +223,21 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
         critical=False,
         kind="not_listening",
     ),
+    RedFlagDef(
+        id="nothing_said_back",
+        title="An interview: nothing the client said was said back",
+        why="The client told what mattered again and again and every reply was the next question: "
+        "the steps asked as a checklist. Reflection is the core of accurate empathy (MITI 4.2.1: "
+        "even fair proficiency asks at least one reflection per question); a session without any "
+        "leaves the client answering a form, not being understood.",
+        critical=False,
+        kind="nothing_said_back",
+    ),
 )
+
+# Flags read from the whole session, not from what their quoted sentence says: they taint no
+# criterion's evidence (the quote only shows where it began).
+SESSION_FLAG_IDS: frozenset[str] = frozenset({"nothing_said_back"})
 
 # The library a scenario chooses from: these and the crisis layer's critical flags
 # (evaluation/crisis/flags.py: means_encouraged, suicide_question_declined,

@@ -12,7 +12,7 @@ from core.scenarios.schema import RubricDef
 from core.semantic import ExampleSet
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
-from evaluation.listening import read_unheard
+from evaluation.listening import read_unheard, said_nothing_back
 from evaluation.meaning import LANGUAGE, find, flagged, of
 from evaluation.negation import clause_negated
 from evaluation.redflag_library import BUILTIN_RED_FLAGS, RedFlagDef, custom_flag
@@ -186,6 +186,10 @@ def detect_red_flags(
             hits.append(FlagHit(flag, seq, quote))
         elif flag.kind == "not_listening":
             hits += [FlagHit(flag, u.seq, u.quote) for u in read_unheard(conv)]
+        elif flag.kind == "nothing_said_back":
+            interview = said_nothing_back(conv, resp.reflections)
+            if interview is not None:
+                hits.append(FlagHit(flag, interview.seq, interview.quote))
     # one report per flag and turn, in conversation order
     unique = {(h.flag.id, h.seq): h for h in hits}
     return sorted(unique.values(), key=lambda h: (h.seq, h.flag.id))

@@ -138,7 +138,7 @@ _GENERAL = re.compile(
 _CATALOGUE = 4  # feeling words in one sentence: a list read out
 
 
-def _lectures(text: str) -> bool:
+def lectures(text: str) -> bool:
     """Feelings catalogued (four or more) or spoken of in general: teaching, not reflecting."""
     named = {m.group(0).lower() for m in FEELING.finditer(text)}
     return len(named) >= _CATALOGUE or bool(_GENERAL.match(text))
@@ -184,7 +184,7 @@ def _reflection(
         or len(shared) >= 2
         # feelings named in new words ("Furious, then ashamed."), not a lecture on feelings in
         # general ("Grief has many stages: denial, anger, bargaining...")
-        or (feelings >= 2 and client_feels and not _lectures(text))
+        or (feelings >= 2 and client_feels and not lectures(text))
     )
     if not reflective or refused(text, exchange.after):
         return False, False

@@ -18,11 +18,12 @@ from evaluation.conversation import read_conversation
 from evaluation.crisis import CRISIS_FLAG_IDS
 from evaluation.criteria import RATING_SCORE, read_criterion, score_criterion
 from evaluation.metrics import compute_metrics
+from evaluation.redflag_library import SESSION_FLAG_IDS
 from evaluation.redflags import DISMISSER_IDS, detect_red_flags, to_contract
 from evaluation.responsiveness import read_responsiveness
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "7.9"
+EVALUATOR_VERSION = "8.0"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "RubricResult", "evaluate"]
 
 
@@ -81,7 +82,11 @@ def evaluate(
     flags = to_contract(hits, resp, len(conv.exchanges))
     present = {f.id for f in [*flags, *outside_flags]}
     # harm taints the whole turn; a slip of technique taints the sentence that shows it
-    tainted = {(f.seq, None if f.critical else f.quote) for f in [*flags, *outside_flags]}
+    tainted = {
+        (f.seq, None if f.critical else f.quote)
+        for f in [*flags, *outside_flags]
+        if f.id not in SESSION_FLAG_IDS
+    }
     criteria = [
         score_criterion(c, readings[c.id], conv, present, client_name, tainted)
         for c in rubric.criteria

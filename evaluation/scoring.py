@@ -11,7 +11,8 @@ most HARM_CEILING, whatever else it did well: in the standards one such act outw
 of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so. A session that
 talked past the client at UNHEARD_MIN or more turns (the `not_listening` flag, listening.py)
 is at most UNHEARD_CEILING, the weak band: technique recited without listening is not skill,
-however many of the right terms it names."""
+however many of the right terms it names; so is a session in which nothing the client told was
+ever said back (the `nothing_said_back` flag: the steps asked as a checklist)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def overall_score(
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     if any(f.id in CRISIS_FLAG_IDS for f in flags):
         score = min(score, HARM_CEILING)
-    if sum(1 for f in flags if f.id == "not_listening") >= UNHEARD_MIN:
+    unheard = sum(1 for f in flags if f.id == "not_listening")
+    if unheard >= UNHEARD_MIN or any(f.id == "nothing_said_back" for f in flags):
         score = min(score, UNHEARD_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
 

@@ -16,6 +16,7 @@ BUILTIN_RED_FLAG_IDS: tuple[str, ...] = (
     "formulaic_responses",
     "question_stacking",
     "not_listening",
+    "nothing_said_back",
     # the crisis-safety layer's (evaluation/crisis): critical whenever they fire
     "suicide_question_declined",
     "never_asked_after_warning_signs",

@@ -322,3 +322,66 @@ def test_yearning_met_with_thank_you_for_sharing_and_a_new_topic_is_passed_over(
     ]
     heard = (*opening, (T, "Of course you do. You just want him back."), (C, "Every minute."))
     assert "not_listening" not in flag_ids(score(GRIEF, turns(*heard)))
+
+
+# every step asked, one question a turn, and nothing of what she tells said back: a checklist
+CHECKLIST = (
+    (C, "Hi. Um, I'm not really sure how this works. My RA said I should come."),
+    (T, "Hi, welcome. What we talk about stays between us, and we have about fifty minutes today."),
+    (
+        C,
+        "Okay. So I froze in my exam last week and just walked out. I felt like I was going to die.",
+    ),
+    (T, "How have you been sleeping lately?"),
+    (C, "Badly. My heart races and I keep thinking I'll fail everything and let my parents down."),
+    (T, "What do you notice in your body when it starts?"),
+    (
+        C,
+        "My chest gets tight, my hands shake. It's scary, I thought it was a heart attack at first.",
+    ),
+    (T, "How are your classes going at the moment?"),
+    (C, "I'm behind in two of them. I stopped going to lectures in case it happens there too."),
+    (T, "When did this first start?"),
+    (C, "Maybe in October? It's gotten worse since. I feel so stupid, everyone else seems fine."),
+    (T, "What has helped you in the past when things were hard?"),
+    (C, "Running used to help. And my sister, but she's abroad now and I feel like a bother."),
+    (T, "What would you like to do as a next step?"),
+    (C, "I don't know. Maybe try running again?"),
+    (T, "Would you like to come back next week?"),
+    (C, "I guess so."),
+)
+# the same questions, and twice what she said is said back
+SAID_BACK = {
+    3: "You felt like you were going to die in there - that's frightening. How have you been"
+    " sleeping lately?",
+    11: "You're comparing yourself to everyone else and coming off worse. What has helped you in"
+    " the past when things were hard?",
+}
+
+
+def test_a_checklist_that_says_nothing_back_is_an_interview_in_the_weak_band() -> None:
+    evaluation = score(STUDENT, turns(*CHECKLIST))
+    flags = [f for f in evaluation.red_flags if f.id == "nothing_said_back"]
+    assert len(flags) == 1
+    assert not flags[0].critical
+    # cited where it began: the first feeling she named, which was never said back
+    assert flags[0].seq == 6
+    assert flags[0].quote == "It's scary, I thought it was a heart attack at first."
+    assert evaluation.overall_score <= UNHEARD_CEILING
+    assert not evaluation.passed
+    # the session-level finding takes no credit from the sentence it quotes
+    welcome = next(c for c in evaluation.criteria if c.id == "welcome_and_frame")
+    assert welcome.rating == "met"
+
+
+def test_saying_back_what_the_client_told_is_no_interview() -> None:
+    heard = [(who, SAID_BACK.get(i, text)) for i, (who, text) in enumerate(CHECKLIST)]
+    evaluation = score(STUDENT, turns(*heard))
+    assert "nothing_said_back" not in flag_ids(evaluation)
+    assert evaluation.overall_score > score(STUDENT, turns(*CHECKLIST)).overall_score + 10
+
+
+def test_a_short_exchange_is_no_interview() -> None:
+    """Fewer than four telling client turns: too little to say it was never heard."""
+    evaluation = score(STUDENT, turns(*CHECKLIST[:6]))
+    assert "nothing_said_back" not in flag_ids(evaluation)
