@@ -41,6 +41,7 @@ from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, flagged
 from evaluation.negation import has_negator
 from evaluation.responsiveness import (
+    BARE_SYMPATHY,
     FEELING,
     Move,
     echo_refused,
@@ -265,15 +266,20 @@ def did_not_listen(events: list[Unheard]) -> bool:
     return len(events) >= UNHEARD_MIN
 
 
+def _carries_nothing(text: str) -> bool:
+    """A stock acknowledgement, sympathy with nothing of what was said ("That sounds hard."), or
+    feelings catalogued or spoken of in general."""
+    return bool(_STOCK.search(text) or BARE_SYMPATHY.match(LEAD_IN.sub("", text))) or lectures(text)
+
+
 def _says_back_to(e: Exchange) -> bool:
     """A statement of the turn takes up what the client had just said: its words, or a feeling
-    named (not a stock acknowledgement, not feelings catalogued or spoken of in general)."""
+    named, in a sentence that carries something of it."""
     if e.before is None:
         return False
     return any(
         not is_question(s)
-        and not _STOCK.search(s.text)
-        and not lectures(s.text)
+        and not _carries_nothing(s.text)
         and bool(overlap(s.text, e.before.text) or FEELING.search(s.text))
         for s in sentences(e.turn.text)
     )
@@ -285,7 +291,8 @@ def said_nothing_back(conv: Conversation, reflections: Sequence[Move]) -> Unhear
     sentence of the first turn that told something) - what the trainee could have said back,
     not a sentence of theirs."""
     told = [e for e in conv.exchanges if _significant(e, conv)]
-    if len(told) < INTERVIEW_MIN or reflections or any(_says_back_to(e) for e in conv.exchanges):
+    reflected = [m for m in reflections if not _carries_nothing(m.sentence.text)]
+    if len(told) < INTERVIEW_MIN or reflected or any(_says_back_to(e) for e in conv.exchanges):
         return None
     clients = [e.before for e in told if e.before is not None]
     felt = [(t, s.text) for t in clients for s in sentences(t.text) if FEELING.search(s.text)]

@@ -53,7 +53,7 @@ FEELING = re.compile(
     re.I,
 )
 # an acknowledgement of how bad it is, with nothing of what the client said or felt
-_BARE_SYMPATHY = re.compile(
+BARE_SYMPATHY = re.compile(
     r"^(that|it|this)('s| is| was| sounds| must be| must have been| seems)( like)?( (a|an|really|"
     r"so|incredibly|very|pretty|truly|just|absolutely|awfully))* (awful|terrible|horrible|"
     r"horrendous|dreadful|hard|tough|rough|difficult|heavy|a lot|brutal|grim|not easy)\W*$",
@@ -189,7 +189,7 @@ def _reflection(
     if not reflective or refused(text, exchange.after):
         return False, False
     new_words = set(words(text)) - set(words(exchange.before.text))
-    complex_ = (feeling or len(new_words) >= 6) and not _BARE_SYMPATHY.match(text)
+    complex_ = (feeling or len(new_words) >= 6) and not BARE_SYMPATHY.match(text)
     return True, complex_
 
 

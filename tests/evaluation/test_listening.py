@@ -381,6 +381,15 @@ def test_saying_back_what_the_client_told_is_no_interview() -> None:
     assert evaluation.overall_score > score(STUDENT, turns(*CHECKLIST)).overall_score + 10
 
 
+def test_sympathy_that_carries_nothing_of_what_she_said_does_not_make_it_listening() -> None:
+    sympathy = {5: "That sounds hard. What do you notice in your body when it starts?",
+                9: "That must be tough. When did this first start?"}  # fmt: skip
+    said = [(who, sympathy.get(i, text)) for i, (who, text) in enumerate(CHECKLIST)]
+    evaluation = score(STUDENT, turns(*said))
+    assert "nothing_said_back" in flag_ids(evaluation)
+    assert not evaluation.passed
+
+
 def test_a_short_exchange_is_no_interview() -> None:
     """Fewer than four telling client turns: too little to say it was never heard."""
     evaluation = score(STUDENT, turns(*CHECKLIST[:6]))
