@@ -128,6 +128,11 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(it's|that's) (not|no) (that|so) (bad|big|serious)\b|\bno big deal\b|\b(it's|that's|is) "
             r"(really |honestly )?(not|n't) (a|such a) big deal\b|\bisn'?t (really )?(a|such a) big deal\b",
             r"\bcould (be|have been) worse\b",
+            # hardship doubted or compared away: "things can't be that bad", "lots of people have it
+            # much worse than you"
+            r"\b(things|it|that|life) (can'?t|cannot|couldn'?t) (really )?be (that|so|all that) bad\b",
+            r"\b((lots|plenty|loads|many|a lot|most) of (other )?(people|folks|guys|students|parents)"
+            r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
             r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better)\b",
             r"\blet's not go there\b|\b(let's|we can) (not|skip) (talk|go)\w* (about|into) (that|this)\b",
             r"\bnothing dangerous\b|\bpretty basic\b",

@@ -177,6 +177,8 @@ _PAST_HELP = re.compile(
 def plans_safety(s: Said) -> bool:
     if v.HAND_OFF.search(s.text):
         return False  # "I can't help you, call someone else" hands the client off, it plans nothing
+    if re.search(v.WRAP_UP, s.text, re.I):
+        return False  # "we've covered enough for tonight" ends the call, it plans nothing
     if s.question and _PAST_HELP.search(s.text):
         return False  # asks what help there has been (assessment), plans none
     if _about_something_else(s) and not _LETHAL.search(s.text):

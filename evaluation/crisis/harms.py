@@ -97,8 +97,9 @@ def _encourages_use(s: Said, reading: CrisisReading) -> bool:
     weak = v.PERMISSION.search(s.text) and (names or v.USE.search(s.text) or counted)
     # "plenty of guys keep one by the bed, nothing wrong with that": keeping it made normal
     normalised = v.NORMALISES_KEEPING.search(s.text) and (names or in_focus)
+    left = v.LEFT_TO_THEM.search(s.text) and (names or in_focus)
     strong = _STRONG_PERMISSION.search(s.text) and example_set("USE_MEANS").closeness(s.text) > 0
-    return bool(imperative or weak or strong or normalised)
+    return bool(imperative or weak or strong or normalised or left)
 
 
 # the myth that asking plants the idea: ideas put into the person ("put ideas in your head",

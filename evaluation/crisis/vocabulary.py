@@ -114,6 +114,15 @@ PERMISSION = re.compile(
     r"move|give|hand|put)|(don'?t|do not) (need|have) to (get rid|lock|move|give|hand|put))\b",
     re.I,
 )
+# What to do with the means left to the client: "your choice what you do with those tablets",
+# "up to you how many you take", "do whatever you want with them" - permission by autonomy
+# (CALM invokes the client's choice for the storage decision, which DISTANCE reads first).
+LEFT_TO_THEM = re.compile(
+    r"\b(up to you|your (own )?(choice|call|decision|business|body|life))\W+(\w+\W+){0,3}?(what|"
+    r"whether|if|how many|how much)\b[^.?!]{0,30}\b(do|take|use|have|with)\b"
+    r"|\bdo (what|whatever) you (want|like|wish|think best|need to) with (them|it|those|these|that)\b",
+    re.I,
+)
 # ...as opposed to putting distance between the client and it (CALM's counselling).
 # Handling a means, not merely having it: getting it out, looking at or holding it, counting,
 # saving or loading it.
@@ -132,7 +141,9 @@ PREPARATORY = re.compile(
 NORMALISES_KEEPING = re.compile(
     r"\b(that'?s|it'?s|\w+'s|is) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
     r"(\w+ )?\w+ (keep|have|carry|own|sleep with)\b(?! (put|given|handed|locked|stored|moved|taken|"
-    r"asked|left|got|gotten)\b)|"
+    r"asked|left|got|gotten)\b)"
+    # "lots of people have it much worse": hardship compared, nothing kept
+    r"(?! it (\w+ )?(worse|better|harder|hard|tougher|tough|rougher|rough|easier|easy|bad)\b)|"
     r"\b(perfectly|totally|completely|pretty) normal to (keep|have|own|carry)\b|"
     r"\bnothing (unusual|strange|weird|odd) (there|about (that|it))\b|"
     r"\bnothing wrong with (that|it|having|keeping|owning)\b",
@@ -174,6 +185,11 @@ SUGGESTION_QUESTION = re.compile(
 )
 
 # Closing the conversation, or refusing to go on with it.
+# the conversation declared done: "I think we've covered enough for tonight."
+WRAP_UP = (
+    r"(we'?ve|we have) (covered|done|talked about|said|gone over) (enough|everything|all (we|i) can)"
+    r"|(that'?s|it'?s|this is) enough for (today|tonight|now|one (day|night))"
+)
 CLOSING = re.compile(
     r"\b(good ?bye|bye|take care|that'?s (all|it) for (today|now)|we('re| are) done|i have to go|"
     r"i need to go|we('ll| will) (have to )?(stop|end|leave it) (here|there|now)|let'?s (stop|end|leave it)"
@@ -182,7 +198,7 @@ CLOSING = re.compile(
     r"i'?m going to (have to )?let you go|i'?ll (have to )?let you go|(have|got) (another|a) call "
     r"(coming in|waiting)|(another|next) caller|(we'?re|we are) (out of|at) time|"
     r"pick (this|it|that) up (next|another|some other|later)|"
-    r"hang(ing)? up)\b|^\W*good ?night\b|\bgood ?night\W*$",
+    r"hang(ing)? up|" + WRAP_UP + r")\b|^\W*good ?night\b|\bgood ?night\W*$",
     re.I,
 )
 # Handing the client off: "I can't help you, call someone else", "nothing more I can do".

@@ -142,6 +142,7 @@ def test_never_asking_after_warning_signs() -> None:
         "I can't help you with this, you should call someone else.",
         "Okay, well, I have another call. Bye.",
         "Alright, we're done for today.",
+        "I think we've covered enough for tonight. Goodbye.",
     ],
 )
 def test_ending_early_while_risk_is_unresolved(line: str) -> None:
@@ -424,3 +425,41 @@ def test_a_warning_sign_in_the_clients_own_words_opens_the_crisis_reading(sign: 
 def test_words_of_distress_that_are_no_warning_sign_open_no_crisis_reading(said: str) -> None:
     pairs = [(C, said), (T, "Tell me more about that.")]
     assert assess_crisis(turns(*pairs), CrisisProfile()).assessment is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "It's your body and your choice what you do with those pills.",
+        "It's up to you how many you take tonight.",
+        "It's your life, do what you want with them.",
+    ],
+)
+def test_use_of_a_means_left_to_the_client_is_permission(line: str) -> None:
+    assert _flags([*MEANS, (T, line)])["means_encouraged"] == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "It's your decision where you keep them, but could a neighbour hold them for a while?",
+        "Whether you hand them over is up to you - what would make it easier to let someone keep "
+        "them?",
+        "It's your life and I want you to keep living it. Can we get the pills out of reach tonight?",
+    ],
+)
+def test_the_clients_choice_over_putting_a_means_away_is_counselling(line: str) -> None:
+    assert "means_encouraged" not in _flags([*MEANS, (T, line)])
+
+
+def test_a_plan_after_covering_a_lot_is_no_ending() -> None:
+    flags = _flags(
+        [*MEANS, (T, "We've covered a lot tonight. Can we make a plan for the next few hours?")]
+    )
+    assert "ended_early" not in flags
+
+
+def test_hardship_compared_away_is_not_a_means_kept() -> None:
+    """ "Lots of people have it much worse" compares, it makes keeping nothing normal."""
+    flags = _flags([*MEANS, (T, "Come on. Lots of people have it much worse than you.")])
+    assert "means_encouraged" not in flags

@@ -222,6 +222,10 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
         (MI, "If you really cared about your wife you'd quit.", "moralising_labelling"),
         (GRIEF, "Be grateful you had sixteen years with him.", "cliche_false_reassurance"),
         (GRIEF, "God needed another angel.", "cliche_false_reassurance"),
+        # hardship doubted or compared away
+        (SUICIDE, "Come on, things can't be that bad.", "minimising"),
+        (STUDENT, "Lots of people have it much worse than you.", "minimising"),
+        (GRIEF, "Others have had it far harder, you know.", "minimising"),
     ],
 )
 def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
