@@ -133,7 +133,10 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(things|it|that|life) (can'?t|cannot|couldn'?t) (really )?be (that|so|all that) bad\b",
             r"\b((lots|plenty|loads|many|a lot|most) of (other )?(people|folks|guys|students|parents)"
             r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
-            r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better)\b",
+            r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better|pull "
+            r"through)\b",
+            r"\byou('re| are) (stronger|tougher|bigger) than (this|that)\b",
+            r"\byou (just|only) need (some|a( good)?) (sleep|rest|night'?s sleep|break)\b",
             r"\blet's not go there\b|\b(let's|we can) (not|skip) (talk|go)\w* (about|into) (that|this)\b",
             r"\bnothing dangerous\b|\bpretty basic\b",
             r"\bcalm down\b|\bit's all in your head\b|\bthat's life\b",

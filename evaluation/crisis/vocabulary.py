@@ -140,7 +140,7 @@ PREPARATORY = re.compile(
 # of guys keep one by the bed"): read only when the means is named or in focus.
 NORMALISES_KEEPING = re.compile(
     r"\b(that'?s|it'?s|\w+'s|is) your (right|property|business)\b|\b(plenty|lots|most|many|a lot) of "
-    r"(\w+ )?\w+ (keep|have|carry|own|sleep with)\b(?! (put|given|handed|locked|stored|moved|taken|"
+    r"(\w+ )?\w+ (keep|have|carry|own|sleep with|need)\b(?! (put|given|handed|locked|stored|moved|taken|"
     r"asked|left|got|gotten)\b)"
     # "lots of people have it much worse": hardship compared, nothing kept
     r"(?! it (\w+ )?(worse|better|harder|hard|tougher|tough|rougher|rough|easier|easy|bad)\b)|"
@@ -198,13 +198,20 @@ CLOSING = re.compile(
     r"i'?m going to (have to )?let you go|i'?ll (have to )?let you go|(have|got) (another|a) call "
     r"(coming in|waiting)|(another|next) caller|(we'?re|we are) (out of|at) time|"
     r"pick (this|it|that) up (next|another|some other|later)|"
-    r"hang(ing)? up|" + WRAP_UP + r")\b|^\W*good ?night\b|\bgood ?night\W*$",
+    r"hang(ing)? up|" + WRAP_UP + r"|"
+    # the risk handed back to the caller for another day: "Call us back tomorrow if you still feel bad."
+    r"call (us|me)( back)? (tomorrow|later|another (day|time)|next week|in the morning) if you "
+    r"(still )?(feel|are|need|want)"
+    r")\b|^\W*good ?night\b|\bgood ?night\W*$",
     re.I,
 )
 # Handing the client off: "I can't help you, call someone else", "nothing more I can do".
 HAND_OFF = re.compile(
     r"\b(i can'?t help you( with this)?|not (something|what) i can help with|(not (much|a lot|"
-    r"anything)|nothing) (more|else) i can do)\b",
+    r"anything)|nothing) (more|else) i can do|"
+    # "This is really something for the clinic, not me."
+    r"(something|one|a (job|thing|matter)) for (the|a|an|your) (\w+ ){0,2}?\w+,? not (me|us)|"
+    r"not (my|our) (job|area|role|department|place) to)\b",
     re.I,
 )
 # "Except if I'm worried about your safety": confidentiality explained with its limit.

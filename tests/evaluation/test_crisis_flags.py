@@ -55,6 +55,8 @@ def test_means_encouraged_after_the_client_names_a_means(line: str) -> None:
         "Keep it where it is if it makes you feel more secure.",
         "It's your gun, it's up to you whether you keep it.",
         "There's no need to move it anywhere.",
+        "A lot of guys need their weapon close to feel safe, I get that.",
+        "As long as it's unloaded you can keep it by the bed.",
     ],
 )
 def test_means_encouraged_for_a_firearm(line: str) -> None:
@@ -143,6 +145,8 @@ def test_never_asking_after_warning_signs() -> None:
         "Okay, well, I have another call. Bye.",
         "Alright, we're done for today.",
         "I think we've covered enough for tonight. Goodbye.",
+        "I think you just need some sleep. Call us back tomorrow if you still feel bad.",
+        "This is really something for the clinic, not me. Give them a call on Monday.",
     ],
 )
 def test_ending_early_while_risk_is_unresolved(line: str) -> None:
@@ -196,6 +200,7 @@ def test_confidentiality_with_its_limit_is_not_secrecy(line: str) -> None:
         "It's a sin to take your own life.",
         "Suicide is never the answer, it's a permanent solution to a temporary problem.",
         "Your kids need you, you can't abandon them.",
+        "Killing yourself won't solve anything, it just passes the pain to your family.",
     ],
 )
 def test_moralising_and_guilt_about_the_family(line: str) -> None:
@@ -463,3 +468,18 @@ def test_hardship_compared_away_is_not_a_means_kept() -> None:
     """ "Lots of people have it much worse" compares, it makes keeping nothing normal."""
     flags = _flags([*MEANS, (T, "Come on. Lots of people have it much worse than you.")])
     assert "means_encouraged" not in flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lots of guys keep their weapon at a buddy's place during a rough patch - would a friend "
+        "hold it for you?",
+        "You can keep it locked in the safe at your brother's until this passes.",
+        "If the thoughts come back tonight, call us back - we're here all night.",
+    ],
+)
+def test_distance_and_a_call_back_tonight_are_no_harm(line: str) -> None:
+    flags = _flags([*GUN, (T, line)])
+    assert "means_encouraged" not in flags
+    assert "ended_early" not in flags

@@ -226,6 +226,8 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
         (SUICIDE, "Come on, things can't be that bad.", "minimising"),
         (STUDENT, "Lots of people have it much worse than you.", "minimising"),
         (GRIEF, "Others have had it far harder, you know.", "minimising"),
+        (SUICIDE, "You're tougher than this, you'll pull through.", "minimising"),
+        (SUICIDE, "I think you just need a good night's sleep.", "minimising"),
     ],
 )
 def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
