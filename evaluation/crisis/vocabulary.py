@@ -118,8 +118,9 @@ PERMISSION = re.compile(
 # "up to you how many you take", "do whatever you want with them" - permission by autonomy
 # (CALM invokes the client's choice for the storage decision, which DISTANCE reads first).
 LEFT_TO_THEM = re.compile(
-    r"\b(up to you|your (own )?(choice|call|decision|business|body|life))\W+(\w+\W+){0,3}?(what|"
-    r"whether|if|how many|how much)\b[^.?!]{0,30}\b(do|take|use|have|with)\b"
+    r"\b(up to you|your (own )?(choice|call|decision|business|body|life))\W+(\w+\W+){0,3}?"
+    r"(what you do with (them|it|those|these|that|the \w+)|(whether|if) you (take|use|swallow) (them|"
+    r"it|those|these|any|one)|how (many|much) (of (them|those|these) )?you (take|use|have))\b"
     r"|\bdo (what|whatever) you (want|like|wish|think best|need to) with (them|it|those|these|that)\b",
     re.I,
 )

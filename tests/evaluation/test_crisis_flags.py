@@ -477,6 +477,7 @@ def test_hardship_compared_away_is_not_a_means_kept() -> None:
         "hold it for you?",
         "You can keep it locked in the safe at your brother's until this passes.",
         "If the thoughts come back tonight, call us back - we're here all night.",
+        "It's your decision what you do next, and I'm here with you.",
     ],
 )
 def test_distance_and_a_call_back_tonight_are_no_harm(line: str) -> None:
