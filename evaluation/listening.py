@@ -13,6 +13,11 @@ What gives it away is the conversation itself, read by who said what in reply to
   strong person.", "Safety plan: call 988.") - the rubric read aloud at the client;
 - **unvoiced**: the trainee declares the client's feelings or reactions valid before the client
   has voiced any ("Your reactions make sense." to "He was sixteen. A car crash.").
+- **projected**: the trainee says back what the client never said - a reading that shares no word
+  with anything the client has told and brings content of its own ("It sounds like you're afraid
+  of disappointing your family." to a panic attack at work) - and the client only hedges ("I
+  guess. I don't know.", "Maybe.", "I haven't really thought about that."): a reading the client
+  does not recognise, left so by the next turn.
 A sixth reading is of the whole session, not of one turn: **nothing said back** - the client told
 something that mattered INTERVIEW_MIN times or more and no trainee sentence ever said any of it
 back (no reflection, no statement that takes up the client's words or names a feeling): the
@@ -36,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.contracts.conversation import Turn
+from core.semantic import similarity
 from evaluation.conversation import Conversation, Exchange, overlap
 from evaluation.crisis.reading import assesses_risk
 from evaluation.meaning import LANGUAGE, flagged
@@ -49,8 +55,18 @@ from evaluation.responsiveness import (
     lectures,
     refused,
 )
+from evaluation.roadblocks import roadblock
 from evaluation.skills import REFLECTION
-from evaluation.text import LEAD_IN, Sentence, first_match, sentences, words
+from evaluation.text import (
+    LEAD_IN,
+    STOPWORDS,
+    Sentence,
+    content_stems,
+    first_match,
+    sentences,
+    stem,
+    words,
+)
 
 UNHEARD_MIN = 2  # events in one session that show it did not listen
 INTERVIEW_MIN = 4  # client turns that told something, none said back: an interview
@@ -93,7 +109,7 @@ LABEL_SIMILAR = 0.85  # a label this near a technique's name is that name
 
 @dataclass(frozen=True)
 class Unheard:
-    form: str  # misread | protest | passed_over | recited | unvoiced
+    form: str  # misread | protest | passed_over | recited | unvoiced | projected | ...
     seq: int  # the trainee turn that talked past the client
     quote: str  # a verbatim sentence of that trainee turn
 
@@ -233,6 +249,9 @@ def read_unheard(conv: Conversation) -> list[Unheard]:
         stock = _passed_over(e, conv)
         if stock is not None:
             events.setdefault(e.turn.seq, Unheard("passed_over", e.turn.seq, stock))
+        projected = _projected(e, conv, nxt)
+        if projected is not None:
+            events.setdefault(e.turn.seq, Unheard("projected", e.turn.seq, projected))
         unvoiced = _validates_unvoiced(e, conv)
         if unvoiced is not None:
             events.setdefault(e.turn.seq, Unheard("unvoiced", e.turn.seq, unvoiced))
@@ -260,6 +279,64 @@ def _validates_unvoiced(e: Exchange, conv: Conversation) -> str | None:
         d.kind in ("feeling", "risk") and d.turn.seq < e.turn.seq for d in conv.disclosures
     )
     return None if felt else said
+
+
+PROJECTED_NEAR = 0.2  # a reading this near what the client told (word vectors) says it back
+_YOU = re.compile(r"\b(you|your|you'?(re|ve|d|ll)|yourself)\b", re.I)
+# a reply that neither takes the reading up nor refuses it: "I guess. I don't know.", "Hm. Maybe.",
+# "I haven't really thought about that.", "I wouldn't go that far."
+_HEDGE = re.compile(
+    r"^\W*((um+|uh+|hm+|er+|well)\W+)*(i guess|i suppose|maybe|perhaps|i don'?t (really )?know|sort of|"
+    r"kind of|not sure|i'?m not sure|i haven'?t (really )?thought|i wouldn'?t (go that far|say that)|if "
+    r"you say so)\b",
+    re.I,
+)
+_TAKES_IT = re.compile(
+    r"\b(yes|yeah|yep|exactly|that'?s (it|right|true)|right|true|definitely)\b", re.I
+)
+# words a reading is made of, not what it is about
+_FRAME = frozenset(
+    stem(w)
+    for w in (
+        "sounds seems like feel feeling part lot really kind sort right now thing something way much "
+        "always never everything nothing want need make hear say said tell told wonder guess maybe "
+        "just even still also own"
+    ).split()
+)
+
+
+def _own_content(sentence: str, heard: str) -> set[str]:
+    """What the sentence brings that the client never said, feelings aside."""
+    brought = {stem(w) for w in words(sentence) if w not in STOPWORDS and len(w) > 2}
+    felt = {stem(w) for w in words(sentence) if FEELING.search(w)}
+    return brought - felt - content_stems(heard) - _FRAME
+
+
+def _projected(e: Exchange, conv: Conversation, nxt: Exchange | None) -> str | None:
+    """A feeling read into the client with content of the trainee's own (no word of what the
+    client has told, nothing near its meaning, two or more words the client never said) which the
+    client only hedges, and the next turn does not take up what the client put instead."""
+    if e.after is None or not _HEDGE.match(e.after.text):
+        return None
+    hedge = _HEDGE.match(e.after.text)
+    assert hedge is not None
+    rest = e.after.text[hedge.end() :]
+    if _TAKES_IT.search(rest[:40]):
+        return None  # "I guess... yeah, that's it."
+    heard = " ".join(t.text for t in conv.client_before(e.turn.seq))
+    for s in sentences(e.turn.text):
+        text = LEAD_IN.sub("", s.text)
+        # a feeling read into this client (not into people), not a roadblock or a lecture
+        reading = bool(REFLECTION.match(text) or _YOU.search(text)) and bool(FEELING.search(text))
+        if not (reading and _says_back(s)) or roadblock(s.text) or lectures(s.text):
+            continue
+        # nothing of what was told, in its words or near its meaning ("a child" for "a kid")
+        near = max(similarity(s.text, t) for t in (heard, e.before.text if e.before else heard))
+        if overlap(s.text, heard) or near >= PROJECTED_NEAR:
+            continue
+        if len(_own_content(s.text, heard)) >= 2:
+            return None if _repaired(nxt, rest) else s.text
+    return None
 
 
 def did_not_listen(events: list[Unheard]) -> bool:

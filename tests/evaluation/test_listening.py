@@ -394,3 +394,50 @@ def test_a_short_exchange_is_no_interview() -> None:
     """Fewer than four telling client turns: too little to say it was never heard."""
     evaluation = score(STUDENT, turns(*CHECKLIST[:6]))
     assert "nothing_said_back" not in flag_ids(evaluation)
+
+
+# readings of what she never said (her family, belonging, grief about home), which she only hedges
+PROJECTED = (
+    (C, "Hi. My RA said I should come. I had a panic attack in my exam last week."),
+    (
+        T,
+        "Welcome, this is confidential and we have fifty minutes. It sounds like you feel deeply"
+        " ashamed and you're afraid of disappointing your family.",
+    ),
+    (C, "I guess. I don't know."),
+    (T, "So you're carrying a lot of guilt, and part of you feels you don't belong at university."),
+    (C, "Maybe. I just want it to stop happening."),
+    (T, "You're feeling hopeless and alone, like nobody understands what you're going through."),
+    (C, "Um. Sort of. It's mostly the exams."),
+    (T, "What has helped you cope before? Would you like to come back next week?"),
+    (C, "Okay."),
+)
+
+
+def test_feelings_read_into_her_that_she_only_hedges_are_talking_past_her() -> None:
+    evaluation = score(STUDENT, turns(*PROJECTED))
+    flags = [f for f in evaluation.red_flags if f.id == "not_listening"]
+    assert [f.seq for f in flags] == [1, 3, 5]
+    assert flags[0].quote == (
+        "It sounds like you feel deeply ashamed and you're afraid of disappointing your family."
+    )
+    assert evaluation.overall_score <= UNHEARD_CEILING
+    assert not evaluation.passed
+
+
+def test_a_feeling_named_near_what_she_told_and_confirmed_is_a_reflection() -> None:
+    heard = (
+        (C, "Hi. My RA said I should come. I had a panic attack in my exam last week."),
+        (T, "That sounds frightening - your body took over in the middle of the exam."),
+        (C, "Maybe. I thought I was dying, honestly."),
+        (T, "You thought you were dying, and it still scares you."),
+        (C, "I guess... yeah, that's it. I keep waiting for it to happen again."),
+    )
+    evaluation = score(STUDENT, turns(*heard))
+    assert "not_listening" not in flag_ids(evaluation)
+
+
+def test_a_hedge_the_next_turn_takes_up_is_repaired() -> None:
+    repaired = [*PROJECTED[:7], (T, "Mostly the exams - tell me what happens when one starts.")]
+    evaluation = score(STUDENT, turns(*repaired))
+    assert 5 not in {f.seq for f in evaluation.red_flags if f.id == "not_listening"}
