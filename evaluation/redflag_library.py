@@ -135,8 +135,10 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
             r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better|pull "
             r"through)\b",
-            r"\byou('re| are) (stronger|tougher|bigger) than (this|that)\b",
-            r"\byou (just|only) need (some|a( good)?) (sleep|rest|night'?s sleep|break)\b",
+            # "you're tougher than this, you'll pull through" (not "tougher than this voice ...")
+            r"\byou('re| are) (stronger|tougher|bigger) than (this|that)(?=\W*($|[,.;!]|\s(and|so|but)\b))",
+            r"\ball you need is (some |a )?(good )?(sleep|rest|night'?s sleep|break)\b|\b(sleep|rest) (it|this) "
+            r"off\b",
             r"\blet's not go there\b|\b(let's|we can) (not|skip) (talk|go)\w* (about|into) (that|this)\b",
             r"\bnothing dangerous\b|\bpretty basic\b",
             r"\bcalm down\b|\bit's all in your head\b|\bthat's life\b",

@@ -108,8 +108,9 @@ USE = re.compile(
     re.I,
 )
 PERMISSION = re.compile(
-    r"\b(go ahead|go for it|feel free|it'?s (fine|okay|ok|alright|up to you|your (choice|call))|"
-    r"that'?s (fine|okay|ok|alright|up to you|your (choice|call))|if it helps|no harm|nothing wrong with|"
+    # (the client's choice is LEFT_TO_THEM's: only when the means is what is left to them)
+    r"\b(go ahead|go for it|feel free|it'?s (fine|okay|ok|alright)|"
+    r"that'?s (fine|okay|ok|alright)|if it helps|no harm|nothing wrong with|"
     r"won'?t hurt|can'?t hurt|doesn'?t hurt|why not|you deserve|just in case|no need to (get rid|lock|"
     r"move|give|hand|put)|(don'?t|do not) (need|have) to (get rid|lock|move|give|hand|put))\b",
     re.I,
@@ -119,8 +120,9 @@ PERMISSION = re.compile(
 # (CALM invokes the client's choice for the storage decision, which DISTANCE reads first).
 LEFT_TO_THEM = re.compile(
     r"\b(up to you|your (own )?(choice|call|decision|business|body|life))\W+(\w+\W+){0,3}?"
-    r"(what you do with (them|it|those|these|that|the \w+)|(whether|if) you (take|use|swallow) (them|"
-    r"it|those|these|any|one)|how (many|much) (of (them|those|these) )?you (take|use|have))\b"
+    r"(what you do with (them|it|those|these|that|the \w+)|(whether|if) you (take|use|swallow|keep|"
+    r"hang on to|hold on to) (them|it|those|these|any|one)|how (many|much) (of (them|those|these) )?"
+    r"you (take|use|have))\b"
     r"|\bdo (what|whatever) you (want|like|wish|think best|need to) with (them|it|those|these|that)\b",
     re.I,
 )

@@ -227,7 +227,7 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
         (STUDENT, "Lots of people have it much worse than you.", "minimising"),
         (GRIEF, "Others have had it far harder, you know.", "minimising"),
         (SUICIDE, "You're tougher than this, you'll pull through.", "minimising"),
-        (SUICIDE, "I think you just need a good night's sleep.", "minimising"),
+        (SUICIDE, "All you need is a good night's sleep.", "minimising"),
     ],
 )
 def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
@@ -306,3 +306,25 @@ def test_a_timetable_put_on_grief_minimises_it(line: str, minimises: bool) -> No
     pairs = ((C, "It's been six weeks and I still can't go into his room."), (T, line))
     raised = {f.id for f in score(GRIEF, turns(*pairs)).red_flags if f.seq == 1}
     assert ("minimising" in raised) is minimises, raised
+
+
+@pytest.mark.parametrize(
+    ("slug", "client", "line"),
+    [
+        (STUDENT, "I'm so tired. I just need a break from all of it.", "It sounds like you just"
+         " need a break from all of it."),
+        (STUDENT, "I'm so tired. I just need a break from all of it.", "You just need some rest,"
+         " and nobody's letting you have it."),
+        (SUICIDE, "I used to think I was tough.", "You're tougher than this voice in your head"
+         " gives you credit for."),
+        (GRIEF, "Other parents in the group have lost more than one child.", "You're comparing"
+         " yourself with parents who had it worse, and it doesn't make yours smaller."),
+        (SUICIDE, "I've got a box of tablets in the drawer.", "It's your choice how we plan"
+         " tonight - can we start with where the tablets go?"),
+    ],
+)  # fmt: skip
+def test_words_near_a_roadblock_said_for_the_client_raise_no_flag(
+    slug: str, client: str, line: str
+) -> None:
+    evaluation = score(slug, turns((C, client), (T, line), (C, "Yeah.")))
+    assert not [f.id for f in evaluation.red_flags if f.critical]
