@@ -177,15 +177,17 @@ _PAST_HELP = re.compile(
 def plans_safety(s: Said) -> bool:
     if v.HAND_OFF.search(s.text):
         return False  # "I can't help you, call someone else" hands the client off, it plans nothing
-    if re.search(v.WRAP_UP, s.text, re.I):
-        return False  # "we've covered enough for tonight" ends the call, it plans nothing
     if s.question and _PAST_HELP.search(s.text):
         return False  # asks what help there has been (assessment), plans none
     if _about_something_else(s) and not _LETHAL.search(s.text):
         return False  # "a safety plan for your finances" plans something else
     # a plan names what to do: "Good call." or "Are you safe?" is near the examples, plans nothing
+    # "we've covered enough for tonight" ends the call: near the examples by "tonight", it plans
+    # nothing unless it names what to do
     return bool(_SAFETY.search(s.text)) or (
-        len(_words(s.text)) > 4 and _near("SAFETY_PLAN", s.text)
+        len(_words(s.text)) > 4
+        and _near("SAFETY_PLAN", s.text)
+        and not re.search(v.WRAP_UP, s.text, re.I)
     )
 
 

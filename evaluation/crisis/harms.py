@@ -193,7 +193,8 @@ _DEBATES = re.compile(
     r"your|(never|not) the answer|permanent solution|temporary problem|(they|kids|children|family|"
     r"wife|husband) (need|needs) you|abandon\w*|leave (them|your \w+) behind|give up on (life|them)|"
     # "killing yourself won't solve anything, it just passes the pain to your family"
-    r"(won'?t|doesn'?t|will not|does not|never) (solve|fix) (anything|a thing|your problems)|"
+    r"(killing yourself|suicide|ending (it|your life)|taking your (own )?life|dying) (won'?t|doesn'?t|"
+    r"will not|does not|never) (solve|fix) (anything|a thing|your problems)|"
     r"pass\w* (the|your|that) (pain|hurt) (on )?to)\b",
     re.I,
 )

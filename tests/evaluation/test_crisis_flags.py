@@ -484,3 +484,18 @@ def test_distance_and_a_call_back_tonight_are_no_harm(line: str) -> None:
     flags = _flags([*GUN, (T, line)])
     assert "means_encouraged" not in flags
     assert "ended_early" not in flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We've covered everything on the safety plan: your brother, 988, and the pills with your "
+        "neighbour.",
+        "This is a job for the two of us, not me alone.",
+        "It's not my job to judge you, I'm here to listen.",
+        "Drinking won't fix anything tonight - could we put the bottle away too?",
+        "Lots of people need help getting through nights like this.",
+    ],
+)
+def test_lines_sharing_words_with_a_crisis_act_do_no_harm(line: str) -> None:
+    assert _flags([*MEANS, (T, line)]) == {}
