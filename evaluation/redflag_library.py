@@ -97,7 +97,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bstop feeling sorry for yourself\b|\bpull yourself together\b|\bget a grip\b",
             r"\bthink (about|of) what (that|it|this) would do to\b",
             r"\bhow could you (think|say|do|even)\b",
-            r"\bin denial\b|\bjust an excuse\b|\bmaking excuses\b",
+            r"\bin denial\b|\bjust an excuse\b|\bmaking excuses\b|\bdenial is (the|a) (\w+ )?(first |number one )?sign\b",
             r"\b(it's|that's) (wrong|a sin)\b",
             r"\bmaybe (it's|this is) not for you\b|\bif you can't handle\b",
             r"\bmaybe [^.?!]{0,30}\b(isn'?t|is not|not) (really )?for you\b",
@@ -134,7 +134,10 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b((lots|plenty|loads|many|a lot|most) of (other )?(people|folks|guys|students|parents)"
             r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
             r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better|pull "
-            r"through)\b",
+            r"through|get there)\b",
+            # the feeling itself ruled out: "you shouldn't be angry at people for trying to help"
+            r"\byou (shouldn'?t|should not|mustn'?t|must not) (be|feel) (so )?(angry|upset|sad|guilty|"
+            r"ashamed|bad|scared|like that|that way)\b",
             # "you're tougher than this, you'll pull through" (not "tougher than this voice ...")
             r"\byou('re| are) (stronger|tougher|bigger) than (this|that)(?=\W*($|[,.;!]|\s(and|so|but)\b))",
             r"\ball you need is (some |a )?(good )?(sleep|rest|night'?s sleep|break)\b|\b(sleep|rest) (it|this) "
@@ -150,6 +153,8 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(should|ought to) (be|feel)\b[^.?!]{0,30}\b(by now|over (it|this|that|him|her))\b",
             r"\b(it'?s|it is) (high )?time (to|you) (start )?(mov|get|go)\w* (on|forward|back)\b",
             r"\b(need|have|got) to (start )?(get|getting|go|going) back to normal\b",
+            r"\b(most|many|a lot of) people (start )?(feel\w*|get\w*|are) (\w+ )?(normal|better|over it)\b"
+            r"[^.?!]{0,25}\b(after|in|within) (a|one|two|three|six|a few|a couple of) (weeks?|months?|years?)\b",
         ),
     ),
     RedFlagDef(
@@ -163,6 +168,8 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\bbe (honest|real) with yourself\b|\badmit (it|that)\b|\blet's be (real|honest)\b",
             r"\bthe (truth|fact) is\b|\bthe only way\b(?! to (know|find out|tell|see|learn)\b)",
             r"\byou're kidding yourself\b|\byou (do|clearly) have a problem\b",
+            r"\blet'?s not kid (ourselves|yourself)\b|\bdon'?t kid yourself\b|\bsimple as that\b",
+            r"\bthat'?s where you'?re (heading|headed|going)\b",
             r"\bi'?m (just|only) being (honest|straight|real)\b",
             # warning and threatening (Gordon's roadblocks): "If you keep going like this you'll
             # lose her", "before it's too late"

@@ -228,6 +228,15 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
         (GRIEF, "Others have had it far harder, you know.", "minimising"),
         (SUICIDE, "You're tougher than this, you'll pull through.", "minimising"),
         (SUICIDE, "All you need is a good night's sleep.", "minimising"),
+        # the feeling ruled out, a timetable, a warning, a label
+        (
+            GRIEF,
+            "They mean well, you shouldn't be angry at people for trying to help.",
+            "minimising",
+        ),
+        (GRIEF, "Most people start feeling more normal after a few months.", "minimising"),
+        (MI, "Let's not kid ourselves, that's where you're heading.", "arguing_confronting"),
+        (MI, "Denial is the first sign, you know.", "moralising_labelling"),
     ],
 )
 def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
@@ -321,6 +330,10 @@ def test_a_timetable_put_on_grief_minimises_it(line: str, minimises: bool) -> No
          " yourself with parents who had it worse, and it doesn't make yours smaller."),
         (SUICIDE, "I've got a box of tablets in the drawer.", "It's your choice how we plan"
          " tonight - can we start with where the tablets go?"),
+        (SUICIDE, "I feel stupid for calling.", "You don't have to feel ashamed for calling - I'm"
+         " glad you did."),
+        (GRIEF, "Is it normal that it's getting worse?", "Many people find the first months are the"
+         " hardest, and it doesn't follow a timetable."),
     ],
 )  # fmt: skip
 def test_words_near_a_roadblock_said_for_the_client_raise_no_flag(
