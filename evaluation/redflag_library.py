@@ -135,6 +135,8 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
             r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better|pull "
             r"through|get there)\b",
+            # the trouble reduced to a failing of theirs: "the panic is just you avoiding it"
+            r"\b(is|it'?s|that'?s) (just|only|simply) you (\w+ing|being)\b",
             # the feeling itself ruled out: "you shouldn't be angry at people for trying to help"
             r"\byou (shouldn'?t|should not|mustn'?t|must not) (be|feel) (so )?(angry|upset|sad|guilty|"
             r"ashamed|bad|scared|like that|that way)\b",

@@ -237,6 +237,7 @@ def test_leaving_the_choice_to_her_and_praise_are_no_push_and_no_advice() -> Non
         (GRIEF, "Most people start feeling more normal after a few months.", "minimising"),
         (MI, "Let's not kid ourselves, that's where you're heading.", "arguing_confronting"),
         (MI, "Denial is the first sign, you know.", "moralising_labelling"),
+        (STUDENT, "The panic is just you avoiding a hard conversation.", "minimising"),
     ],
 )
 def test_a_roadblock_in_other_words_is_flagged(slug: str, line: str, flag: str) -> None:
@@ -334,6 +335,8 @@ def test_a_timetable_put_on_grief_minimises_it(line: str, minimises: bool) -> No
          " glad you did."),
         (GRIEF, "Is it normal that it's getting worse?", "Many people find the first months are the"
          " hardest, and it doesn't follow a timetable."),
+        (STUDENT, "Why does my heart race like that?", "That's your body's alarm going off - it's"
+         " just your nervous system trying to protect you."),
     ],
 )  # fmt: skip
 def test_words_near_a_roadblock_said_for_the_client_raise_no_flag(
