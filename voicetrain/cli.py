@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--turns", type=int)
     bench.add_argument("--pacing", type=float, help="seconds between one session's turns")
     bench.add_argument(
+        "--starts",
+        type=int,
+        metavar="N",
+        help="spaced, back-to-back and concurrent starts to time (and the floor's); more gives a "
+        "steadier CPU per start",
+    )
+    bench.add_argument(
         "--capacity",
         type=lambda v: [int(x) for x in v.split(",")],
         metavar="N,N,...",
@@ -198,6 +205,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     sessions=args.sessions,
                     turns=args.turns,
                     pacing=args.pacing,
+                    starts=args.starts,
                     capacity=args.capacity,
                     storm=args.storm,
                     workers=args.workers,

@@ -1,4 +1,4 @@
-"""`voicetrain bench --quick --faults --workers 2` runs end to end (two worker processes, so one
+"""`voicetrain bench --quick --faults --workers 2 --starts 12` runs end to end (two worker processes, so one
 of them is also killed alone): correctness only (counts equal, JSON
 written, each fault struck and its recovery measured and reported), never speed."""
 
@@ -15,12 +15,13 @@ import pytest
 # Worst case by the declared policies: each of four faults waits out a heartbeat timeout and a
 # sticky-queue timeout (seconds), and every run awaits all its sessions' outcomes.
 BUDGET_SECONDS = 540
+BENCH_ARGS = ("--quick", "--faults", "--workers", "2", "--starts", "12")
 
 
 @pytest.mark.timeout(BUDGET_SECONDS + 30)
 def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "voicetrain", "bench", "--quick", "--faults", "--workers", "2"],
+        [sys.executable, "-m", "voicetrain", "bench", *BENCH_ARGS],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -30,6 +31,9 @@ def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     written = list((tmp_path / "bench" / "results").glob("bench-*-quick.json"))
     assert len(written) == 1
     results = json.loads(written[0].read_text())
+    # as many starts timed as asked for, the floor's too
+    assert results["sizes"]["starts"] == 12
+    assert results["start_latency"]["spaced"]["n"] == results["start_latency"]["floor"]["n"] == 12
     faults = results["faults"]
     assert set(faults) == {
         "worker_sigkill",

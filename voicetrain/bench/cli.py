@@ -45,6 +45,7 @@ async def run_bench(
     sessions: int | None = None,
     turns: int | None = None,
     pacing: float | None = None,
+    starts: int | None = None,
     capacity: list[int] | None = None,
     storm: int | None = None,
     workers: int | None = None,
@@ -56,6 +57,7 @@ async def run_bench(
             "sessions": sessions or base.sessions,
             "turns": turns or base.turns,
             "pacing": base.pacing if pacing is None else pacing,
+            "starts": starts or base.starts,
         }
     )
     print(
