@@ -333,8 +333,9 @@ def _api(settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
+    from core.runtime import freeze_startup_heap
 
-    uvicorn.run(
-        create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
-    )
+    app = create_app(settings)
+    freeze_startup_heap()  # after the imports the app needs, before it serves
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="info")
     return 0

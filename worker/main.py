@@ -23,6 +23,7 @@ from activities.retention import RetentionActivities
 from activities.review import ReviewActivities
 from activities.session import SessionActivities
 from core.db.engine import SessionMaker, make_engine, make_sessionmaker
+from core.runtime import freeze_startup_heap
 from core.settings import Settings
 from core.temporal import connect
 from persona.engine import LLMEndpoint, llm_endpoint
@@ -155,6 +156,7 @@ async def run_worker(settings: Settings) -> None:
     )
     worker = worker_from_settings(client, settings, engine)
     await ensure_retention_schedule(client, settings.task_queue)
+    freeze_startup_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

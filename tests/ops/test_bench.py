@@ -34,6 +34,7 @@ def test_quick_bench_with_faults_is_consistent(tmp_path: Path) -> None:
     # as many starts timed as asked for, the floor's too
     assert results["sizes"]["starts"] == 12
     assert results["start_latency"]["spaced"]["n"] == results["start_latency"]["floor"]["n"] == 12
+    assert results["start_latency"]["first_start_ms"] > 0  # the cold start, reported apart
     faults = results["faults"]
     assert set(faults) == {
         "worker_sigkill",

@@ -103,6 +103,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
         await import_library(database_url)
 
         from api.app import create_app
+        from core.runtime import freeze_startup_heap
         from core.temporal import connect
         from worker.main import worker_from_settings
         from worker.schedules import ensure_retention_schedule
@@ -149,6 +150,7 @@ async def run_dev_stack(settings: Settings, *, announce: bool = True) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop_event.set)
+        freeze_startup_heap()  # the API and the in-process worker have started: see core/runtime
         async with worker:
             serve = asyncio.create_task(server.serve())
             while not server.started:
