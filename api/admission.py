@@ -53,6 +53,15 @@ class StartLog:
         starts.append(now)
         return 0.0
 
+    def full(self, key: str, now: float) -> float:
+        """The seconds until a start would be admitted, 0.0 when one would be now; records
+        nothing (a request nobody has authenticated yet must not use up the window)."""
+        starts = self._starts.get(key)
+        if not starts:
+            return 0.0
+        live = [t for t in starts if t > now - self.window]
+        return live[0] + self.window - now if len(live) >= self.amount else 0.0
+
     def _sweep(self, now: float) -> None:
         idle = [k for k, v in self._starts.items() if not v or v[-1] <= now - self.window]
         for key in idle:
@@ -66,6 +75,18 @@ class Admission:
         self._max_active = settings.max_active_sessions_per_user
         self._max_polls = settings.max_long_polls_per_user
         self._polls: Counter[str] = Counter()
+
+    def refuse_early(self) -> None:
+        """Before anything else of a start - the token check, the user's provisioning, any
+        database work: 429 while the global window is full. A storm of starts is refused for the
+        price of this check (issue 25); nothing is recorded, so requests not yet authenticated
+        cannot use up the window. admit_start still decides, after authentication."""
+        if (until := self._global.full("*", time.monotonic())) > 0:
+            wait = max(1, math.ceil(until))
+            raise RateLimited(
+                f"the service is starting too many sessions; try again in {wait} s",
+                retry_after=wait,
+            )
 
     async def admit_start(self, db: AsyncSession, user_id: str) -> None:
         """Before a workflow is started: 429 over a rate, 409 over the active-session cap."""

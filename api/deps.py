@@ -149,6 +149,12 @@ def get_admission(request: Request) -> Admission:
 AdmissionDep = Annotated[Admission, Depends(get_admission)]
 
 
+def start_gate(admission: AdmissionDep) -> None:
+    """A session start refused by the global start rate before it costs anything: run ahead of
+    the token check and the user's provisioning (Admission.refuse_early)."""
+    admission.refuse_early()
+
+
 # The one declaration of the Idempotency-Key header (same key + same user -> same effect).
 # Visible ASCII only: the key travels on as a storable one-line id (no tab, no space), and a
 # header the edge lets through (RFC 9110 allows tabs) must not reach the contract invalid (500).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.audit.service import AuditDep
@@ -18,6 +18,7 @@ from api.deps import (
     MetricsDep,
     SettingsDep,
     TemporalDep,
+    start_gate,
 )
 from api.errors import responses
 from api.services.session_delete import delete_session
@@ -53,6 +54,8 @@ MAX_WAIT_SECONDS = 30
     response_model=CreateSessionResponse,
     responses=responses(403, 409, 429, 503),
     summary="Start a practice session",
+    # a storm of starts is refused before the token check or any database work
+    dependencies=[Depends(start_gate)],
 )
 async def create_session(
     body: CreateSessionRequest,

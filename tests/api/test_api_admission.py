@@ -16,6 +16,7 @@ from temporalio.client import Client
 
 from api.admission import StartLog
 from core.db.engine import SessionMaker
+from core.db.models import User
 from tests.api_harness import Api, running_api
 from tests.helpers import scenario_by_slug
 
@@ -182,3 +183,47 @@ def test_the_start_window_is_exact_at_its_edges() -> None:
     assert log.hit("u", 60.0) == 0.0
     assert log.hit("u", 60.5) == pytest.approx(0.5)
     assert log.hit("u", 62.0) == 0.0
+
+
+async def test_a_full_global_window_refuses_before_the_token_check_and_any_database_work(
+    client: Client, sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    """A start storm costs each refused trainee nothing but the check: no user row written, no
+    session looked up; and requests nobody authenticated never use up the window."""
+    async with running_api(
+        client,
+        sessionmaker,
+        database_url,
+        tmp_path,
+        session_start_rate_global="2/minute",
+        max_active_sessions_per_user=10,
+    ) as api:
+        body = {"scenario_id": await _scenario_id(api)}
+        # garbage first: refused as unauthenticated, and the window is still open afterwards
+        for _ in range(5):
+            r = await api.http.post(
+                "/v1/sessions", json=body, headers={"Authorization": "Bearer x"}
+            )
+            assert r.status_code == 401
+        admitted = [f"u-{uuid.uuid4()}" for _ in range(2)]
+        for user in admitted:
+            r = await api.http.post("/v1/sessions", json=body, headers=api.auth(user))
+            assert r.status_code == 201, r.text
+            await api.http.post(
+                f"/v1/sessions/{r.json()['session_id']}/end", headers=api.auth(user)
+            )
+        newcomer = f"u-{uuid.uuid4()}"
+        refused = await api.http.post(
+            "/v1/sessions",
+            json=body,
+            headers={**api.auth(newcomer), "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert refused.status_code == 429
+        assert refused.json()["error"]["type"] == "rate_limited"
+        assert int(refused.headers["Retry-After"]) >= 1
+        async with sessionmaker() as db:
+            assert await db.get(User, newcomer) is None  # not even provisioned
+        # the same refusal, delivered twice, is still a refusal that wrote nothing
+        again = await api.http.post("/v1/sessions", json=body, headers=api.auth(newcomer))
+        assert again.status_code == 429
+        assert await api.sessions_of(newcomer) == 0
