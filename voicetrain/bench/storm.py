@@ -6,15 +6,10 @@ buys: refused starts (429 + Retry-After) instead of slower turns for everyone li
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
-import time
-import uuid
-from collections import Counter
 from typing import Any
 
-import httpx
-
-from core.security import mint_jwt
 from voicetrain.bench.capacity import SPEECH_PACING_SECONDS
 from voicetrain.bench.live import Fault, live_load
 from voicetrain.bench.scenarios import Ctx
@@ -22,29 +17,17 @@ from voicetrain.devstack.processes import free_port, spawn, stop, wait_for_port
 
 
 async def _storm(ctx: Ctx, api_url: str, starts: int) -> dict[str, Any]:
-    """`starts` different trainees press start at once; what each was answered."""
-    settings = ctx.stack.settings
-
-    async def one(i: int, http: httpx.AsyncClient) -> int:
-        token = mint_jwt(settings, sub=f"bench-storm-{uuid.uuid4().hex[:6]}-{i}", role="trainee")
-        r = await http.post(
-            "/v1/sessions",
-            json={"scenario_id": ctx.scenario_id, "modality": "voice"},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        return r.status_code
-
-    began = time.perf_counter()
-    async with httpx.AsyncClient(base_url=api_url, timeout=120) as http:
-        codes = await asyncio.gather(*(one(i, http) for i in range(starts)))
-    counts = Counter(codes)
-    return {
-        "starts": starts,
-        "admitted": counts.get(201, 0),
-        "refused_429": counts.get(429, 0),
-        "other": {str(k): v for k, v in counts.items() if k not in (201, 429)},
-        "answered_within_seconds": round(time.perf_counter() - began, 2),
-    }
+    """`starts` different trainees press start at once (from a process of their own:
+    storm_client); what each was answered."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "voicetrain.bench.storm_client", api_url, ctx.scenario_id,
+        str(starts), env=ctx.stack.env, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the storm client failed ({proc.returncode})")
+    answered: dict[str, Any] = json.loads(out)
+    return answered
 
 
 async def _run(ctx: Ctx, api_url: str, sessions: int, starts: int) -> dict[str, Any]:
