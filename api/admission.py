@@ -68,6 +68,9 @@ class StartLog:
             del self._starts[key]
 
 
+_BUSY = "the service is starting too many sessions"
+
+
 class Admission:
     def __init__(self, settings: Settings) -> None:
         self._per_user = StartLog(parse(settings.session_start_rate))
@@ -83,17 +86,14 @@ class Admission:
         cannot use up the window. admit_start still decides, after authentication."""
         if (until := self._global.full("*", time.monotonic())) > 0:
             wait = max(1, math.ceil(until))
-            raise RateLimited(
-                f"the service is starting too many sessions; try again in {wait} s",
-                retry_after=wait,
-            )
+            raise RateLimited(f"{_BUSY}; try again in {wait} s", retry_after=wait)
 
     async def admit_start(self, db: AsyncSession, user_id: str) -> None:
         """Before a workflow is started: 429 over a rate, 409 over the active-session cap."""
         now = time.monotonic()
         for log, key, whose in (
             (self._per_user, user_id, "you have started too many sessions"),
-            (self._global, "*", "the service is starting too many sessions"),
+            (self._global, "*", _BUSY),
         ):
             if (until := log.hit(key, now)) > 0:
                 wait = max(1, math.ceil(until))

@@ -59,7 +59,6 @@ from evaluation.roadblocks import roadblock
 from evaluation.skills import REFLECTION
 from evaluation.text import (
     LEAD_IN,
-    STOPWORDS,
     Sentence,
     content_stems,
     first_match,
@@ -109,9 +108,10 @@ LABEL_SIMILAR = 0.85  # a label this near a technique's name is that name
 
 @dataclass(frozen=True)
 class Unheard:
-    form: str  # misread | protest | passed_over | recited | unvoiced | projected | ...
-    seq: int  # the trainee turn that talked past the client
-    quote: str  # a verbatim sentence of that trainee turn
+    # misread | protest | passed_over | recited | unvoiced | projected | nothing_said_back
+    form: str
+    seq: int  # the trainee turn that talked past the client (nothing_said_back: the client turn
+    quote: str  # not said back); a verbatim sentence of that turn
 
 
 def _significant(e: Exchange, conv: Conversation) -> bool:
@@ -307,19 +307,17 @@ _FRAME = frozenset(
 
 def _own_content(sentence: str, heard: str) -> set[str]:
     """What the sentence brings that the client never said, feelings aside."""
-    brought = {stem(w) for w in words(sentence) if w not in STOPWORDS and len(w) > 2}
     felt = {stem(w) for w in words(sentence) if FEELING.search(w)}
-    return brought - felt - content_stems(heard) - _FRAME
+    return content_stems(sentence) - felt - content_stems(heard) - _FRAME
 
 
 def _projected(e: Exchange, conv: Conversation, nxt: Exchange | None) -> str | None:
     """A feeling read into the client with content of the trainee's own (no word of what the
     client has told, nothing near its meaning, two or more words the client never said) which the
     client only hedges, and the next turn does not take up what the client put instead."""
-    if e.after is None or not _HEDGE.match(e.after.text):
+    hedge = _HEDGE.match(e.after.text) if e.after is not None else None
+    if e.after is None or hedge is None:
         return None
-    hedge = _HEDGE.match(e.after.text)
-    assert hedge is not None
     rest = e.after.text[hedge.end() :]
     if _TAKES_IT.search(rest[:40]):
         return None  # "I guess... yeah, that's it."
@@ -331,8 +329,11 @@ def _projected(e: Exchange, conv: Conversation, nxt: Exchange | None) -> str | N
         if not (reading and _says_back(s)) or roadblock(s.text) or lectures(s.text):
             continue
         # nothing of what was told, in its words or near its meaning ("a child" for "a kid")
-        near = max(similarity(s.text, t) for t in (heard, e.before.text if e.before else heard))
-        if overlap(s.text, heard) or near >= PROJECTED_NEAR:
+        if overlap(s.text, heard) or any(
+            similarity(s.text, told) >= PROJECTED_NEAR
+            for told in (heard, e.before.text if e.before else "")
+            if told
+        ):
             continue
         if len(_own_content(s.text, heard)) >= 2:
             return None if _repaired(nxt, rest) else s.text
