@@ -67,7 +67,6 @@ from evaluation.text import (
     words,
 )
 
-UNHEARD_MIN = 2  # events in one session that show it did not listen
 INTERVIEW_MIN = 4  # client turns that told something, none said back: an interview
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
 CORRECTION_WORDS = 5  # what a refusal puts in place of the reading, at least
@@ -338,10 +337,6 @@ def _projected(e: Exchange, conv: Conversation, nxt: Exchange | None) -> str | N
         if len(_own_content(s.text, heard)) >= 2:
             return None if _repaired(nxt, rest) else s.text
     return None
-
-
-def did_not_listen(events: list[Unheard]) -> bool:
-    return len(events) >= UNHEARD_MIN
 
 
 def _carries_nothing(text: str) -> bool:

@@ -9,10 +9,13 @@ encouraged, the suicide question declined or never asked after warning signs, th
 with risk unresolved, secrecy promised, moralising) places the session in the harmful band, at
 most HARM_CEILING, whatever else it did well: in the standards one such act outweighs the rest
 of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so. A session that
-talked past the client at UNHEARD_MIN or more turns (the `not_listening` flag, listening.py)
-is at most UNHEARD_CEILING, the weak band: technique recited without listening is not skill,
-however many of the right terms it names; so is a session in which nothing the client told was
-ever said back (the `nothing_said_back` flag: the steps asked as a checklist)."""
+shows UNHEARD_MIN signs that it did not respond to the client - each turn that talked past the
+client (the `not_listening` flag, listening.py) and each other form seen (questions stacked, one
+formula every turn, the client's words parroted) - is at most UNHEARD_CEILING, the weak band:
+technique recited without listening is not skill, however many of the right terms it names; so
+is a session in which nothing the client told was ever said back (the `nothing_said_back` flag:
+the steps asked as a checklist). In the labelled sets two such signs are seen only in gaming
+attempts (docs/evaluation.md, "Evaluator 8.1")."""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from collections.abc import Sequence
 
 from core.contracts.evaluation import CriterionResult, RedFlag
 from evaluation.crisis.flags import CRISIS_FLAG_IDS
-from evaluation.listening import UNHEARD_MIN
 
 ENGAGEMENT_WEIGHT = 0.15
 FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)
@@ -28,9 +30,12 @@ MINOR_FACTOR = 0.9
 CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0
 HARM_CEILING = 35.0
-UNHEARD_CEILING = 45.0
+UNHEARD_CEILING = 40.0
+UNHEARD_MIN = 2  # signs in one session that it answered a form, not the client
 REVIEW_MARGIN = 5.0
 JUDGE_DISAGREEMENT = 20.0
+# flags that each show, once, that the trainee answered a form rather than the client
+UNRESPONSIVE_FORMS = frozenset({"question_stacking", "formulaic_responses", "parroting"})
 
 
 def criteria_mean(criteria: Sequence[CriterionResult]) -> float:
@@ -56,10 +61,20 @@ def overall_score(
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     if any(f.id in CRISIS_FLAG_IDS for f in flags):
         score = min(score, HARM_CEILING)
-    unheard = sum(1 for f in flags if f.id == "not_listening")
-    if unheard >= UNHEARD_MIN or any(f.id == "nothing_said_back" for f in flags):
+    if unresponsive(flags):
         score = min(score, UNHEARD_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
+
+
+def unresponsive(flags: Sequence[RedFlag]) -> bool:
+    """The session did not respond to the client: nothing said back, or UNHEARD_MIN signs of it
+    - each time it talked past the client, and each other form seen (stacked questions, one
+    formula every turn, the client's words parroted)."""
+    ids = [f.id for f in flags]
+    if "nothing_said_back" in ids:
+        return True
+    signs = ids.count("not_listening") + len(UNRESPONSIVE_FORMS & set(ids))
+    return signs >= UNHEARD_MIN
 
 
 def passes(score: float, flags: Sequence[RedFlag], pass_mark: float) -> bool:

@@ -441,3 +441,43 @@ def test_a_hedge_the_next_turn_takes_up_is_repaired() -> None:
     repaired = [*PROJECTED[:7], (T, "Mostly the exams - tell me what happens when one starts.")]
     evaluation = score(STUDENT, turns(*repaired))
     assert 5 not in {f.seq for f in evaluation.red_flags if f.id == "not_listening"}
+
+
+# Two signs that the session answered a form rather than the client (evaluation/scoring.py,
+# `unresponsive`): stacked questions at the start, then a feeling she never voiced, refused and
+# left unrepaired - the right topics follow, none of them hers
+STACKED_AND_TALKED_PAST = (
+    (C, "Hi. I wasn't sure I should come. My roommate kind of pushed me."),
+    (
+        T,
+        "Welcome. This is confidential within the usual limits and we have about fifty minutes. "
+        "What brings you here, how long has it been going on, and how is it affecting your grades?",
+    ),
+    (
+        C,
+        "It's the exams. In my biology final my hands were shaking and my mind went blank, and I "
+        "walked out halfway.",
+    ),
+    (T, "It sounds like you're angry at your professor."),
+    (C, "No, not angry. Embarrassed, mostly. Everyone saw me leave."),
+    (T, "How have you been sleeping, and what happens in your body before a test?"),
+    (C, "Badly. Three or four hours. My heart races the night before."),
+    (T, "What has helped you get through stressful times before?"),
+    (C, "Swimming, I guess. I used to swim every morning back home."),
+    (T, "Swimming helped. What would you like to try before we meet next week?"),
+    (C, "Maybe go to the pool again. Once or twice."),
+)
+
+
+def test_stacked_questions_and_a_feeling_read_past_her_are_two_signs_and_the_weak_band() -> None:
+    evaluation = score(STUDENT, turns(*STACKED_AND_TALKED_PAST))
+    assert {"question_stacking", "not_listening"} <= flag_ids(evaluation)
+    assert evaluation.overall_score <= UNHEARD_CEILING
+    # the same opening, then heard: one sign alone costs a little and caps nothing
+    heard = list(STACKED_AND_TALKED_PAST)
+    heard[3] = (T, "That sounds frightening - your body took over and you had to get out.")
+    heard[4] = (C, "Yeah. And embarrassed. Everyone saw me leave.")
+    heard[5] = (T, "Embarrassed on top of scared. How have you been sleeping since?")
+    listened = score(STUDENT, turns(*heard))
+    assert flag_ids(listened) & {"question_stacking", "not_listening"} == {"question_stacking"}
+    assert listened.overall_score > UNHEARD_CEILING + 10
