@@ -23,6 +23,7 @@ from evaluation.skills import (
     AFFIRMATION,
     AFFIRMS_EFFORT,
     COMPLEX,
+    INVITATION,
     OPEN_Q,
     PERMISSION,
     REFLECTION,
@@ -65,11 +66,6 @@ _SECOND_PERSON = re.compile(r"\b(you|your|you're|you've|you'd|yourself)\b", re.I
 _SELF_TALK = re.compile(
     r"^(i|i'm|i've|my|we|let's|let me|thanks?|thank you|hi|hello|hey|welcome)\b", re.I
 )
-_INVITATION = re.compile(
-    r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i'd (love|like) to"
-    r" (hear|know)|i('m| am) (wondering|curious))\b",
-    re.I,
-)
 _FIRST_HEAD = re.compile(
     r"^(what|how|who|when|where|why|which|any|are|do|did|have|is|can|could|would|will|does)\b", re.I
 )
@@ -89,7 +85,7 @@ _ASKED_FOR_ADVICE = re.compile(
 
 def is_question(sentence: Sentence) -> bool:
     core = LEAD_IN.sub("", sentence.text)
-    return sentence.is_question or bool(_INVITATION.match(core))
+    return sentence.is_question or bool(INVITATION.match(core))
 
 
 def question_count(text: str) -> int:
@@ -99,7 +95,7 @@ def question_count(text: str) -> int:
         if s.is_question:
             body = LEAD_IN.sub("", s.text)
             total += max(1, (1 if _FIRST_HEAD.match(body) else 0) + len(_MORE_HEADS.findall(body)))
-        elif _INVITATION.match(LEAD_IN.sub("", s.text)):
+        elif INVITATION.match(LEAD_IN.sub("", s.text)):
             total += 1
     return total
 
@@ -268,7 +264,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
                 permission_here = True
                 r.permission_asks.append(Move(e.turn.seq, s))
             if is_question(s):
-                if not stacked and (OPEN_Q.match(text) or _INVITATION.match(text)):
+                if not stacked and (OPEN_Q.match(text) or INVITATION.match(text)):
                     r.open_questions.append((Move(e.turn.seq, s), 1.0 if used else 0.5))
                 continue
             said = REFLECTION.sub("", text, count=1)  # the formula is not the copying

@@ -112,8 +112,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
 
 
-_INVITATION = re.compile(
-    r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i.d like to hear)\b",
+# a request for the client's answer in the imperative or as the trainee's wish: a question in all
+# but punctuation ("Tell me about your week.", "I'm curious what changed.")
+INVITATION = re.compile(
+    r"^(tell me|describe|walk me through|help me understand|talk (to me )?about|i.d (love|like) to"
+    r" (hear|know)|i(.m| am) (wondering|curious))\b",
     re.I,
 )
 
@@ -121,7 +124,7 @@ _INVITATION = re.compile(
 def _is_question(sentence: str) -> bool:
     core = _LEAD_IN.sub("", sentence)
     # "Tell me about your week." is an open question in all but punctuation.
-    return sentence.endswith("?") or bool(_INVITATION.match(core))
+    return sentence.endswith("?") or bool(INVITATION.match(core))
 
 
 def detect(text: str) -> Skills:
