@@ -174,6 +174,27 @@ def _repaired(nxt: Exchange | None, correction: str) -> bool:
     return bool(_OWNS_MISS.search(nxt.turn.text) or overlap(nxt.turn.text, correction))
 
 
+def _read_again(nxt: Exchange | None, conv: Conversation, correction: str) -> str | None:
+    """After a refused reading, the next turn reads another feeling into the client that the
+    client never voiced - not the one put in its place: the correction was not heard either
+    ("No, not angry. More scared." - "You're frustrated with yourself.")."""
+    if nxt is None:
+        return None
+    voiced = {
+        stem(m.group(0)) for t in conv.client_before(nxt.turn.seq) for m in FEELING.finditer(t.text)
+    }
+    for s in sentences(nxt.turn.text):
+        text = LEAD_IN.sub("", s.text)
+        felt = {stem(m.group(0)) for m in FEELING.finditer(text)}
+        reading = bool(REFLECTION.match(text) or _YOU.search(text))
+        if not (felt and reading and _says_back(s)) or roadblock(s.text) or lectures(s.text):
+            continue
+        if felt & voiced or any(similarity(f, correction) >= PROJECTED_NEAR * 2 for f in felt):
+            continue
+        return s.text
+    return None
+
+
 def _protested(reply: str) -> bool:
     language = LANGUAGE["not_heard"]
     return any(
@@ -238,8 +259,12 @@ def read_unheard(conv: Conversation) -> list[Unheard]:
             for s in said:
                 if _refuses(s, said, e.after):
                     asked = any(is_question(q) for q in said)
-                    if not _repaired(nxt, _correction(e.after.text, s.text, asked)):
+                    correction = _correction(e.after.text, s.text, asked)
+                    if not _repaired(nxt, correction):
                         events.setdefault(e.turn.seq, Unheard("misread", e.turn.seq, s.text))
+                        again = _read_again(nxt, conv, correction)
+                        if nxt is not None and again is not None:
+                            events.setdefault(nxt.turn.seq, Unheard("misread", nxt.turn.seq, again))
                     break
             if _protested(e.after.text):
                 events.setdefault(

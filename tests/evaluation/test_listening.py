@@ -481,3 +481,35 @@ def test_stacked_questions_and_a_feeling_read_past_her_are_two_signs_and_the_wea
     listened = score(STUDENT, turns(*heard))
     assert flag_ids(listened) & {"question_stacking", "not_listening"} == {"question_stacking"}
     assert listened.overall_score > UNHEARD_CEILING + 10
+
+
+def test_a_second_feeling_read_past_her_correction_is_a_second_miss() -> None:
+    refused = (
+        (
+            C,
+            "It's the exams. In my biology final my hands were shaking and my mind went blank, and "
+            "I walked out halfway.",
+        ),
+        (T, "It sounds like you're angry at your professor."),
+        (C, "No, not angry. Scared, mostly. Everyone saw me leave."),
+    )
+    again = score(
+        STUDENT,
+        turns(
+            *refused,
+            (T, "You're feeling guilty about letting yourself down."),
+            (C, "I guess. I don't know."),
+        ),
+    )
+    flags = [f for f in again.red_flags if f.id == "not_listening"]
+    assert [(f.seq, f.quote) for f in flags] == [
+        (1, "It sounds like you're angry at your professor."),
+        (3, "You're feeling guilty about letting yourself down."),
+    ]
+    # her own feeling in other words is not read past her, and a question reads nothing
+    for reply in (
+        "So it's fear more than anything - fear of it happening again.",
+        "How have you been sleeping?",
+    ):
+        heard = score(STUDENT, turns(*refused, (T, reply), (C, "I guess. I don't know.")))
+        assert [f.seq for f in heard.red_flags if f.id == "not_listening"] == [1]
