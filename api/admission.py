@@ -13,7 +13,7 @@ import contextlib
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from limits import RateLimitItem, parse
 from sqlalchemy import func, select
@@ -72,7 +72,8 @@ _BUSY = "the service is starting too many sessions"
 
 
 class Admission:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._per_user = StartLog(parse(settings.session_start_rate))
         self._global = StartLog(parse(settings.session_start_rate_global))
         self._max_active = settings.max_active_sessions_per_user
@@ -84,20 +85,25 @@ class Admission:
         database work: 429 while the global window is full. A storm of starts is refused for the
         price of this check (issue 25); nothing is recorded, so requests not yet authenticated
         cannot use up the window. admit_start still decides, after authentication."""
-        if (until := self._global.full("*", time.monotonic())) > 0:
+        if (until := self._global.full("*", self._clock())) > 0:
             wait = max(1, math.ceil(until))
             raise RateLimited(f"{_BUSY}; try again in {wait} s", retry_after=wait)
 
     async def admit_start(self, db: AsyncSession, user_id: str) -> None:
-        """Before a workflow is started: 429 over a rate, 409 over the active-session cap."""
-        now = time.monotonic()
-        for log, key, whose in (
+        """Before a workflow is started: 429 over a rate, 409 over the active-session cap. A
+        start is recorded in both windows only when both admit it: a start the service refuses
+        for its global rate does not use up the trainee's own."""
+        now = self._clock()
+        windows = (
             (self._per_user, user_id, "you have started too many sessions"),
             (self._global, "*", _BUSY),
-        ):
-            if (until := log.hit(key, now)) > 0:
+        )
+        for log, key, whose in windows:
+            if (until := log.full(key, now)) > 0:
                 wait = max(1, math.ceil(until))
                 raise RateLimited(f"{whose}; try again in {wait} s", retry_after=wait)
+        for log, key, _ in windows:
+            log.hit(key, now)  # no await since the checks: both still admit it
         active = await db.scalar(
             select(func.count())
             .select_from(TrainingSession)

@@ -14,9 +14,11 @@ import pytest
 from limits import parse
 from temporalio.client import Client
 
-from api.admission import StartLog
+from api.admission import Admission, StartLog
 from core.db.engine import SessionMaker
 from core.db.models import User
+from core.errors import RateLimited
+from core.settings import load_settings
 from tests.api_harness import Api, running_api
 from tests.helpers import scenario_by_slug
 
@@ -227,3 +229,32 @@ async def test_a_full_global_window_refuses_before_the_token_check_and_any_datab
         again = await api.http.post("/v1/sessions", json=body, headers=api.auth(newcomer))
         assert again.status_code == 429
         assert await api.sessions_of(newcomer) == 0
+
+
+async def test_a_start_refused_for_the_global_rate_leaves_the_trainees_own_allowance(
+    sessionmaker: SessionMaker, database_url: str, tmp_path: Path
+) -> None:
+    """Her start was refused because the service was busy, not because of her: once the
+    service has room she may start, though her own rate is one an hour (it was used up by the
+    refusal before)."""
+    now = [0.0]
+    settings = load_settings(
+        env="dev",
+        state_dir=tmp_path,
+        database_url=database_url,
+        session_start_rate="1/hour",
+        session_start_rate_global="1/minute",
+    )
+    admission = Admission(settings, clock=lambda: now[0])
+    first, second = f"u-{uuid.uuid4()}", f"u-{uuid.uuid4()}"
+    async with sessionmaker() as db:
+        await admission.admit_start(db, first)
+        now[0] = 1.0
+        with pytest.raises(RateLimited, match="starting too many sessions"):
+            await admission.admit_start(db, second)
+        with pytest.raises(RateLimited, match="starting too many sessions"):
+            await admission.admit_start(db, second)  # delivered twice: still nothing recorded
+        now[0] = 61.0
+        await admission.admit_start(db, second)
+        with pytest.raises(RateLimited, match="you have started too many"):
+            await admission.admit_start(db, first)  # her own hour still counts
