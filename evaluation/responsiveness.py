@@ -49,6 +49,8 @@ FEELING = re.compile(
     r"overwhelm\w*|pain\w*|panic\w*|pressure|proud|relie\w*|sad\w*|scar\w*|shame|shock\w*|"
     r"stress\w*|stung|terrif\w*|tired|torn|trapped|unbearable|upset|weigh\w*|worn|worr\w*|"
     r"heavy|hard|tough|care|matter\w*|love|longing|burden\w*|carry\w*|shoulders|"
+    r"annoy\w*|irritat\w*|embarrass\w*|humiliat\w*|confus\w*|nervous|defensive|disappoint\w*|"
+    r"resent\w*|jealous|bitter|worthless|useless|isolated|"
     # yearning, grief's own feeling: "I just want him back", "I wish she were here"
     r"want(ed)? (him|her|them) back|wish (he|she|they)('d| had| was| were| could))\b",
     re.I,

@@ -513,3 +513,17 @@ def test_a_second_feeling_read_past_her_correction_is_a_second_miss() -> None:
     ):
         heard = score(STUDENT, turns(*refused, (T, reply), (C, "I guess. I don't know.")))
         assert [f.seq for f in heard.red_flags if f.id == "not_listening"] == [1]
+
+
+def test_feelings_of_everyday_friction_are_feelings_too() -> None:
+    """ "Defensive", "embarrassed", "annoyed" are read into a client as surely as "ashamed": read
+    past his correction, the second is a miss as well."""
+    pairs = (
+        (C, "My GP sent me. I have a few beers after work, like everyone in my office."),
+        (T, "What I hear is that you feel ashamed about your drinking."),
+        (C, "Ashamed? No. I said my GP sent me. I'd rather be at work."),
+        (T, "You're being defensive about your drinking, and that's okay."),
+        (C, "Sure. Whatever."),
+    )
+    evaluation = score(MI, turns(*pairs))
+    assert [f.seq for f in evaluation.red_flags if f.id == "not_listening"] == [1, 3]
