@@ -75,6 +75,10 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"(^|[,;]\s*)(just )?(be|you should be|try to be) (grateful|thankful)\b",
             r"\b(everything|it|things)('ll| will) (all )?(be|work out|turn out|get) (fine|okay|ok|alright|better)\b",
             r"\bthings (will|are going to|always) get better\b|\bit (will|is going to) get better\b",
+            # the promise made to them: "you'll be okay", "you'll pull through" (not "you'll be okay
+            # with that?", a question, which the cue's sentence still has to be a statement for)
+            r"\b(you'll|you will) (be (fine|okay|ok|alright|all right)|feel (much |a lot |so )?better|"
+            r"pull through|get there)\b",
             r"\b(look on|see) the bright side\b|\bsilver lining\b|\bfocus on the positives?\b",
             r"\bi know (exactly )?how you feel\b",
             r"\bthese things happen\b|\b(keep|keeping|stay|staying) busy\b|\bmove on\b(?! to\b)",
@@ -133,8 +137,7 @@ BUILTIN_RED_FLAGS: tuple[RedFlagDef, ...] = (
             r"\b(things|it|that|life) (can'?t|cannot|couldn'?t) (really )?be (that|so|all that) bad\b",
             r"\b((lots|plenty|loads|many|a lot|most) of (other )?(people|folks|guys|students|parents)"
             r"|others)\b[^.?!]{0,20}\b(have it|are|had it) (\w+ )?(worse|harder|tougher)\b",
-            r"\b(you'll|you will) (get over it|be (fine|okay|ok)|feel (much |a lot |so )?better|pull "
-            r"through|get there)\b",
+            r"\b(you'll|you will) get over (it|this|that)\b",
             # the trouble reduced to a failing of theirs: "the panic is just you avoiding it"
             r"\b(is|it'?s|that'?s) (just|only|simply) you (\w+ing|being)\b",
             # the feeling itself ruled out: "you shouldn't be angry at people for trying to help"

@@ -12,7 +12,7 @@ from evaluation.conversation import read_conversation
 from evaluation.responsiveness import read_responsiveness
 from evaluation.roadblocks import roadblock
 from evaluation.skills import detect
-from tests.evaluation_helpers import C, T, score, turns
+from tests.evaluation_helpers import C, T, flag_ids, score, turns
 
 
 def _criterion(evaluation: Evaluation, cid: str) -> CriterionResult:
@@ -171,3 +171,22 @@ def test_crediting_what_the_client_did_is_one_affirmation_in_both_counts() -> No
     assert resp.reflections == []
     assert detect("That took real honesty.").affirmations == 1
     assert detect("That took real honesty.").reflections == 0
+
+
+def test_a_promise_that_they_will_be_fine_is_named_false_reassurance_not_minimising() -> None:
+    """ "You'll be okay" promises an outcome (a false reassurance); "you'll get over it" makes the
+    trouble small (minimising): the flag names which one the trainee did."""
+    opening = (
+        (C, "Everything since I got out has gone wrong. I can't sleep, and my wife has left."),
+        (T, "That's a lot landing at once. What are the nights like?"),
+        (C, "Long. I sit up and think everybody would be better off without me."),
+        (T, "Are you thinking about ending your life?"),
+        (C, "Sometimes. Yeah."),
+    )
+    promised = score("veteran-firearm-crisis", turns(*opening, (T, "You'll be okay, you know.")))
+    made_small = score(
+        "veteran-firearm-crisis", turns(*opening, (T, "You'll get over it, you know."))
+    )
+    assert "cliche_false_reassurance" in flag_ids(promised)
+    assert "minimising" not in flag_ids(promised)
+    assert "minimising" in flag_ids(made_small)
