@@ -70,6 +70,9 @@ from evaluation.text import (
 INTERVIEW_MIN = 4  # client turns that told something, none said back: an interview
 SIGNIFICANT_WORDS = 12  # a client turn this long tells something
 CORRECTION_WORDS = 5  # what a refusal puts in place of the reading, at least
+CORRECTED_NEAR = (
+    0.5  # a feeling word this near a word of the correction names it ("fear", "scared")
+)
 
 # a stock acknowledgement that carries nothing of what was said
 _STOCK = re.compile(
@@ -185,12 +188,14 @@ def _read_again(nxt: Exchange | None, conv: Conversation, correction: str) -> st
     }
     for s in sentences(nxt.turn.text):
         text = LEAD_IN.sub("", s.text)
-        felt = {stem(m.group(0)) for m in FEELING.finditer(text)}
+        felt = {m.group(0).lower() for m in FEELING.finditer(text)}
         reading = bool(REFLECTION.match(text) or _YOU.search(text))
         if not (felt and reading and _says_back(s)) or roadblock(s.text) or lectures(s.text):
             continue
-        if felt & voiced or any(similarity(f, correction) >= PROJECTED_NEAR * 2 for f in felt):
-            continue
+        if {stem(f) for f in felt} & voiced or any(
+            similarity(f, w) >= CORRECTED_NEAR for f in felt for w in words(correction)
+        ):
+            continue  # a feeling she voiced, or hers in other words ("fear" for "scared")
         return s.text
     return None
 

@@ -509,6 +509,7 @@ def test_a_second_feeling_read_past_her_correction_is_a_second_miss() -> None:
     # her own feeling in other words is not read past her, and a question reads nothing
     for reply in (
         "So it's fear more than anything - fear of it happening again.",
+        "You sound frightened it could happen again.",
         "How have you been sleeping?",
     ):
         heard = score(STUDENT, turns(*refused, (T, reply), (C, "I guess. I don't know.")))
