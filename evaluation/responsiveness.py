@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.contracts.conversation import Turn
@@ -239,6 +240,19 @@ def _gathers(sentence: Sentence, exchange: Exchange, conversation: Conversation)
     return len(drawn) >= 3
 
 
+ANNOUNCEMENT_WORDS = 4  # a summary's marker with fewer words of its own only announces one
+
+
+def _summarised(sentence: Sentence, rest: Sequence[Sentence]) -> Sentence | None:
+    """The sentence that holds the summary: the marked one, or - when it only announces one ("Let
+    me summarise.", "To recap:") - the statement after it; an announcement followed by no
+    statement summarised nothing."""
+    own = SUMMARY.sub("", LEAD_IN.sub("", sentence.text))
+    if len(words(own)) >= ANNOUNCEMENT_WORDS:
+        return sentence
+    return next((s for s in rest if not is_question(s)), None)
+
+
 def read_responsiveness(conversation: Conversation) -> Responsiveness:
     r = Responsiveness()
     exchanges = conversation.exchanges
@@ -260,7 +274,8 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
         r.taken_up[e.turn.seq] = used
         turn_reflected = False
         permission_here = False
-        for s in sentences(e.turn.text):
+        said_here = sentences(e.turn.text)
+        for k, s in enumerate(said_here):
             text = LEAD_IN.sub("", s.text)
             if PERMISSION.search(s.text):
                 permission_here = True
@@ -282,7 +297,9 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
             if AFFIRMATION.search(s.text) or AFFIRMS_EFFORT.match(text):
                 r.affirmations.append(Move(e.turn.seq, s))
             if SUMMARY.search(s.text) or _gathers(s, e, conversation):
-                r.summaries.append(Move(e.turn.seq, s))
+                summary = _summarised(s, said_here[k + 1 :])
+                if summary is not None:
+                    r.summaries.append(Move(e.turn.seq, summary))
             asked = e.before is not None and bool(_ASKED_FOR_ADVICE.search(e.before.text))
             if (
                 ADVICE.search(text)

@@ -528,3 +528,19 @@ def test_feelings_of_everyday_friction_are_feelings_too() -> None:
     )
     evaluation = score(MI, turns(*pairs))
     assert [f.seq for f in evaluation.red_flags if f.id == "not_listening"] == [1, 3]
+
+
+def test_a_summary_is_quoted_by_what_it_says_and_an_announcement_alone_summarises_nothing() -> None:
+    opening = (
+        (C, "My doctor sent me. I have four or five beers most nights to switch off."),
+        (T, "Switching off matters to you. What does your wife make of the beers?"),
+        (C, "She hates it. And my dad drank, his liver went at sixty."),
+    )
+    content = "You drink to switch off, your wife hates it, and your dad's liver is on your mind."
+    said = score(MI, turns(*opening, (T, f"Let me summarise. {content} What's your next step?")))
+    summary = next(c for c in said.criteria if c.id == "summary_and_next_step")
+    assert content in [e.quote for e in summary.evidence]
+    assert "Let me summarise." not in [e.quote for e in summary.evidence]
+    announced = score(MI, turns(*opening, (T, "Let me summarise. What's your next step?")))
+    rated = next(c for c in announced.criteria if c.id == "summary_and_next_step")
+    assert "Let me summarise." not in [e.quote for e in rated.evidence]
