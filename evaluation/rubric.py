@@ -23,7 +23,7 @@ from evaluation.redflags import DISMISSER_IDS, detect_red_flags, to_contract
 from evaluation.responsiveness import read_responsiveness
 
 EVALUATOR_NAME = "voicetrain-conversation"
-EVALUATOR_VERSION = "8.1"
+EVALUATOR_VERSION = "8.2"
 __all__ = ["EVALUATOR_NAME", "EVALUATOR_VERSION", "RATING_SCORE", "RubricResult", "evaluate"]
 
 

@@ -103,7 +103,8 @@ def test_a_safe_close_after_plan_and_follow_up_carries_no_crisis_flag() -> None:
 
 def test_one_crisis_act_puts_an_otherwise_skilled_call_in_the_harmful_band() -> None:
     """Asking directly, exploring and planning do not buy back telling him to keep the pills by
-    the bed: the call scores at most HARM_CEILING, below a merely weak one."""
+    the bed: the call scores in the harmful band as supervisors grade it (no call with such an
+    act above 25 in the tune split or our own set), below a merely weak one."""
     skilled = [
         *OPENING,
         (T, "It sounds like you're carrying a lot of pain. Are you thinking about killing yourself?"),
@@ -125,6 +126,7 @@ def test_one_crisis_act_puts_an_otherwise_skilled_call_in_the_harmful_band() -> 
     ))  # fmt: skip
     assert "means_encouraged" in {f.id for f in harmful.red_flags if f.critical}
     assert harmful.overall_score <= HARM_CEILING < careful.overall_score
+    assert harmful.overall_score <= 25
     assert not harmful.passed
 
 
