@@ -9,7 +9,8 @@ The policy, declared once (docs/evaluation.md, "Overall score, pass, review"):
    fails the session, and any critical flag sends it to review.
 4. With a valid judgment, the judge's criteria and flags are the result and the rubric's is kept
    as `metrics.cross_check`; the crisis flags stay (a judge cannot clear a crisis act, a human
-   reviewer can), and a disagreement between judge and rubric sends it to review.
+   reviewer can), and a disagreement between the judge's own verdict (its criteria and flags,
+   before the crisis flags) and the rubric's sends it to review.
 5. When the judge failed, the rubric's result stands, marked `fallback` with the reason.
 6. A risk conversation with no safety plan or referral is sent to review."""
 
@@ -96,7 +97,12 @@ def combine(
         reasons = review_reasons(
             judged_score, judgment.criteria, judged_flags, rubric.pass_mark, None
         )
-        disagreement = judge_disagreement(judged_score, judged_passed, score, passed)
+        # the judge's own verdict, before the crisis flags it cannot clear, is what may disagree
+        own_score = overall_score(
+            judgment.criteria, judgment.red_flags, None, rubric.pass_mark, floor=0.0
+        )
+        own_passed = passes(own_score, judgment.red_flags, rubric.pass_mark)
+        disagreement = judge_disagreement(own_score, own_passed, score, passed)
         if disagreement:
             reasons.append(disagreement)
         criteria, flags, score, passed = (
