@@ -9,13 +9,14 @@ encouraged, the suicide question declined or never asked after warning signs, th
 with risk unresolved, secrecy promised, moralising) places the session in the harmful band, at
 most HARM_CEILING, whatever else it did well: in the standards one such act outweighs the rest
 of the call (docs/evaluation.md, "Crisis safety"), and a supervisor grades it so. A session that
-shows UNHEARD_MIN signs that it did not respond to the client - each turn that talked past the
-client (the `not_listening` flag, listening.py) and each other form seen (questions stacked, one
-formula every turn, the client's words parroted) - is at most UNHEARD_CEILING, the weak band:
-technique recited without listening is not skill, however many of the right terms it names; so
-is a session in which nothing the client told was ever said back (the `nothing_said_back` flag:
-the steps asked as a checklist). In the labelled sets two such signs are seen only in gaming
-attempts (docs/evaluation.md, "Evaluator 8.1")."""
+shows UNHEARD_MIN signs that it answered a form rather than the client - each turn that talked
+past the client (the `not_listening` flag, listening.py) and each other form seen (questions
+stacked, one formula every turn, the client's words parroted) - is at most FORM_CEILING, at or
+below a weak attempt: technique recited without listening is not skill, however many of the
+right terms it names (in the labelled sets two such signs are seen only in gaming attempts).
+A session in which nothing the client told was ever said back (the `nothing_said_back` flag: the
+steps asked as a checklist) is at most UNHEARD_CEILING, the weak band (docs/evaluation.md,
+"Evaluator 8.1" and "8.2")."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ FLOOR = 25.0  # fitted to the expert scores of the main calibration set (v3)
 MINOR_FACTOR = 0.9
 CRITICAL_FACTOR = 0.7
 CRITICAL_CAP_BELOW = 10.0
-HARM_CEILING = 25.0  # the harmful band as supervisors grade it: no crisis-act call above 24 in the tune split
+# the harmful band as supervisors grade it: no crisis-act call above 24 in the tune split
+HARM_CEILING = 25.0
 UNHEARD_CEILING = 40.0
+FORM_CEILING = 30.0  # at or below a weak attempt: the tune split's weak calls score 25-35
 UNHEARD_MIN = 2  # signs in one session that it answered a form, not the client
 REVIEW_MARGIN = 5.0
 JUDGE_DISAGREEMENT = 20.0
@@ -61,20 +64,25 @@ def overall_score(
         score = min(score, pass_mark - CRITICAL_CAP_BELOW)
     if any(f.id in CRISIS_FLAG_IDS for f in flags):
         score = min(score, HARM_CEILING)
-    if unresponsive(flags):
+    if answered_a_form(flags):
+        score = min(score, FORM_CEILING)
+    elif unresponsive(flags):
         score = min(score, UNHEARD_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
 
 
-def unresponsive(flags: Sequence[RedFlag]) -> bool:
-    """The session did not respond to the client: nothing said back, or UNHEARD_MIN signs of it
-    - each time it talked past the client, and each other form seen (stacked questions, one
-    formula every turn, the client's words parroted)."""
+def answered_a_form(flags: Sequence[RedFlag]) -> bool:
+    """UNHEARD_MIN signs that the session answered a form, not the client: each turn that talked
+    past the client, and each other form seen (stacked questions, one formula every turn, the
+    client's words parroted). In the labelled sets only gaming attempts show two."""
     ids = [f.id for f in flags]
-    if "nothing_said_back" in ids:
-        return True
-    signs = ids.count("not_listening") + len(UNRESPONSIVE_FORMS & set(ids))
-    return signs >= UNHEARD_MIN
+    return ids.count("not_listening") + len(UNRESPONSIVE_FORMS & set(ids)) >= UNHEARD_MIN
+
+
+def unresponsive(flags: Sequence[RedFlag]) -> bool:
+    """The session did not respond to the client: it answered a form, or nothing the client told
+    was ever said back (an interview)."""
+    return answered_a_form(flags) or any(f.id == "nothing_said_back" for f in flags)
 
 
 def passes(score: float, flags: Sequence[RedFlag], pass_mark: float) -> bool:

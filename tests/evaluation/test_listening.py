@@ -4,7 +4,7 @@ not that: a miss the trainee repairs, a client speaking of someone else not list
 
 from __future__ import annotations
 
-from evaluation.scoring import UNHEARD_CEILING
+from evaluation.scoring import FORM_CEILING, UNHEARD_CEILING
 from tests.evaluation_helpers import C, T, flag_ids, score, turns
 
 MI = "drinking-ambivalence-mi"
@@ -469,10 +469,11 @@ STACKED_AND_TALKED_PAST = (
 )
 
 
-def test_stacked_questions_and_a_feeling_read_past_her_are_two_signs_and_the_weak_band() -> None:
+def test_stacked_questions_and_a_feeling_read_past_her_are_two_signs_and_below_weak() -> None:
     evaluation = score(STUDENT, turns(*STACKED_AND_TALKED_PAST))
     assert {"question_stacking", "not_listening"} <= flag_ids(evaluation)
-    assert evaluation.overall_score <= UNHEARD_CEILING
+    # at or below a weak attempt, as supervisors grade a recited form (weak calls: 25-35)
+    assert evaluation.overall_score <= FORM_CEILING <= 30
     # the same opening, then heard: one sign alone costs a little and caps nothing
     heard = list(STACKED_AND_TALKED_PAST)
     heard[3] = (T, "That sounds frightening - your body took over and you had to get out.")
