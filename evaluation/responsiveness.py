@@ -29,6 +29,7 @@ from evaluation.skills import (
     PERMISSION,
     REFLECTION,
     SUMMARY,
+    announces_only,
 )
 from evaluation.text import (
     LEAD_IN,
@@ -240,15 +241,11 @@ def _gathers(sentence: Sentence, exchange: Exchange, conversation: Conversation)
     return len(drawn) >= 3
 
 
-ANNOUNCEMENT_WORDS = 4  # a summary's marker with fewer words of its own only announces one
-
-
 def _summarised(sentence: Sentence, rest: Sequence[Sentence]) -> Sentence | None:
     """The sentence that holds the summary: the marked one, or - when it only announces one ("Let
     me summarise.", "To recap:") - the statement after it; an announcement followed by no
     statement summarised nothing."""
-    own = SUMMARY.sub("", LEAD_IN.sub("", sentence.text))
-    if len(words(own)) >= ANNOUNCEMENT_WORDS:
+    if not announces_only(sentence.text):
         return sentence
     return next((s for s in rest if not is_question(s)), None)
 
@@ -275,6 +272,7 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
         turn_reflected = False
         permission_here = False
         said_here = sentences(e.turn.text)
+        summarised_here: list[Sentence] = []
         for k, s in enumerate(said_here):
             text = LEAD_IN.sub("", s.text)
             if PERMISSION.search(s.text):
@@ -298,7 +296,8 @@ def read_responsiveness(conversation: Conversation) -> Responsiveness:
                 r.affirmations.append(Move(e.turn.seq, s))
             if SUMMARY.search(s.text) or _gathers(s, e, conversation):
                 summary = _summarised(s, said_here[k + 1 :])
-                if summary is not None:
+                if summary is not None and summary not in summarised_here:
+                    summarised_here.append(summary)  # an announcement and its statement: one
                     r.summaries.append(Move(e.turn.seq, summary))
             asked = e.before is not None and bool(_ASKED_FOR_ADVICE.search(e.before.text))
             if (

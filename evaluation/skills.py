@@ -77,6 +77,17 @@ SUMMARY = re.compile(
     r"|let me check i.ve got|if i.ve got (this|it) right|putting (it|this) (all )?together|you.ve told me)",
     re.I,
 )
+ANNOUNCEMENT_WORDS = 4  # a summary's marker with fewer words of its own only announces one
+
+
+def announces_only(sentence: str) -> bool:
+    """A summary marker with (almost) nothing of its own - "Let me summarise.", "To recap:" -
+    announces the summary: the statement after it holds it, and with none after it nothing was
+    summarised."""
+    own = SUMMARY.sub("", _LEAD_IN.sub("", sentence))
+    return len(re.findall(r"[\w']+", own)) < ANNOUNCEMENT_WORDS
+
+
 ADVICE = re.compile(
     # "you must be Sam", "you must be exhausted" guess, they do not tell: not advice
     r"\b(you should(?! (be|feel) (proud|pleased|glad))|you need to|you have to|you must(?! (be|have been|feel|have felt|have had)\b)|you ought to|why don.t you|have you tried|i suggest"
@@ -132,6 +143,7 @@ def detect(text: str) -> Skills:
     counts = dict.fromkeys(
         ("open", "closed", "refl", "complex", "affirm", "summary", "permission", "advice"), 0
     )
+    announced = False
     for sentence in sentences(text):
         core = _LEAD_IN.sub("", sentence)
         if PERMISSION.search(sentence):
@@ -151,8 +163,12 @@ def detect(text: str) -> Skills:
                 counts["complex"] += 1
         if AFFIRMATION.search(sentence) or AFFIRMS_EFFORT.match(core):
             counts["affirm"] += 1
-        if SUMMARY.search(sentence):
+        marked = bool(SUMMARY.search(sentence))
+        if marked and announces_only(sentence):
+            announced = True  # the statement after it is the summary
+        elif marked or (announced and not _is_question(sentence)):
             counts["summary"] += 1
+            announced = False
         if (
             ADVICE.search(sentence) and not reflective
         ):  # "you have to be perfect" reflected back is not advice

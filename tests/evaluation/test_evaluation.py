@@ -87,7 +87,11 @@ def test_same_input_gives_identical_output() -> None:
         ),
         ("That took courage.", {"affirmation"}),
         ("Thank you for telling me that.", {"affirmation"}),
-        ("Let me summarize what I've heard so far.", {"summary"}),
+        (
+            "Let me summarize what I've heard so far. Work has been relentless and sleep is short.",
+            {"summary"},
+        ),
+        ("Let me summarize what I've heard so far.", set()),  # announced, nothing summarised
         ("Would it be okay if I shared some information?", {"closed_question", "permission_ask"}),
         ("You should exercise more.", set()),
     ],

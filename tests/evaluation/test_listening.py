@@ -545,3 +545,7 @@ def test_a_summary_is_quoted_by_what_it_says_and_an_announcement_alone_summarise
     announced = score(MI, turns(*opening, (T, "Let me summarise. What's your next step?")))
     rated = next(c for c in announced.criteria if c.id == "summary_and_next_step")
     assert "Let me summarise." not in [e.quote for e in rated.evidence]
+    # the session's skill counts read a summary the same way: one, and none for the announcement
+    assert (said.metrics.summaries, announced.metrics.summaries) == (1, 0)
+    marked_twice = score(MI, turns(*opening, (T, f"To recap. So far: {content}")))
+    assert marked_twice.metrics.summaries == 1
