@@ -66,7 +66,7 @@ def overall_score(
         score = min(score, HARM_CEILING)
     if answered_a_form(flags):
         score = min(score, FORM_CEILING)
-    elif unresponsive(flags):
+    elif any(f.id == "nothing_said_back" for f in flags):  # an interview: nothing said back
         score = min(score, UNHEARD_CEILING)
     return round(max(0.0, min(100.0, score)), 1)
 
@@ -77,12 +77,6 @@ def answered_a_form(flags: Sequence[RedFlag]) -> bool:
     client's words parroted). In the labelled sets only gaming attempts show two."""
     ids = [f.id for f in flags]
     return ids.count("not_listening") + len(UNRESPONSIVE_FORMS & set(ids)) >= UNHEARD_MIN
-
-
-def unresponsive(flags: Sequence[RedFlag]) -> bool:
-    """The session did not respond to the client: it answered a form, or nothing the client told
-    was ever said back (an interview)."""
-    return answered_a_form(flags) or any(f.id == "nothing_said_back" for f in flags)
 
 
 def passes(score: float, flags: Sequence[RedFlag], pass_mark: float) -> bool:

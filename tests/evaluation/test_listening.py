@@ -444,7 +444,7 @@ def test_a_hedge_the_next_turn_takes_up_is_repaired() -> None:
 
 
 # Two signs that the session answered a form rather than the client (evaluation/scoring.py,
-# `unresponsive`): stacked questions at the start, then a feeling she never voiced, refused and
+# `answered_a_form`): stacked questions at the start, then a feeling she never voiced, refused and
 # left unrepaired - the right topics follow, none of them hers
 STACKED_AND_TALKED_PAST = (
     (C, "Hi. I wasn't sure I should come. My roommate kind of pushed me."),
